@@ -1,0 +1,504 @@
+/* schema_guard--1.0.sql */
+
+-- complain if script is sourced in psql, rather than via CREATE EXTENSION
+\echo Use "CREATE EXTENSION schema_guard" to load this file. \quit
+
+--
+-- The reference catalog.  Maintained by the event triggers below, in the
+-- same transaction as the DDL; never dumped (pg_restore rebuilds it).
+--
+
+CREATE TABLE schema_guard.analysis (
+    fn          pg_catalog.oid  NOT NULL,
+    tg          pg_catalog.oid  NOT NULL,
+    proc_xmin   pg_catalog.xid  NOT NULL,
+    proc_tid    pg_catalog.tid  NOT NULL,
+    search_path pg_catalog.text NOT NULL,
+    PRIMARY KEY (fn, tg)
+);
+COMMENT ON TABLE schema_guard.analysis IS
+    'One row per analysed function, or per trigger for a trigger function: the function version and search_path it was analysed with.';
+
+CREATE TABLE schema_guard.reference (
+    fn          pg_catalog.oid    NOT NULL,
+    tg          pg_catalog.oid    NOT NULL,
+    line        pg_catalog.int4   NOT NULL,
+    kind        pg_catalog."char" NOT NULL,
+    access      pg_catalog."char" NOT NULL,
+    severity    pg_catalog."char" NOT NULL,
+    classid     pg_catalog.oid    NOT NULL,
+    objid       pg_catalog.oid    NOT NULL,
+    objsubid    pg_catalog.int4   NOT NULL,
+    name        pg_catalog.text,
+    written     pg_catalog.text,
+    check_id    pg_catalog.text,
+    message     pg_catalog.text,
+    hint        pg_catalog.text
+);
+CREATE INDEX reference_unit_idx ON schema_guard.reference (fn, tg);
+CREATE INDEX reference_object_idx ON schema_guard.reference (objid);
+CREATE INDEX reference_name_idx ON schema_guard.reference (name);
+COMMENT ON TABLE schema_guard.reference IS
+    'What each analysed function references (severity o: it resolves) and what is wrong with it, indexed by referenced object and by name.';
+
+CREATE TABLE schema_guard.pending_analysis (
+    fn          pg_catalog.oid PRIMARY KEY
+);
+COMMENT ON TABLE schema_guard.pending_analysis IS
+    'Functions changed while check_function_bodies was off (pg_restore); analysed before the next DDL is judged.';
+
+CREATE TABLE schema_guard.catalog_origin (
+    system_identifier pg_catalog.text NOT NULL,
+    database_oid      pg_catalog.oid  NOT NULL
+);
+COMMENT ON TABLE schema_guard.catalog_origin IS
+    'The cluster and database the reference catalog describes; a catalog copied elsewhere is rebuilt.';
+
+REVOKE ALL ON schema_guard.analysis, schema_guard.reference,
+    schema_guard.pending_analysis, schema_guard.catalog_origin FROM PUBLIC;
+
+--
+-- The guard: event triggers.
+--
+
+CREATE FUNCTION schema_guard._ddl_command_start()
+RETURNS pg_catalog.event_trigger
+LANGUAGE C SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'sg_ddl_command_start';
+
+CREATE FUNCTION schema_guard._sql_drop()
+RETURNS pg_catalog.event_trigger
+LANGUAGE C SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'sg_sql_drop';
+
+CREATE FUNCTION schema_guard._ddl_command_end()
+RETURNS pg_catalog.event_trigger
+LANGUAGE C SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'sg_ddl_command_end';
+
+REVOKE ALL ON FUNCTION schema_guard._ddl_command_start(),
+    schema_guard._sql_drop(), schema_guard._ddl_command_end() FROM PUBLIC;
+
+CREATE EVENT TRIGGER schema_guard_ddl_command_start ON ddl_command_start
+    EXECUTE FUNCTION schema_guard._ddl_command_start();
+CREATE EVENT TRIGGER schema_guard_sql_drop ON sql_drop
+    EXECUTE FUNCTION schema_guard._sql_drop();
+CREATE EVENT TRIGGER schema_guard_ddl_command_end ON ddl_command_end
+    EXECUTE FUNCTION schema_guard._ddl_command_end();
+
+COMMENT ON FUNCTION schema_guard._ddl_command_start() IS
+    'Event trigger: brings the reference catalog up to date before DDL runs.';
+COMMENT ON FUNCTION schema_guard._sql_drop() IS
+    'Event trigger: notes what a DDL command drops.';
+COMMENT ON FUNCTION schema_guard._ddl_command_end() IS
+    'Event trigger: refuses DDL that breaks functions and triggers, and keeps the reference catalog current.';
+
+--
+-- Catalog maintenance.
+--
+
+CREATE FUNCTION schema_guard.rebuild()
+RETURNS pg_catalog.int4
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'sg_rebuild';
+REVOKE ALL ON FUNCTION schema_guard.rebuild() FROM PUBLIC;
+COMMENT ON FUNCTION schema_guard.rebuild() IS
+    'Analyses every function again and replaces the reference catalog; returns the number of functions analysed.';
+
+CREATE FUNCTION schema_guard._refresh()
+RETURNS pg_catalog.void
+LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'sg_refresh';
+REVOKE ALL ON FUNCTION schema_guard._refresh() FROM PUBLIC;
+
+--
+-- dependencies(): what one function uses.
+--
+
+CREATE FUNCTION schema_guard._dependencies(fn pg_catalog.regprocedure)
+RETURNS TABLE (trigger pg_catalog.text, line pg_catalog.int4,
+               kind pg_catalog.text, access pg_catalog.text,
+               object_type pg_catalog.text, object_identity pg_catalog.text,
+               column_name pg_catalog.text, resolves pg_catalog.bool,
+               detail pg_catalog.text)
+LANGUAGE C STRICT VOLATILE
+AS 'MODULE_PATHNAME', 'sg_dependencies';
+REVOKE ALL ON FUNCTION schema_guard._dependencies(pg_catalog.regprocedure) FROM PUBLIC;
+
+CREATE FUNCTION schema_guard.dependencies(fn pg_catalog.regprocedure)
+RETURNS TABLE (trigger pg_catalog.text, line pg_catalog.int4,
+               kind pg_catalog.text, access pg_catalog.text,
+               object_type pg_catalog.text, object_identity pg_catalog.text,
+               column_name pg_catalog.text, resolves pg_catalog.bool,
+               detail pg_catalog.text)
+LANGUAGE sql STRICT VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT d.trigger, d.line, d.kind, d.access, d.object_type,
+           d.object_identity, d.column_name, d.resolves, d.detail
+      FROM schema_guard._dependencies(fn) AS d
+     ORDER BY d.trigger COLLATE "C" NULLS FIRST, d.line NULLS FIRST,
+              d.kind COLLATE "C", d.object_identity COLLATE "C",
+              d.column_name COLLATE "C" NULLS FIRST,
+              d.access COLLATE "C" NULLS FIRST, d.detail COLLATE "C" NULLS FIRST
+$$;
+COMMENT ON FUNCTION schema_guard.dependencies(pg_catalog.regprocedure) IS
+    'One row per reference in the body of a PL/pgSQL or SQL function: what it uses, where, how, and whether it resolves now.';
+
+--
+-- dependents(): who uses an object.
+--
+
+CREATE FUNCTION schema_guard._dependents(p_classid pg_catalog.oid,
+                                         p_objid pg_catalog.oid,
+                                         p_objsubid pg_catalog.int4,
+                                         p_nspid pg_catalog.oid)
+RETURNS TABLE (function pg_catalog.text, function_kind pg_catalog.text,
+               line pg_catalog.int4, access pg_catalog.text,
+               referenced pg_catalog.text, column_name pg_catalog.text,
+               triggers pg_catalog.text[])
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT (pg_catalog.pg_identify_object('pg_catalog.pg_proc'::pg_catalog.regclass, r.fn, 0)).identity,
+           CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END,
+           pg_catalog.nullif(r.line, 0),
+           CASE r.access
+               WHEN 'r' THEN 'read' WHEN 'i' THEN 'insert'
+               WHEN 'u' THEN 'update' WHEN 'd' THEN 'delete'
+               WHEN 'x' THEN 'call' WHEN 't' THEN 'type use'
+               WHEN 'g' THEN 'trigger'
+           END,
+           (pg_catalog.pg_identify_object(r.classid, r.objid, 0)).identity,
+           CASE WHEN r.objsubid OPERATOR(pg_catalog.>) 0 THEN r.name END,
+           pg_catalog.array_agg(DISTINCT
+               ((pg_catalog.pg_identify_object('pg_catalog.pg_trigger'::pg_catalog.regclass, r.tg, 0)).identity COLLATE "C"))
+               FILTER (WHERE r.tg OPERATOR(pg_catalog.<>) 0)
+      FROM schema_guard.reference AS r
+      JOIN pg_catalog.pg_proc AS p ON p.oid OPERATOR(pg_catalog.=) r.fn
+     WHERE r.severity OPERATOR(pg_catalog.=) 'o'
+       AND r.access OPERATOR(pg_catalog.<>) 'c'
+       AND r.objid OPERATOR(pg_catalog.<>) 0
+       AND (p_objid IS NULL
+            OR (r.classid OPERATOR(pg_catalog.=) p_classid
+                AND r.objid OPERATOR(pg_catalog.=) p_objid
+                AND (p_objsubid IS NULL OR r.objsubid OPERATOR(pg_catalog.=) p_objsubid)))
+       AND (p_nspid IS NULL
+            OR p_nspid OPERATOR(pg_catalog.=) CASE r.classid
+                WHEN 'pg_catalog.pg_class'::pg_catalog.regclass THEN
+                    (SELECT c.relnamespace FROM pg_catalog.pg_class AS c WHERE c.oid OPERATOR(pg_catalog.=) r.objid)
+                WHEN 'pg_catalog.pg_proc'::pg_catalog.regclass THEN
+                    (SELECT f.pronamespace FROM pg_catalog.pg_proc AS f WHERE f.oid OPERATOR(pg_catalog.=) r.objid)
+                WHEN 'pg_catalog.pg_type'::pg_catalog.regclass THEN
+                    (SELECT t.typnamespace FROM pg_catalog.pg_type AS t WHERE t.oid OPERATOR(pg_catalog.=) r.objid)
+            END)
+     GROUP BY 1, 2, 3, 4, 5, 6
+     ORDER BY 1 COLLATE "C", 3 NULLS FIRST, 4 COLLATE "C", 5 COLLATE "C",
+              6 COLLATE "C" NULLS FIRST
+$$;
+REVOKE ALL ON FUNCTION schema_guard._dependents(pg_catalog.oid, pg_catalog.oid,
+    pg_catalog.int4, pg_catalog.oid) FROM PUBLIC;
+
+CREATE FUNCTION schema_guard.dependents(relation pg_catalog.regclass)
+RETURNS TABLE (function pg_catalog.text, function_kind pg_catalog.text,
+               line pg_catalog.int4, access pg_catalog.text,
+               referenced pg_catalog.text, column_name pg_catalog.text,
+               triggers pg_catalog.text[])
+LANGUAGE plpgsql STRICT VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM schema_guard._refresh();
+    RETURN QUERY SELECT * FROM schema_guard._dependents(
+        'pg_catalog.pg_class'::pg_catalog.regclass, relation, NULL, NULL);
+END
+$$;
+COMMENT ON FUNCTION schema_guard.dependents(pg_catalog.regclass) IS
+    'The functions and procedures that use a table, view, sequence or other relation (any of its columns, or NEW/OLD of its triggers), with line and access.';
+
+CREATE FUNCTION schema_guard.dependents(relation pg_catalog.regclass,
+                                        column_name pg_catalog.name)
+RETURNS TABLE (function pg_catalog.text, function_kind pg_catalog.text,
+               line pg_catalog.int4, access pg_catalog.text,
+               referenced pg_catalog.text, column_name pg_catalog.text,
+               triggers pg_catalog.text[])
+LANGUAGE plpgsql STRICT VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+    colnum pg_catalog.int2;
+BEGIN
+    SELECT a.attnum INTO colnum
+      FROM pg_catalog.pg_attribute AS a
+     WHERE a.attrelid OPERATOR(pg_catalog.=) relation
+       AND a.attname OPERATOR(pg_catalog.=) column_name
+       AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped;
+    IF colnum IS NULL THEN
+        RAISE EXCEPTION 'column "%" of relation "%" does not exist', column_name, relation
+            USING ERRCODE = 'undefined_column';
+    END IF;
+    PERFORM schema_guard._refresh();
+    RETURN QUERY SELECT * FROM schema_guard._dependents(
+        'pg_catalog.pg_class'::pg_catalog.regclass, relation, colnum, NULL);
+END
+$$;
+COMMENT ON FUNCTION schema_guard.dependents(pg_catalog.regclass, pg_catalog.name) IS
+    'The functions and procedures that use one column, with line and access.';
+
+CREATE FUNCTION schema_guard.dependents(routine pg_catalog.regprocedure)
+RETURNS TABLE (function pg_catalog.text, function_kind pg_catalog.text,
+               line pg_catalog.int4, access pg_catalog.text,
+               referenced pg_catalog.text, column_name pg_catalog.text,
+               triggers pg_catalog.text[])
+LANGUAGE plpgsql STRICT VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM schema_guard._refresh();
+    RETURN QUERY SELECT * FROM schema_guard._dependents(
+        'pg_catalog.pg_proc'::pg_catalog.regclass, routine, NULL, NULL);
+END
+$$;
+COMMENT ON FUNCTION schema_guard.dependents(pg_catalog.regprocedure) IS
+    'The functions and procedures that call a function or procedure, with line.';
+
+CREATE FUNCTION schema_guard.dependents(type pg_catalog.regtype)
+RETURNS TABLE (function pg_catalog.text, function_kind pg_catalog.text,
+               line pg_catalog.int4, access pg_catalog.text,
+               referenced pg_catalog.text, column_name pg_catalog.text,
+               triggers pg_catalog.text[])
+LANGUAGE plpgsql STRICT VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM schema_guard._refresh();
+    RETURN QUERY SELECT * FROM schema_guard._dependents(
+        'pg_catalog.pg_type'::pg_catalog.regclass,
+        type, NULL, NULL);
+END
+$$;
+COMMENT ON FUNCTION schema_guard.dependents(pg_catalog.regtype) IS
+    'The functions and procedures that use a type or domain (casts, declarations, enum literals), with line.';
+
+CREATE FUNCTION schema_guard.dependents(schema pg_catalog.regnamespace)
+RETURNS TABLE (function pg_catalog.text, function_kind pg_catalog.text,
+               line pg_catalog.int4, access pg_catalog.text,
+               referenced pg_catalog.text, column_name pg_catalog.text,
+               triggers pg_catalog.text[])
+LANGUAGE plpgsql STRICT VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM schema_guard._refresh();
+    RETURN QUERY SELECT * FROM schema_guard._dependents(NULL, NULL, NULL, schema);
+END
+$$;
+COMMENT ON FUNCTION schema_guard.dependents(pg_catalog.regnamespace) IS
+    'The functions and procedures that use anything in a schema, with what they use.';
+
+--
+-- validate(): every broken reference and schema hazard.
+--
+
+CREATE FUNCTION schema_guard._body_findings()
+RETURNS TABLE (severity pg_catalog.text, "check" pg_catalog.text,
+               object_type pg_catalog.text, object_name pg_catalog.text,
+               line pg_catalog.int4, referenced pg_catalog.text,
+               message pg_catalog.text, hint pg_catalog.text,
+               schema_name pg_catalog.text)
+LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'sg_body_findings';
+REVOKE ALL ON FUNCTION schema_guard._body_findings() FROM PUBLIC;
+
+CREATE FUNCTION schema_guard._schema_hazards()
+RETURNS TABLE (severity pg_catalog.text, "check" pg_catalog.text,
+               object_type pg_catalog.text, object_name pg_catalog.text,
+               line pg_catalog.int4, referenced pg_catalog.text,
+               message pg_catalog.text, hint pg_catalog.text,
+               schema_name pg_catalog.text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    -- Indexes left invalid by a failed CREATE INDEX CONCURRENTLY or REINDEX
+    -- CONCURRENTLY (not those being built right now).
+    SELECT 'warning', 'invalid_index', 'index', o.identity, NULL::pg_catalog.int4,
+           (pg_catalog.pg_identify_object('pg_catalog.pg_class'::pg_catalog.regclass, i.indrelid, 0)).identity,
+           pg_catalog.format('index %s is invalid: a concurrent build or rebuild failed, so writes still maintain it but no query uses it', o.identity),
+           pg_catalog.format('REINDEX INDEX CONCURRENTLY %s;', o.identity),
+           n.nspname::pg_catalog.text
+      FROM pg_catalog.pg_index AS i
+      JOIN pg_catalog.pg_class AS c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid
+      JOIN pg_catalog.pg_namespace AS n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+      CROSS JOIN LATERAL pg_catalog.pg_identify_object('pg_catalog.pg_class'::pg_catalog.regclass, c.oid, 0) AS o
+     WHERE NOT i.indisvalid
+       AND n.nspname OPERATOR(pg_catalog.<>) ALL ('{pg_catalog,information_schema,schema_guard}'::pg_catalog.name[])
+       AND n.nspname::pg_catalog.text !~ '^pg_(toast|temp_|toast_temp_)'
+       AND NOT EXISTS (SELECT FROM pg_catalog.pg_stat_progress_create_index AS p
+                        WHERE p.index_relid OPERATOR(pg_catalog.=) i.indexrelid)
+    UNION ALL
+    -- CHECK and foreign key constraints added NOT VALID and never validated.
+    SELECT 'warning', 'not_valid_constraint', 'constraint', o.identity, NULL,
+           t.identity,
+           pg_catalog.format('constraint %I on table %s is NOT VALID: rows that existed when it was added have never been checked',
+                             con.conname, t.identity),
+           pg_catalog.format('ALTER TABLE %s VALIDATE CONSTRAINT %I;', t.identity, con.conname),
+           n.nspname::pg_catalog.text
+      FROM pg_catalog.pg_constraint AS con
+      JOIN pg_catalog.pg_class AS c ON c.oid OPERATOR(pg_catalog.=) con.conrelid
+      JOIN pg_catalog.pg_namespace AS n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+      CROSS JOIN LATERAL pg_catalog.pg_identify_object('pg_catalog.pg_constraint'::pg_catalog.regclass, con.oid, 0) AS o
+      CROSS JOIN LATERAL pg_catalog.pg_identify_object('pg_catalog.pg_class'::pg_catalog.regclass, c.oid, 0) AS t
+     WHERE NOT con.convalidated
+       AND con.contype OPERATOR(pg_catalog.=) ANY ('{c,f}'::pg_catalog."char"[])
+       AND n.nspname OPERATOR(pg_catalog.<>) ALL ('{pg_catalog,information_schema,schema_guard}'::pg_catalog.name[])
+       AND n.nspname::pg_catalog.text !~ '^pg_(toast|temp_|toast_temp_)'
+    UNION ALL
+    -- Foreign keys whose referencing columns lead no index: every DELETE
+    -- or key UPDATE on the referenced table scans the referencing table.
+    SELECT 'warning', 'foreign_key_without_index', 'constraint', o.identity, NULL,
+           t.identity,
+           pg_catalog.format('foreign key %I on table %s has no index on (%s): each DELETE or key UPDATE on %s scans all of %s',
+                             con.conname, t.identity, k.cols,
+                             (pg_catalog.pg_identify_object('pg_catalog.pg_class'::pg_catalog.regclass, con.confrelid, 0)).identity,
+                             t.identity),
+           pg_catalog.format('CREATE INDEX CONCURRENTLY ON %s (%s);', t.identity, k.cols),
+           n.nspname::pg_catalog.text
+      FROM pg_catalog.pg_constraint AS con
+      JOIN pg_catalog.pg_class AS c ON c.oid OPERATOR(pg_catalog.=) con.conrelid
+      JOIN pg_catalog.pg_namespace AS n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+      CROSS JOIN LATERAL pg_catalog.pg_identify_object('pg_catalog.pg_constraint'::pg_catalog.regclass, con.oid, 0) AS o
+      CROSS JOIN LATERAL pg_catalog.pg_identify_object('pg_catalog.pg_class'::pg_catalog.regclass, c.oid, 0) AS t
+      CROSS JOIN LATERAL (
+          SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY u.ord) AS cols
+            FROM pg_catalog.unnest(con.conkey) WITH ORDINALITY AS u(attnum, ord)
+            JOIN pg_catalog.pg_attribute AS a
+              ON a.attrelid OPERATOR(pg_catalog.=) con.conrelid
+             AND a.attnum OPERATOR(pg_catalog.=) u.attnum) AS k
+     WHERE con.contype OPERATOR(pg_catalog.=) 'f'
+       AND con.conparentid OPERATOR(pg_catalog.=) 0
+       AND n.nspname OPERATOR(pg_catalog.<>) ALL ('{pg_catalog,information_schema,schema_guard}'::pg_catalog.name[])
+       AND n.nspname::pg_catalog.text !~ '^pg_(toast|temp_|toast_temp_)'
+       AND NOT EXISTS (
+           SELECT FROM pg_catalog.pg_index AS ix
+            WHERE ix.indrelid OPERATOR(pg_catalog.=) con.conrelid
+              AND ix.indpred IS NULL
+              AND (ix.indkey::pg_catalog.int2[])[0:pg_catalog.cardinality(con.conkey) OPERATOR(pg_catalog.-) 1]
+                  OPERATOR(pg_catalog.@>) con.conkey)
+    UNION ALL
+    -- Triggers left disabled (ENABLE REPLICA / ALWAYS are deliberate).
+    SELECT 'warning', 'disabled_trigger', 'trigger', o.identity, NULL,
+           t.identity,
+           pg_catalog.format('trigger %I on table %s is disabled', tg.tgname, t.identity),
+           pg_catalog.format('ALTER TABLE %s ENABLE TRIGGER %I;', t.identity, tg.tgname),
+           n.nspname::pg_catalog.text
+      FROM pg_catalog.pg_trigger AS tg
+      JOIN pg_catalog.pg_class AS c ON c.oid OPERATOR(pg_catalog.=) tg.tgrelid
+      JOIN pg_catalog.pg_namespace AS n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+      CROSS JOIN LATERAL pg_catalog.pg_identify_object('pg_catalog.pg_trigger'::pg_catalog.regclass, tg.oid, 0) AS o
+      CROSS JOIN LATERAL pg_catalog.pg_identify_object('pg_catalog.pg_class'::pg_catalog.regclass, c.oid, 0) AS t
+     WHERE tg.tgenabled OPERATOR(pg_catalog.=) 'D' AND NOT tg.tgisinternal
+       AND n.nspname OPERATOR(pg_catalog.<>) ALL ('{pg_catalog,information_schema,schema_guard}'::pg_catalog.name[])
+    UNION ALL
+    -- Functions in procedural languages schema_guard does not read.
+    SELECT 'info', 'unchecked_language',
+           CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END,
+           o.identity, NULL, l.lanname::pg_catalog.text,
+           pg_catalog.format('functions in language %s are not checked', l.lanname),
+           NULL,
+           n.nspname::pg_catalog.text
+      FROM pg_catalog.pg_proc AS p
+      JOIN pg_catalog.pg_language AS l ON l.oid OPERATOR(pg_catalog.=) p.prolang
+      JOIN pg_catalog.pg_namespace AS n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace
+      CROSS JOIN LATERAL pg_catalog.pg_identify_object('pg_catalog.pg_proc'::pg_catalog.regclass, p.oid, 0) AS o
+     WHERE l.lanispl
+       AND l.lanname OPERATOR(pg_catalog.<>) ALL ('{plpgsql,sql}'::pg_catalog.name[])
+       AND p.oid OPERATOR(pg_catalog.>=) 16384::pg_catalog.oid
+       AND n.nspname::pg_catalog.text !~ '^pg_(temp_|toast_temp_)'
+$$;
+REVOKE ALL ON FUNCTION schema_guard._schema_hazards() FROM PUBLIC;
+
+CREATE FUNCTION schema_guard._severity_rank(severity pg_catalog.text)
+RETURNS pg_catalog.int4
+LANGUAGE plpgsql IMMUTABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    rank pg_catalog.int4;
+BEGIN
+    rank := CASE pg_catalog.lower(severity)
+                WHEN 'error' THEN 1 WHEN 'warning' THEN 2 WHEN 'info' THEN 3
+            END;
+    IF rank IS NULL THEN
+        RAISE EXCEPTION 'invalid severity "%"', severity
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Valid severities are error, warning and info.';
+    END IF;
+    RETURN rank;
+END
+$$;
+
+CREATE FUNCTION schema_guard.validate(schemas pg_catalog.name[] DEFAULT NULL,
+                                      min_severity pg_catalog.text DEFAULT 'info')
+RETURNS TABLE (severity pg_catalog.text, "check" pg_catalog.text,
+               object_type pg_catalog.text, object_name pg_catalog.text,
+               line pg_catalog.int4, referenced pg_catalog.text,
+               message pg_catalog.text, hint pg_catalog.text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    max_rank pg_catalog.int4 := schema_guard._severity_rank(min_severity);
+BEGIN
+    RETURN QUERY
+    SELECT f.severity, f."check", f.object_type, f.object_name, f.line,
+           f.referenced, f.message, f.hint
+      FROM (SELECT * FROM schema_guard._body_findings()
+            UNION ALL
+            SELECT * FROM schema_guard._schema_hazards()) AS f
+     WHERE (schemas IS NULL OR f.schema_name OPERATOR(pg_catalog.=) ANY (schemas))
+       AND schema_guard._severity_rank(f.severity) OPERATOR(pg_catalog.<=) max_rank
+     ORDER BY schema_guard._severity_rank(f.severity), f."check" COLLATE "C",
+              f.object_name COLLATE "C", f.line NULLS FIRST,
+              f.referenced COLLATE "C" NULLS FIRST, f.message COLLATE "C";
+END
+$$;
+COMMENT ON FUNCTION schema_guard.validate(pg_catalog.name[], pg_catalog.text) IS
+    'Every broken reference in function and trigger bodies, and every schema hazard, with a hint to fix it; optionally only in some schemas or above a severity.';
+
+CREATE VIEW schema_guard.report AS
+    SELECT * FROM schema_guard.validate();
+COMMENT ON VIEW schema_guard.report IS
+    'The rows of schema_guard.validate().';
+GRANT SELECT ON schema_guard.report TO PUBLIC;
+
+CREATE FUNCTION schema_guard.assert_valid(schemas pg_catalog.name[] DEFAULT NULL)
+RETURNS pg_catalog.void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    errors pg_catalog.int8;
+    lines pg_catalog.text;
+BEGIN
+    SELECT pg_catalog.count(*),
+           pg_catalog.string_agg(pg_catalog.format('%s %s%s: %s.',
+                                     pg_catalog.initcap(v.object_type), v.object_name,
+                                     ' line ' OPERATOR(pg_catalog.||) v.line, v.message),
+                                 E'\n')
+      INTO errors, lines
+      FROM schema_guard.validate(schemas, 'error') AS v;
+    IF errors OPERATOR(pg_catalog.>) 0 THEN
+        RAISE EXCEPTION 'schema_guard found % error%', errors,
+                        CASE WHEN errors OPERATOR(pg_catalog.=) 1 THEN '' ELSE 's' END
+            USING ERRCODE = 'invalid_object_definition',
+                  DETAIL = lines,
+                  HINT = 'Each of these fails every time that code runs. SELECT * FROM schema_guard.report shows how to fix them.';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION schema_guard.assert_valid(pg_catalog.name[]) IS
+    'Raises one error listing every error-severity row of validate(), or returns quietly; for pipelines.';
+
+-- Build the catalog for the functions that exist already.
+SELECT schema_guard.rebuild();

@@ -1,0 +1,886 @@
+/*-------------------------------------------------------------------------
+ *
+ * collect.c
+ *	  What one statement references, read from its parse trees.
+ *
+ * Two trees are read.  The raw parse tree says what the text names and
+ * where: it places references on body lines, tells which WITH names are
+ * not tables, which relations the statement creates, and whether it sets
+ * search_path.  The analysed Query says what those names resolved to:
+ * relations from the range tables (the columns read, inserted and updated
+ * come from the permission bitmaps parse analysis fills in), functions
+ * from function calls, types from casts and constants, sequences and
+ * other objects from regclass-like constants such as nextval('seq').
+ *
+ * Built-in objects are not recorded: they cannot be dropped.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/sysattr.h"
+#include "access/table.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_trigger.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "miscadmin.h"
+#include "nodes/nodeFuncs.h"
+#include "parser/parsetree.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
+
+#include "compat.h"
+#include "engine.h"
+
+typedef struct SgRawWalk
+{
+	SgRawScan  *scan;
+	char		access;			/* access of the relation being named */
+} SgRawWalk;
+
+typedef struct SgCollect
+{
+	SgUnitState *us;
+	SgPoint    *pc;
+	SgRawScan  *scan;
+	bool		sequence_arg;	/* inside nextval(), setval(), currval() */
+} SgCollect;
+
+static bool sg_raw_walker(Node *node, void *context);
+static void sg_raw_add(SgRawScan *scan, char category, List *names,
+					   int location, char access);
+static void sg_raw_add_relation(SgRawScan *scan, RangeVar *rv, char access,
+								bool created);
+static void sg_raw_dml(Node *node, SgRawWalk *w);
+static bool sg_collect_walker(Node *node, SgCollect *c);
+static void sg_collect_rtable(SgCollect *c, Query *query);
+static void sg_collect_columns(SgCollect *c, Oid relid, Bitmapset *cols,
+							   char access, int line);
+static void sg_collect_function(SgCollect *c, Oid funcid, int location);
+static void sg_collect_type(SgCollect *c, Oid typid, int location);
+static void sg_check_insert(SgCollect *c, Query *query, List *targetlist);
+static int	sg_collect_line(SgCollect *c, char category, const char *name,
+							int location);
+
+/* ---------------------------------------------------------------------
+ * Raw parse trees
+ * ---------------------------------------------------------------------
+ */
+
+/* Scan one raw statement. */
+void
+sg_raw_scan(Node *stmt, SgRawScan *scan)
+{
+	SgRawWalk	w;
+
+	w.scan = scan;
+	w.access = SG_ACCESS_READ;
+
+	if (stmt == NULL)
+		return;
+
+	switch (nodeTag(stmt))
+	{
+		case T_InsertStmt:
+		case T_UpdateStmt:
+		case T_DeleteStmt:
+		case T_MergeStmt:
+		case T_SelectStmt:
+		case T_PLAssignStmt:
+			(void) sg_raw_walker(stmt, &w);
+			break;
+		case T_CallStmt:
+			(void) sg_raw_walker((Node *) ((CallStmt *) stmt)->funccall, &w);
+			break;
+		case T_VariableSetStmt:
+			{
+				VariableSetStmt *vs = (VariableSetStmt *) stmt;
+
+				scan->utility = true;
+				if (vs->name != NULL &&
+					pg_strcasecmp(vs->name, "search_path") == 0)
+					scan->sets_search_path = true;
+			}
+			break;
+		case T_CreateStmt:
+			scan->utility = true;
+			sg_raw_add_relation(scan, ((CreateStmt *) stmt)->relation,
+								SG_ACCESS_CREATE, true);
+			break;
+		case T_CreateTableAsStmt:
+			{
+				CreateTableAsStmt *ctas = (CreateTableAsStmt *) stmt;
+
+				sg_raw_add_relation(scan, ctas->into->rel, SG_ACCESS_CREATE,
+									true);
+				(void) sg_raw_walker(ctas->query, &w);
+			}
+			break;
+		case T_ViewStmt:
+			scan->utility = true;
+			sg_raw_add_relation(scan, ((ViewStmt *) stmt)->view,
+								SG_ACCESS_CREATE, true);
+			break;
+		case T_CreateSeqStmt:
+			scan->utility = true;
+			sg_raw_add_relation(scan, ((CreateSeqStmt *) stmt)->sequence,
+								SG_ACCESS_CREATE, true);
+			break;
+		case T_TruncateStmt:
+			{
+				ListCell   *lc;
+
+				scan->utility = true;
+				foreach(lc, ((TruncateStmt *) stmt)->relations)
+					sg_raw_add_relation(scan, lfirst_node(RangeVar, lc),
+										SG_ACCESS_DELETE, false);
+			}
+			break;
+		case T_LockStmt:
+			{
+				ListCell   *lc;
+
+				scan->utility = true;
+				foreach(lc, ((LockStmt *) stmt)->relations)
+					sg_raw_add_relation(scan, lfirst_node(RangeVar, lc),
+										SG_ACCESS_READ, false);
+			}
+			break;
+		case T_RefreshMatViewStmt:
+			scan->utility = true;
+			sg_raw_add_relation(scan, ((RefreshMatViewStmt *) stmt)->relation,
+								SG_ACCESS_UPDATE, false);
+			break;
+		case T_ExplainStmt:
+			sg_raw_scan(((ExplainStmt *) stmt)->query, scan);
+			break;
+		case T_DeclareCursorStmt:
+			sg_raw_scan(((DeclareCursorStmt *) stmt)->query, scan);
+			break;
+		default:
+			scan->utility = true;
+			break;
+	}
+}
+
+static void
+sg_raw_add(SgRawScan *scan, char category, List *names, int location,
+		   char access)
+{
+	SgRawName  *item = palloc0(sizeof(SgRawName));
+
+	item->category = category;
+	item->names = names;
+	item->name = strVal(llast(names));
+	item->location = location;
+	item->access = access;
+	scan->items = lappend(scan->items, item);
+}
+
+static void
+sg_raw_add_relation(SgRawScan *scan, RangeVar *rv, char access, bool created)
+{
+	List	   *names = NIL;
+
+	if (rv == NULL)
+		return;
+	if (rv->catalogname)
+		names = lappend(names, makeString(rv->catalogname));
+	if (rv->schemaname)
+		names = lappend(names, makeString(rv->schemaname));
+	names = lappend(names, makeString(rv->relname));
+
+	if (created)
+	{
+		SgRawName  *item = palloc0(sizeof(SgRawName));
+
+		item->category = SG_KIND_RELATION;
+		item->names = names;
+		item->name = rv->relname;
+		item->location = rv->location;
+		item->access = SG_ACCESS_CREATE;
+		scan->created = lappend(scan->created, item);
+	}
+	else
+		sg_raw_add(scan, SG_KIND_RELATION, names, rv->location, access);
+}
+
+/* The statements that name a target relation: note what they do to it. */
+static void
+sg_raw_dml(Node *node, SgRawWalk *w)
+{
+	char		save = w->access;
+	ListCell   *lc;
+
+	switch (nodeTag(node))
+	{
+		case T_InsertStmt:
+			{
+				InsertStmt *stmt = (InsertStmt *) node;
+
+				sg_raw_add_relation(w->scan, stmt->relation, SG_ACCESS_INSERT,
+									false);
+				foreach(lc, stmt->cols)
+				{
+					ResTarget  *rt = lfirst_node(ResTarget, lc);
+
+					sg_raw_add(w->scan, SG_KIND_COLUMN,
+							   list_make1(makeString(rt->name)),
+							   rt->location, SG_ACCESS_INSERT);
+				}
+				(void) sg_raw_walker(stmt->selectStmt, w);
+				(void) sg_raw_walker((Node *) stmt->onConflictClause, w);
+				(void) sg_raw_walker((Node *) stmt->returningList, w);
+				(void) sg_raw_walker((Node *) stmt->withClause, w);
+			}
+			break;
+		case T_UpdateStmt:
+			{
+				UpdateStmt *stmt = (UpdateStmt *) node;
+
+				sg_raw_add_relation(w->scan, stmt->relation, SG_ACCESS_UPDATE,
+									false);
+				foreach(lc, stmt->targetList)
+				{
+					ResTarget  *rt = lfirst_node(ResTarget, lc);
+
+					sg_raw_add(w->scan, SG_KIND_COLUMN,
+							   list_make1(makeString(rt->name)),
+							   rt->location, SG_ACCESS_UPDATE);
+					(void) sg_raw_walker(rt->val, w);
+				}
+				(void) sg_raw_walker(stmt->whereClause, w);
+				(void) sg_raw_walker((Node *) stmt->fromClause, w);
+				(void) sg_raw_walker((Node *) stmt->returningList, w);
+				(void) sg_raw_walker((Node *) stmt->withClause, w);
+			}
+			break;
+		case T_DeleteStmt:
+			{
+				DeleteStmt *stmt = (DeleteStmt *) node;
+
+				sg_raw_add_relation(w->scan, stmt->relation, SG_ACCESS_DELETE,
+									false);
+				(void) sg_raw_walker((Node *) stmt->usingClause, w);
+				(void) sg_raw_walker(stmt->whereClause, w);
+				(void) sg_raw_walker((Node *) stmt->returningList, w);
+				(void) sg_raw_walker((Node *) stmt->withClause, w);
+			}
+			break;
+		case T_MergeStmt:
+			{
+				MergeStmt  *stmt = (MergeStmt *) node;
+
+				sg_raw_add_relation(w->scan, stmt->relation, SG_ACCESS_UPDATE,
+									false);
+				(void) sg_raw_walker(stmt->sourceRelation, w);
+				(void) sg_raw_walker(stmt->joinCondition, w);
+				(void) sg_raw_walker((Node *) stmt->mergeWhenClauses, w);
+				(void) sg_raw_walker((Node *) stmt->withClause, w);
+			}
+			break;
+		default:
+			break;
+	}
+	w->access = save;
+}
+
+static bool
+sg_raw_walker(Node *node, void *context)
+{
+	SgRawWalk  *w = (SgRawWalk *) context;
+
+	if (node == NULL)
+		return false;
+	check_stack_depth();
+
+	switch (nodeTag(node))
+	{
+		case T_InsertStmt:
+		case T_UpdateStmt:
+		case T_DeleteStmt:
+		case T_MergeStmt:
+			sg_raw_dml(node, w);
+			return false;
+		case T_RangeVar:
+			sg_raw_add_relation(w->scan, (RangeVar *) node, w->access, false);
+			return false;
+		case T_ColumnRef:
+			{
+				ColumnRef  *cref = (ColumnRef *) node;
+				List	   *names = NIL;
+				ListCell   *lc;
+
+				foreach(lc, cref->fields)
+				{
+					if (IsA(lfirst(lc), String))
+						names = lappend(names, lfirst(lc));
+				}
+				if (names != NIL)
+					sg_raw_add(w->scan, SG_KIND_COLUMN, names, cref->location,
+							   SG_ACCESS_READ);
+			}
+			return false;
+		case T_FuncCall:
+			{
+				FuncCall   *fc = (FuncCall *) node;
+
+				sg_raw_add(w->scan, SG_KIND_FUNCTION, fc->funcname,
+						   fc->location, SG_ACCESS_CALL);
+				if (pg_strcasecmp(strVal(llast(fc->funcname)), "set_config") == 0)
+				{
+					Node	   *arg = fc->args ? linitial(fc->args) : NULL;
+					const char *setting = NULL;
+
+					if (arg != NULL && IsA(arg, A_Const))
+						setting = sg_aconst_string((A_Const *) arg);
+					if (setting == NULL ||
+						pg_strcasecmp(setting, "search_path") == 0)
+						w->scan->sets_search_path = true;
+				}
+			}
+			break;
+		case T_TypeName:
+			{
+				TypeName   *tn = (TypeName *) node;
+
+				if (tn->names != NIL)
+					sg_raw_add(w->scan, SG_KIND_TYPE, tn->names, tn->location,
+							   SG_ACCESS_TYPE);
+			}
+			return false;
+		case T_A_Const:
+			{
+				A_Const    *c = (A_Const *) node;
+				const char *str = sg_aconst_string(c);
+
+				if (str != NULL)
+					sg_raw_add(w->scan, 's', list_make1(makeString(pstrdup(str))),
+							   c->location, SG_ACCESS_READ);
+			}
+			return false;
+		case T_CommonTableExpr:
+			w->scan->cte_names = lappend(w->scan->cte_names,
+										 ((CommonTableExpr *) node)->ctename);
+			break;
+		case T_IntoClause:
+			/* SELECT ... INTO in a SQL text creates a table */
+			sg_raw_add_relation(w->scan, ((IntoClause *) node)->rel,
+								SG_ACCESS_CREATE, true);
+			return false;
+		default:
+			break;
+	}
+	return raw_expression_tree_walker(node, sg_raw_walker, context);
+}
+
+/* The first item of a category with this name, or NULL. */
+SgRawName *
+sg_raw_find(SgRawScan *scan, char category, const char *name)
+{
+	ListCell   *lc;
+
+	if (scan == NULL || name == NULL)
+		return NULL;
+	foreach(lc, scan->items)
+	{
+		SgRawName  *item = (SgRawName *) lfirst(lc);
+
+		if (item->category == category && strcmp(item->name, name) == 0)
+			return item;
+	}
+	return NULL;
+}
+
+/* The item at a byte offset, or NULL. */
+SgRawName *
+sg_raw_at(SgRawScan *scan, int location)
+{
+	ListCell   *lc;
+
+	foreach(lc, scan->items)
+	{
+		SgRawName  *item = (SgRawName *) lfirst(lc);
+
+		if (item->location == location)
+			return item;
+	}
+	return NULL;
+}
+
+/* ---------------------------------------------------------------------
+ * Analysed queries
+ * ---------------------------------------------------------------------
+ */
+
+void
+sg_collect_query(SgUnitState *us, SgPoint *pc, SgRawScan *scan, Query *query)
+{
+	SgCollect	c;
+
+	c.us = us;
+	c.pc = pc;
+	c.scan = scan;
+	c.sequence_arg = false;
+	(void) sg_collect_walker((Node *) query, &c);
+}
+
+/*
+ * Utility statements are not analysed by PostgreSQL; resolve the
+ * relations the ones that use relations name, as they will at run time.
+ */
+void
+sg_collect_utility(SgUnitState *us, SgPoint *pc, SgRawScan *scan, Node *stmt)
+{
+	ListCell   *lc;
+
+	if (!IsA(stmt, TruncateStmt) && !IsA(stmt, LockStmt) &&
+		!IsA(stmt, RefreshMatViewStmt))
+		return;
+
+	foreach(lc, scan->items)
+	{
+		SgRawName  *item = (SgRawName *) lfirst(lc);
+		RangeVar   *rv;
+		Oid			relid;
+		int			line = sg_line_at(pc, item->location);
+
+		if (item->category != SG_KIND_RELATION)
+			continue;
+		rv = makeRangeVarFromNameList(item->names);
+		relid = RangeVarGetRelidExtended(rv, NoLock, RVR_MISSING_OK,
+										 NULL, NULL);
+		if (OidIsValid(relid))
+		{
+			if (sg_user_object(relid) &&
+				!isAnyTempNamespace(get_rel_namespace(relid)))
+				sg_add_ref(us, SG_KIND_RELATION, item->access, line,
+						   RelationRelationId, relid, 0, get_rel_name(relid),
+						   NULL);
+		}
+		else
+		{
+			char		severity = SG_ERROR;
+			int			handler_line = 0;
+			char	   *message = psprintf("relation \"%s\" does not exist",
+										   NameListToString(item->names));
+
+			if (us->changes_search_path && list_length(item->names) == 1)
+				severity = SG_WARNING;
+			severity = sg_handled_severity(pc, ERRCODE_UNDEFINED_TABLE,
+										   severity, &handler_line);
+			sg_add_finding(us, SG_KIND_RELATION, severity, line,
+						   SG_CHECK_MISSING_RELATION, item->name,
+						   NameListToString(item->names), message,
+						   "Create the relation, or change the function so that it no longer uses it.");
+		}
+	}
+}
+
+static bool
+sg_collect_walker(Node *node, SgCollect *c)
+{
+	if (node == NULL)
+		return false;
+	check_stack_depth();
+
+	if (IsA(node, Query))
+	{
+		Query	   *query = (Query *) node;
+
+		sg_collect_rtable(c, query);
+		if (query->commandType == CMD_INSERT)
+			sg_check_insert(c, query, query->targetList);
+		{
+			ListCell   *lc;
+
+			foreach(lc, sg_merge_actions(query))
+			{
+				MergeAction *action = lfirst_node(MergeAction, lc);
+
+				if (action->commandType == CMD_INSERT)
+					sg_check_insert(c, query, action->targetList);
+			}
+		}
+		if (query->utilityStmt != NULL)
+		{
+			Node	   *utility = query->utilityStmt;
+
+			if (IsA(utility, CallStmt))
+				(void) sg_collect_walker((Node *) ((CallStmt *) utility)->funcexpr, c);
+			else if (IsA(utility, CreateTableAsStmt))
+				(void) sg_collect_walker(((CreateTableAsStmt *) utility)->query, c);
+			else if (IsA(utility, DeclareCursorStmt))
+				(void) sg_collect_walker(((DeclareCursorStmt *) utility)->query, c);
+			else if (IsA(utility, ExplainStmt))
+				(void) sg_collect_walker(((ExplainStmt *) utility)->query, c);
+		}
+		return query_tree_walker(query, sg_collect_walker, (void *) c,
+								 QTW_IGNORE_JOINALIASES);
+	}
+
+	switch (nodeTag(node))
+	{
+		case T_FuncExpr:
+			{
+				FuncExpr   *f = (FuncExpr *) node;
+
+				sg_collect_function(c, f->funcid, f->location);
+				if (f->funcformat == COERCE_EXPLICIT_CAST)
+					sg_collect_type(c, f->funcresulttype, f->location);
+				if (f->funcid == F_NEXTVAL || f->funcid == F_CURRVAL ||
+					f->funcid == F_SETVAL_REGCLASS_INT8 ||
+					f->funcid == F_SETVAL_REGCLASS_INT8_BOOL)
+				{
+					bool		save = c->sequence_arg;
+					bool		result;
+
+					c->sequence_arg = true;
+					result = expression_tree_walker((Node *) f->args,
+													sg_collect_walker,
+													(void *) c);
+					c->sequence_arg = save;
+					return result;
+				}
+			}
+			break;
+		case T_Aggref:
+			sg_collect_function(c, ((Aggref *) node)->aggfnoid,
+								((Aggref *) node)->location);
+			break;
+		case T_WindowFunc:
+			sg_collect_function(c, ((WindowFunc *) node)->winfnoid,
+								((WindowFunc *) node)->location);
+			break;
+		case T_Const:
+			{
+				Const	   *k = (Const *) node;
+
+				if (k->constisnull)
+					break;
+				switch (k->consttype)
+				{
+					case REGCLASSOID:
+						{
+							Oid			relid = DatumGetObjectId(k->constvalue);
+
+							if (sg_user_object(relid) &&
+								!isAnyTempNamespace(get_rel_namespace(relid)))
+							{
+								char	   *relname = get_rel_name(relid);
+
+								sg_add_ref(c->us, SG_KIND_RELATION,
+										   c->sequence_arg ? SG_ACCESS_UPDATE : SG_ACCESS_READ,
+										   sg_collect_line(c, 0, NULL, k->location),
+										   RelationRelationId, relid, 0,
+										   relname, NULL);
+							}
+						}
+						break;
+					case REGPROCOID:
+					case REGPROCEDUREOID:
+						sg_collect_function(c, DatumGetObjectId(k->constvalue),
+											k->location);
+						break;
+					case REGTYPEOID:
+						sg_collect_type(c, DatumGetObjectId(k->constvalue),
+										k->location);
+						break;
+					default:
+						sg_collect_type(c, k->consttype, k->location);
+						break;
+				}
+			}
+			break;
+		case T_CoerceToDomain:
+			sg_collect_type(c, ((CoerceToDomain *) node)->resulttype,
+							((CoerceToDomain *) node)->location);
+			break;
+		case T_RelabelType:
+			if (((RelabelType *) node)->relabelformat == COERCE_EXPLICIT_CAST)
+				sg_collect_type(c, ((RelabelType *) node)->resulttype,
+								((RelabelType *) node)->location);
+			break;
+		case T_CoerceViaIO:
+			sg_collect_type(c, ((CoerceViaIO *) node)->resulttype,
+							((CoerceViaIO *) node)->location);
+			break;
+		case T_ArrayCoerceExpr:
+			sg_collect_type(c, ((ArrayCoerceExpr *) node)->resulttype,
+							((ArrayCoerceExpr *) node)->location);
+			break;
+		case T_RowExpr:
+			if (((RowExpr *) node)->row_format == COERCE_EXPLICIT_CAST)
+				sg_collect_type(c, ((RowExpr *) node)->row_typeid,
+								((RowExpr *) node)->location);
+			break;
+		default:
+			break;
+	}
+	return expression_tree_walker(node, sg_collect_walker, (void *) c);
+}
+
+/* Relations of a range table, and the columns each statement uses. */
+static void
+sg_collect_rtable(SgCollect *c, Query *query)
+{
+	ListCell   *lc;
+	int			rti = 0;
+
+	foreach(lc, query->rtable)
+	{
+		RangeTblEntry *rte = (RangeTblEntry *) lfirst(lc);
+		AclMode		perms;
+		Bitmapset  *selected;
+		Bitmapset  *inserted;
+		Bitmapset  *updated;
+		char		access = SG_ACCESS_READ;
+		char	   *relname;
+		int			line;
+
+		rti++;
+		if (rte->rtekind != RTE_RELATION || !sg_user_object(rte->relid))
+			continue;
+
+		relname = get_rel_name(rte->relid);
+		if (relname == NULL)
+			continue;
+		if (isAnyTempNamespace(get_rel_namespace(rte->relid)))
+		{
+			sg_add_finding(c->us, SG_KIND_RELATION, SG_INFO,
+						   sg_collect_line(c, SG_KIND_RELATION, relname, -1),
+						   SG_CHECK_TEMP_RELATION, relname, relname,
+						   psprintf("\"%s\" is a temporary table of this session; it is not checked",
+									relname),
+						   NULL);
+			continue;
+		}
+
+		if (rti == query->resultRelation)
+		{
+			switch (query->commandType)
+			{
+				case CMD_INSERT:
+					access = SG_ACCESS_INSERT;
+					break;
+				case CMD_UPDATE:
+					access = SG_ACCESS_UPDATE;
+					break;
+				case CMD_DELETE:
+					access = SG_ACCESS_DELETE;
+					break;
+				default:
+					access = SG_ACCESS_UPDATE;
+					break;
+			}
+		}
+		line = sg_collect_line(c, SG_KIND_RELATION, relname, -1);
+		sg_add_ref(c->us, SG_KIND_RELATION, access, line, RelationRelationId,
+				   rte->relid, 0, relname, NULL);
+
+		sg_rte_columns(query, rte, &perms, &selected, &inserted, &updated);
+		sg_collect_columns(c, rte->relid, selected, SG_ACCESS_READ, line);
+		sg_collect_columns(c, rte->relid, inserted, SG_ACCESS_INSERT, line);
+		sg_collect_columns(c, rte->relid, updated, SG_ACCESS_UPDATE, line);
+	}
+}
+
+static void
+sg_collect_columns(SgCollect *c, Oid relid, Bitmapset *cols, char access,
+				   int line)
+{
+	int			x = -1;
+
+	while ((x = bms_next_member(cols, x)) >= 0)
+	{
+		AttrNumber	attnum = x + FirstLowInvalidHeapAttributeNumber;
+		char	   *attname;
+		SgRawName  *item;
+
+		if (attnum <= 0)
+			continue;			/* whole-row or system column */
+		attname = get_attname(relid, attnum, true);
+		if (attname == NULL)
+			continue;
+		item = sg_raw_find(c->scan, SG_KIND_COLUMN, attname);
+		sg_add_ref(c->us, SG_KIND_COLUMN, access,
+				   item ? sg_line_at(c->pc, item->location) : line,
+				   RelationRelationId, relid, attnum, attname, NULL);
+	}
+}
+
+static void
+sg_collect_function(SgCollect *c, Oid funcid, int location)
+{
+	char	   *name;
+
+	if (!sg_user_object(funcid))
+		return;
+	name = get_func_name(funcid);
+	if (name == NULL)
+		return;
+	sg_add_ref(c->us, SG_KIND_FUNCTION, SG_ACCESS_CALL,
+			   sg_collect_line(c, SG_KIND_FUNCTION, name, location),
+			   ProcedureRelationId, funcid, 0, name, NULL);
+}
+
+static void
+sg_collect_type(SgCollect *c, Oid typid, int location)
+{
+	char	   *name;
+	Oid			relid;
+
+	if (!sg_user_object(typid))
+		return;
+	relid = get_typ_typrelid(typid);
+	if (OidIsValid(relid))
+	{
+		/* a table's row type: the table is what matters */
+		name = get_rel_name(relid);
+		if (name != NULL && !isAnyTempNamespace(get_rel_namespace(relid)))
+			sg_add_ref(c->us, SG_KIND_RELATION, SG_ACCESS_TYPE,
+					   sg_collect_line(c, SG_KIND_TYPE, name, location),
+					   RelationRelationId, relid, 0, name, NULL);
+		return;
+	}
+	name = sg_type_name(typid);
+	if (name == NULL)
+		return;
+	sg_add_ref(c->us, SG_KIND_TYPE, SG_ACCESS_TYPE,
+			   sg_collect_line(c, SG_KIND_TYPE, name, location),
+			   TypeRelationId, typid, 0, name, NULL);
+}
+
+/* A type's own name (not formatted), or NULL if it is gone. */
+char *
+sg_type_name(Oid typid)
+{
+	HeapTuple	tup;
+	char	   *result;
+
+	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(typid));
+	if (!HeapTupleIsValid(tup))
+		return NULL;
+	result = pstrdup(NameStr(((Form_pg_type) GETSTRUCT(tup))->typname));
+	ReleaseSysCache(tup);
+	return result;
+}
+
+/*
+ * An INSERT that gives no value to a NOT NULL column without a default
+ * fails every time it runs (unless a BEFORE trigger fills the column in).
+ */
+static void
+sg_check_insert(SgCollect *c, Query *query, List *targetlist)
+{
+	RangeTblEntry *rte;
+	Relation	rel;
+	TupleDesc	desc;
+	Bitmapset  *supplied = NULL;
+	bool		before_trigger = false;
+	ListCell   *lc;
+	int			i;
+	int			line;
+
+	if (query->resultRelation <= 0)
+		return;
+	rte = rt_fetch(query->resultRelation, query->rtable);
+	if (rte->rtekind != RTE_RELATION ||
+		(rte->relkind != RELKIND_RELATION &&
+		 rte->relkind != RELKIND_PARTITIONED_TABLE) ||
+		!sg_user_object(rte->relid))
+		return;
+
+	foreach(lc, targetlist)
+	{
+		TargetEntry *tle = lfirst_node(TargetEntry, lc);
+
+		if (!tle->resjunk && !IsA(tle->expr, SetToDefault))
+			supplied = bms_add_member(supplied, tle->resno);
+	}
+
+	/* parse analysis holds a lock on the target */
+	rel = table_open(rte->relid, NoLock);
+	desc = RelationGetDescr(rel);
+	if (rel->trigdesc != NULL)
+	{
+		for (i = 0; i < rel->trigdesc->numtriggers; i++)
+		{
+			Trigger    *trig = &rel->trigdesc->triggers[i];
+
+			if (TRIGGER_FOR_ROW(trig->tgtype) &&
+				TRIGGER_FOR_BEFORE(trig->tgtype) &&
+				TRIGGER_FOR_INSERT(trig->tgtype) &&
+				trig->tgenabled != TRIGGER_DISABLED)
+				before_trigger = true;
+		}
+	}
+	line = sg_collect_line(c, SG_KIND_RELATION, RelationGetRelationName(rel), -1);
+
+	for (i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		char		severity;
+		int			handler_line = 0;
+		SgRef	   *ref;
+		char	   *message;
+
+		if (att->attisdropped || !att->attnotnull || att->atthasdef ||
+			att->attidentity != '\0' || att->attgenerated != '\0' ||
+			bms_is_member(att->attnum, supplied))
+			continue;
+		if (get_typdefault(att->atttypid) != NULL)
+			continue;			/* a domain's default applies */
+
+		severity = before_trigger ? SG_WARNING : SG_ERROR;
+		severity = sg_handled_severity(c->pc, ERRCODE_NOT_NULL_VIOLATION,
+									   severity, &handler_line);
+		message = psprintf("INSERT into table \"%s\" gives no value to column \"%s\", which is NOT NULL and has no default",
+						   RelationGetRelationName(rel),
+						   NameStr(att->attname));
+		if (before_trigger)
+			message = psprintf("%s (a BEFORE INSERT trigger may fill it in)",
+							   message);
+		if (handler_line > 0)
+			message = psprintf("%s (handled by the EXCEPTION clause at line %d)",
+							   message, handler_line);
+		ref = sg_add_finding(c->us, SG_KIND_COLUMN, severity, line,
+							 SG_CHECK_NOT_NULL, NameStr(att->attname),
+							 psprintf("%s.%s",
+									  quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+																 RelationGetRelationName(rel)),
+									  quote_identifier(NameStr(att->attname))),
+							 message,
+							 psprintf("Add \"%s\" to the INSERT's column list, or give the column a default with ALTER TABLE %s ALTER COLUMN %s SET DEFAULT ...;",
+									  NameStr(att->attname),
+									  quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+																 RelationGetRelationName(rel)),
+									  quote_identifier(NameStr(att->attname))));
+		ref->target.classId = RelationRelationId;
+		ref->target.objectId = rte->relid;
+		ref->target.objectSubId = att->attnum;
+	}
+	table_close(rel, NoLock);
+}
+
+/*
+ * The body line of a reference: where the statement names it, or the
+ * statement's own line.
+ */
+static int
+sg_collect_line(SgCollect *c, char category, const char *name, int location)
+{
+	SgRawName  *item;
+
+	if (location >= 0)
+		return sg_line_at(c->pc, location);
+	if (category != 0 && name != NULL &&
+		(item = sg_raw_find(c->scan, category, name)) != NULL)
+		return sg_line_at(c->pc, item->location);
+	return c->scan ? c->scan->stmt_line : c->pc->base_line;
+}

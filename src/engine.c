@@ -1,0 +1,1241 @@
+/*-------------------------------------------------------------------------
+ *
+ * engine.c
+ *	  Analyse one unit: find everything a function body references,
+ *	  resolved the way it resolves when the function runs.
+ *
+ * The driver sets up what run time would: the function's own search_path
+ * (or the session's default one, for functions without SET search_path),
+ * the function owner as current user (so "$user" and schema privileges
+ * resolve as they will), and, for a trigger function, the trigger's table
+ * as the row type of NEW and OLD.  The language engines then put every
+ * statement and expression of the body through PostgreSQL's raw parser
+ * and parse analysis; planning is never done.
+ *
+ * All of it runs in a subtransaction that is always rolled back, so the
+ * analysis leaves nothing behind: no locks, no relcache pins, no changed
+ * settings.  A failing point aborts that subtransaction; the failure is
+ * recorded on the next pass, which skips every point already analysed.
+ * Errors that are not about the body (cancel, shutdown, out of memory)
+ * are re-thrown, never recorded.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "access/xact.h"
+#include "catalog/indexing.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_depend.h"
+#include "catalog/pg_language.h"
+#include "catalog/pg_trigger.h"
+#include "catalog/pg_type.h"
+#include <ctype.h>
+#include "commands/proclang.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "parser/analyze.h"
+#include "parser/parse_node.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/syscache.h"
+
+#include "compat.h"
+#include "engine.h"
+
+/* A body with more failing points than this is reported as incomplete. */
+#define SG_MAX_FAILURES		500
+
+static Oid	sg_plpgsql_language = InvalidOid;
+
+static void sg_unit_setup_trigger(SgUnitState *us);
+static void sg_enter_unit_environment(SgUnitState *us, const char *path);
+static void sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
+							  ErrorData *edata);
+static void sg_record_unit_failure(SgUnitState *us, ErrorData *edata);
+static void sg_fallback_relations(SgUnitState *us, SgPoint *pc,
+								  SgRawScan *scan, SgRawName *failed);
+static void sg_note_raw_scan(SgUnitState *us, SgPoint *pc, SgRawScan *scan);
+static void sg_finish_refs(SgUnitState *us);
+static bool sg_error_must_propagate(ErrorData *edata);
+static Query *sg_transform(SgPoint *pc, RawStmt *raw);
+static int	sg_char_to_byte(const char *src, int charpos);
+static const char *sg_default_hint(const char *check);
+static int	sg_ref_cmp(const void *a, const void *b);
+static void sg_detect_search_path_change(SgUnitState *us);
+
+/*
+ * Is this a function whose body schema_guard reads?  PL/pgSQL and SQL
+ * functions and procedures created by users (extensions included), except
+ * temporary ones and schema_guard's own.
+ */
+bool
+sg_function_is_analysable(Oid fn)
+{
+	HeapTuple	tup;
+	Form_pg_proc proc;
+	bool		result;
+
+	if (!sg_user_object(fn))
+		return false;
+	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
+	if (!HeapTupleIsValid(tup))
+		return false;
+	proc = (Form_pg_proc) GETSTRUCT(tup);
+
+	if (!OidIsValid(sg_plpgsql_language))
+		sg_plpgsql_language = get_language_oid("plpgsql", true);
+
+	result = (proc->prolang == SQLlanguageId ||
+			  (OidIsValid(sg_plpgsql_language) &&
+			   proc->prolang == sg_plpgsql_language)) &&
+		(proc->prokind == PROKIND_FUNCTION ||
+		 proc->prokind == PROKIND_PROCEDURE) &&
+		!isAnyTempNamespace(proc->pronamespace) &&
+		proc->pronamespace != get_namespace_oid("schema_guard", true);
+	ReleaseSysCache(tup);
+	return result;
+}
+
+/* Objects created by users; built-in objects cannot be dropped. */
+bool
+sg_user_object(Oid oid)
+{
+	return oid >= FirstNormalObjectId;
+}
+
+/*
+ * The units of a function: one per trigger calling it for a trigger
+ * function that has triggers, else the function alone.  Triggers are
+ * found through pg_depend, which records each trigger's function.
+ */
+List *
+sg_function_units(Oid fn)
+{
+	List	   *units = NIL;
+	SgUnit	   *unit;
+
+	if (!sg_function_is_analysable(fn))
+		return NIL;
+
+	if (get_func_rettype(fn) == TRIGGEROID)
+	{
+		Relation	rel;
+		ScanKeyData key[2];
+		SysScanDesc scan;
+		HeapTuple	tup;
+		List	   *tgoids = NIL;
+		ListCell   *lc;
+
+		rel = table_open(DependRelationId, AccessShareLock);
+		ScanKeyInit(&key[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber,
+					F_OIDEQ, ObjectIdGetDatum(ProcedureRelationId));
+		ScanKeyInit(&key[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber,
+					F_OIDEQ, ObjectIdGetDatum(fn));
+		scan = systable_beginscan(rel, DependReferenceIndexId, true, NULL,
+								  2, key);
+		while (HeapTupleIsValid(tup = systable_getnext(scan)))
+		{
+			Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
+
+			if (dep->classid == TriggerRelationId &&
+				dep->deptype == DEPENDENCY_NORMAL)
+				tgoids = list_append_unique_oid(tgoids, dep->objid);
+		}
+		systable_endscan(scan);
+		table_close(rel, AccessShareLock);
+
+		list_sort(tgoids, list_oid_cmp);
+		foreach(lc, tgoids)
+		{
+			unit = palloc(sizeof(SgUnit));
+			unit->fn = fn;
+			unit->tg = lfirst_oid(lc);
+			units = lappend(units, unit);
+		}
+		if (units != NIL)
+			return units;
+	}
+
+	unit = palloc(sizeof(SgUnit));
+	unit->fn = fn;
+	unit->tg = InvalidOid;
+	return list_make1(unit);
+}
+
+/*
+ * The search_path a function's names resolve with: its own SET
+ * search_path if it has one, else the session's default (the value it
+ * started with, not whatever this session SET since: pg_dump sets an
+ * empty path, and migrations often set their own).
+ */
+char *
+sg_analysis_search_path(Oid fn)
+{
+	HeapTuple	tup;
+	Datum		config;
+	bool		isnull;
+	char	   *result = NULL;
+
+	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
+	if (!HeapTupleIsValid(tup))
+		return pstrdup("");
+	config = SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_proconfig, &isnull);
+	if (!isnull)
+	{
+		ArrayType  *array = DatumGetArrayTypeP(config);
+		Datum	   *items;
+		int			nitems;
+		int			i;
+
+		deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT,
+						  &items, NULL, &nitems);
+		for (i = 0; i < nitems; i++)
+		{
+			char	   *item = TextDatumGetCString(items[i]);
+
+			if (pg_strncasecmp(item, "search_path=", 12) == 0)
+				result = pstrdup(item + 12);
+		}
+	}
+	ReleaseSysCache(tup);
+
+	if (result == NULL)
+	{
+		const char *reset = GetConfigOptionResetString("search_path");
+
+		result = pstrdup(reset ? reset : "");
+	}
+	return result;
+}
+
+/*
+ * Is a stored analysis still about the current definition of the
+ * function, resolved with the path it would use now?
+ */
+bool
+sg_analysis_is_current(Oid fn, TransactionId xmin, ItemPointer tid,
+					   const char *search_path)
+{
+	HeapTuple	tup;
+	bool		result;
+
+	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
+	if (!HeapTupleIsValid(tup))
+		return false;
+	result = HeapTupleHeaderGetRawXmin(tup->t_data) == xmin &&
+		ItemPointerEquals(&tup->t_self, tid);
+	ReleaseSysCache(tup);
+	return result && strcmp(sg_analysis_search_path(fn), search_path) == 0;
+}
+
+/* Analyse every unit of a function. */
+List *
+sg_analyze_function(Oid fn)
+{
+	List	   *result = NIL;
+	ListCell   *lc;
+
+	foreach(lc, sg_function_units(fn))
+	{
+		SgUnit	   *unit = (SgUnit *) lfirst(lc);
+		SgAnalysis *analysis = sg_analyze_unit(unit->fn, unit->tg);
+
+		if (analysis != NULL)
+			result = lappend(result, analysis);
+	}
+	return result;
+}
+
+/*
+ * Analyse one unit.  Returns NULL if the function does not exist or is
+ * not analysable.  The result is allocated in the caller's memory
+ * context; everything else is freed before returning.
+ */
+SgAnalysis *
+sg_analyze_unit(Oid fn, Oid tg)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	MemoryContext unitcxt;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	SgUnitState *us;
+	SgAnalysis *result;
+	HeapTuple	tup;
+	Datum		src;
+	bool		isnull;
+	char	   *path;
+	volatile bool done = false;
+	int			passes = 0;
+
+	if (!sg_function_is_analysable(fn))
+		return NULL;
+
+	unitcxt = AllocSetContextCreate(CurrentMemoryContext,
+									"schema_guard unit",
+									ALLOCSET_DEFAULT_SIZES);
+	MemoryContextSwitchTo(unitcxt);
+
+	us = palloc0(sizeof(SgUnitState));
+	us->fn = fn;
+	us->tg = tg;
+	us->cxt = unitcxt;
+	us->point_cxt = AllocSetContextCreate(unitcxt, "schema_guard point",
+										  ALLOCSET_DEFAULT_SIZES);
+
+	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for function %u", fn);
+	us->proctup = heap_copytuple(tup);
+	us->proc = (Form_pg_proc) GETSTRUCT(us->proctup);
+	src = SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_prosrc, &isnull);
+	us->prosrc = isnull ? pstrdup("") : TextDatumGetCString(src);
+	ReleaseSysCache(tup);
+
+	us->dml_trigger = us->proc->prorettype == TRIGGEROID;
+	us->polymorphic = IsPolymorphicType(us->proc->prorettype);
+	{
+		int			i;
+
+		for (i = 0; i < us->proc->pronargs; i++)
+		{
+			if (IsPolymorphicType(us->proc->proargtypes.values[i]))
+				us->polymorphic = true;
+		}
+	}
+	sg_detect_search_path_change(us);
+	if (OidIsValid(tg))
+		sg_unit_setup_trigger(us);
+	path = sg_analysis_search_path(fn);
+
+	/* Analyse, restarting after each failing point. */
+	while (!done)
+	{
+		us->point = 0;
+		us->in_point = false;
+		passes++;
+
+		BeginInternalSubTransaction(NULL);
+		MemoryContextSwitchTo(unitcxt);
+
+		PG_TRY();
+		{
+			int			nestlevel = NewGUCNestLevel();
+			Oid			save_userid;
+			int			save_sec_context;
+
+			GetUserIdAndSecContext(&save_userid, &save_sec_context);
+			sg_enter_unit_environment(us, path);
+
+			if (us->proc->prolang == SQLlanguageId)
+				sg_sql_analyze(us);
+			else
+				sg_plpgsql_analyze(us);
+
+			SetUserIdAndSecContext(save_userid, save_sec_context);
+			AtEOXact_GUC(false, nestlevel);
+			RollbackAndReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(unitcxt);
+			CurrentResourceOwner = oldowner;
+			done = true;
+		}
+		PG_CATCH();
+		{
+			ErrorData  *edata;
+
+			MemoryContextSwitchTo(unitcxt);
+			edata = CopyErrorData();
+			FlushErrorState();
+			RollbackAndReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(unitcxt);
+			CurrentResourceOwner = oldowner;
+
+			if (sg_error_must_propagate(edata))
+			{
+				sg_plpgsql_finish(us);
+				ReThrowError(edata);
+			}
+
+			if (!us->in_point)
+			{
+				/* Not inside any point: the body as a whole failed. */
+				sg_record_unit_failure(us, edata);
+				done = true;
+			}
+			else if (us->point == us->failed_point)
+			{
+				/* Recording the failure failed too: pass over the point. */
+				us->resume_from = us->point + 1;
+				us->failed_point = 0;
+				us->failed_error = NULL;
+			}
+			else if (passes > SG_MAX_FAILURES)
+			{
+				sg_add_finding(us, SG_KIND_PROBLEM, SG_WARNING, 0,
+							   SG_CHECK_ANALYSIS_FAILED, NULL, NULL,
+							   psprintf("analysis stopped after %d failing statements",
+										SG_MAX_FAILURES),
+							   "Fix the statements reported above, then run validate() again.");
+				done = true;
+			}
+			else
+			{
+				us->failed_point = us->point;
+				us->failed_error = edata;
+				us->failed_parsed = us->cur_parsed;
+				us->resume_from = us->point;
+			}
+		}
+		PG_END_TRY();
+	}
+
+	sg_plpgsql_finish(us);
+	sg_finish_refs(us);
+
+	MemoryContextSwitchTo(caller);
+	result = palloc0(sizeof(SgAnalysis));
+	result->fn = fn;
+	result->tg = tg;
+	result->proc_xmin = HeapTupleHeaderGetRawXmin(us->proctup->t_data);
+	result->proc_tid = us->proctup->t_self;
+	result->search_path = pstrdup(path);
+	{
+		ListCell   *lc;
+
+		foreach(lc, us->refs)
+		{
+			SgRef	   *src_ref = (SgRef *) lfirst(lc);
+			SgRef	   *ref = palloc(sizeof(SgRef));
+
+			*ref = *src_ref;
+			ref->name = src_ref->name ? pstrdup(src_ref->name) : NULL;
+			ref->written = src_ref->written ? pstrdup(src_ref->written) : NULL;
+			ref->message = src_ref->message ? pstrdup(src_ref->message) : NULL;
+			ref->hint = src_ref->hint ? pstrdup(src_ref->hint) : NULL;
+			result->refs = lappend(result->refs, ref);
+		}
+	}
+	MemoryContextDelete(unitcxt);
+	return result;
+}
+
+/* The function a trigger calls, or InvalidOid. */
+Oid
+sg_trigger_function(Oid tg)
+{
+	Relation	rel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	Oid			result = InvalidOid;
+
+	rel = table_open(TriggerRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_trigger_oid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(tg));
+	scan = systable_beginscan(rel, TriggerOidIndexId, true, NULL, 1, &key);
+	tup = systable_getnext(scan);
+	if (HeapTupleIsValid(tup))
+		result = ((Form_pg_trigger) GETSTRUCT(tup))->tgfoid;
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return result;
+}
+
+/* Read what a unit needs to know about its trigger. */
+static void
+sg_unit_setup_trigger(SgUnitState *us)
+{
+	Relation	rel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+
+	rel = table_open(TriggerRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_trigger_oid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(us->tg));
+	scan = systable_beginscan(rel, TriggerOidIndexId, true, NULL, 1, &key);
+	tup = systable_getnext(scan);
+	if (HeapTupleIsValid(tup))
+	{
+		Form_pg_trigger trig = (Form_pg_trigger) GETSTRUCT(tup);
+		Datum		d;
+		bool		isnull;
+
+		us->trigrel = trig->tgrelid;
+		d = heap_getattr(tup, Anum_pg_trigger_tgnewtable,
+						 RelationGetDescr(rel), &isnull);
+		if (!isnull)
+			us->trig_newtable = pstrdup(NameStr(*DatumGetName(d)));
+		d = heap_getattr(tup, Anum_pg_trigger_tgoldtable,
+						 RelationGetDescr(rel), &isnull);
+		if (!isnull)
+			us->trig_oldtable = pstrdup(NameStr(*DatumGetName(d)));
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+}
+
+/*
+ * Make names resolve as when the function runs: its search_path, with
+ * the session's temporary schema searched last (this session's temporary
+ * tables are not the application's), and the function owner as the user.
+ */
+static void
+sg_enter_unit_environment(SgUnitState *us, const char *path)
+{
+	Oid			save_userid;
+	int			save_sec_context;
+	char	   *full_path;
+
+	if (strstr(path, "pg_temp") == NULL)
+		full_path = psprintf("%s%spg_temp", path, path[0] ? ", " : "");
+	else
+		full_path = pstrdup(path);
+
+	(void) set_config_option("search_path", full_path, PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(us->proc->proowner,
+						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+}
+
+/*
+ * Errors that say something about the session rather than the body must
+ * reach the user: a cancel must stop validate(), not become a report row.
+ */
+static bool
+sg_error_must_propagate(ErrorData *edata)
+{
+	int			category = ERRCODE_TO_CATEGORY(edata->sqlerrcode);
+
+	return category == ERRCODE_TO_CATEGORY(ERRCODE_OPERATOR_INTERVENTION) ||
+		category == ERRCODE_TO_CATEGORY(ERRCODE_INSUFFICIENT_RESOURCES) ||
+		category == ERRCODE_TO_CATEGORY(ERRCODE_TRANSACTION_ROLLBACK) ||
+		edata->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE;
+}
+
+/*
+ * Parse the text of a point that may hold several statements (the body of
+ * a SQL function, a constant EXECUTE string).  A syntax error is recorded
+ * as a failure of the point; the result is then NIL.  The returned trees
+ * live in the unit's memory.
+ */
+List *
+sg_point_parse(SgUnitState *us, SgPoint *pc)
+{
+	int			p = ++us->point;
+	MemoryContext old;
+	List	   *result;
+
+	us->in_point = true;
+	us->cur_parsed = false;
+	if (p == us->failed_point)
+	{
+		sg_record_failure(us, pc, NULL, us->failed_error);
+		return NIL;
+	}
+	old = MemoryContextSwitchTo(us->cxt);
+	result = sg_raw_parse(pc->src);
+	MemoryContextSwitchTo(old);
+	return result;
+}
+
+/*
+ * Analyse one statement at the next analysis point.  "raw" is the parsed
+ * statement, or NULL to parse pc->src as one expression of pc->mode.
+ *
+ * Returns the analysed query, valid until the next point, or NULL when
+ * the point was analysed in an earlier pass or failed.
+ */
+Query *
+sg_point_analyze(SgUnitState *us, SgPoint *pc, RawStmt *raw)
+{
+	MemoryContext old = CurrentMemoryContext;
+	SgRawScan	scan;
+	Query	   *query;
+
+	if (!sg_point_enter(us, pc, raw))
+		return NULL;
+
+	old = MemoryContextSwitchTo(us->point_cxt);
+	us->cur_parsed = false;
+	if (raw == NULL)
+		raw = linitial_node(RawStmt, sg_raw_parse_mode(pc->src, pc->mode));
+	us->cur_parsed = true;
+
+	memset(&scan, 0, sizeof(scan));
+	sg_raw_scan(raw->stmt, &scan);
+	scan.stmt_line = sg_line_at(pc, raw->stmt_location);
+	sg_note_raw_scan(us, pc, &scan);
+
+	query = sg_transform(pc, raw);
+	if (query->commandType == CMD_UTILITY)
+		sg_collect_utility(us, pc, &scan, raw->stmt);
+	sg_collect_query(us, pc, &scan, query);
+
+	MemoryContextSwitchTo(old);
+	return query;
+}
+
+/*
+ * Enter the next analysis point.  Returns true if the caller is to
+ * analyse it now; false if it was done in an earlier pass, or if it is the
+ * point that failed, whose failure this records.  "raw" is the point's
+ * statement if the caller has it parsed already.
+ */
+bool
+sg_point_enter(SgUnitState *us, SgPoint *pc, RawStmt *raw)
+{
+	int			p = ++us->point;
+	MemoryContext old;
+
+	CHECK_FOR_INTERRUPTS();
+	if (p < us->resume_from)
+		return false;
+
+	MemoryContextReset(us->point_cxt);
+	us->in_point = true;
+	us->cur_parsed = false;
+	if (p != us->failed_point)
+		return true;
+
+	old = MemoryContextSwitchTo(us->point_cxt);
+	if (raw == NULL && us->failed_parsed)
+		raw = linitial_node(RawStmt, sg_raw_parse_mode(pc->src, pc->mode));
+	sg_record_failure(us, pc, raw, us->failed_error);
+	MemoryContextSwitchTo(old);
+	return false;
+}
+
+/* Parse analysis, as PostgreSQL does it before planning; nothing more. */
+static Query *
+sg_transform(SgPoint *pc, RawStmt *raw)
+{
+	ParseState *pstate = make_parsestate(NULL);
+	Query	   *query;
+
+	pstate->p_sourcetext = pc->src;
+	pstate->p_queryEnv = pc->queryenv;
+	if (pc->setup)
+		pc->setup(pstate, pc->setup_arg);
+	query = transformTopLevelStmt(pstate, raw);
+	free_parsestate(pstate);
+	return query;
+}
+
+/* Remember what a statement says about the body as a whole. */
+static void
+sg_note_raw_scan(SgUnitState *us, SgPoint *pc, SgRawScan *scan)
+{
+	ListCell   *lc;
+
+	if (scan->sets_search_path && !us->changes_search_path)
+	{
+		us->changes_search_path = true;
+		us->search_path_line = pc->base_line;
+	}
+	foreach(lc, scan->created)
+	{
+		SgRawName  *item = (SgRawName *) lfirst(lc);
+		MemoryContext old = MemoryContextSwitchTo(us->cxt);
+
+		us->created = lappend(us->created, pstrdup(item->name));
+		MemoryContextSwitchTo(old);
+		sg_add_ref(us, SG_KIND_RELATION, SG_ACCESS_CREATE,
+				   sg_line_at(pc, item->location), InvalidOid, InvalidOid, 0,
+				   item->name, NameListToString(item->names));
+	}
+}
+
+/*
+ * Does the body change its own search_path at run time?  Then its
+ * unqualified names cannot be verified.  This looks at the text, so that
+ * "EXECUTE format('SELECT set_config(%L, ...)', 'search_path', ...)" is
+ * seen too, before any statement is judged.  Reading the setting with
+ * current_setting() does not count.
+ */
+static void
+sg_detect_search_path_change(SgUnitState *us)
+{
+	const char *src = us->prosrc;
+	const char *p;
+	bool		sets_config = false;
+
+	for (p = src; (p = strchr(p, '_')) != NULL; p++)
+	{
+		if (p - src >= 3 && pg_strncasecmp(p - 3, "set_config", 10) == 0)
+			sets_config = true;
+	}
+
+	for (p = src; *p; p++)
+	{
+		const char *q;
+
+		if (pg_strncasecmp(p, "search_path", 11) != 0)
+			continue;
+		if (!sets_config)
+		{
+			/* look back for SET [LOCAL | SESSION] */
+			q = p;
+			while (q > src && isspace((unsigned char) q[-1]))
+				q--;
+			if (q - src >= 5 && (pg_strncasecmp(q - 5, "local", 5) == 0 ||
+								 (q - src >= 7 && pg_strncasecmp(q - 7, "session", 7) == 0)))
+			{
+				q -= pg_strncasecmp(q - 5, "local", 5) == 0 ? 5 : 7;
+				while (q > src && isspace((unsigned char) q[-1]))
+					q--;
+			}
+			if (!(q - src >= 3 && pg_strncasecmp(q - 3, "set", 3) == 0 &&
+				  (q - src == 3 || !isalnum((unsigned char) q[-4]))))
+				continue;
+		}
+		us->changes_search_path = true;
+		us->search_path_line = 1;
+		for (q = src; q < p; q++)
+		{
+			if (*q == '\n')
+				us->search_path_line++;
+		}
+		return;
+	}
+}
+
+bool
+sg_name_created_by_body(SgUnitState *us, const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, us->created)
+	{
+		if (strcmp((char *) lfirst(lc), name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Record the failure of a point: what it is about, where, and how sure
+ * we are that it fails at run time.
+ */
+static void
+sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
+				  ErrorData *edata)
+{
+	SgRawScan	scan;
+	SgRawName  *at = NULL;
+	int			location = -1;
+	int			line;
+	const char *check = SG_CHECK_INVALID_STATEMENT;
+	char		kind = SG_KIND_PROBLEM;
+	char		severity = SG_ERROR;
+	const char *name = NULL;
+	char	   *written = NULL;
+	bool		qualified = false;
+	char	   *message = edata->message ? pstrdup(edata->message) : pstrdup("statement fails");
+	const char *hint;
+	int			handler_line = 0;
+	int			code = edata->sqlerrcode;
+
+	memset(&scan, 0, sizeof(scan));
+	if (raw != NULL)
+		sg_raw_scan(raw->stmt, &scan);
+
+	if (edata->cursorpos > 0 && pc->src != NULL)
+		location = sg_char_to_byte(pc->src, edata->cursorpos - 1);
+	if (location >= 0)
+		at = sg_raw_at(&scan, location);
+	if (location >= 0)
+		line = sg_line_at(pc, location);
+	else if (raw != NULL)
+		line = sg_line_at(pc, raw->stmt_location);
+	else
+		line = pc->base_line;
+
+	if (at != NULL)
+	{
+		name = at->name;
+		written = NameListToString(at->names);
+		qualified = list_length(at->names) > 1;
+	}
+
+	switch (code)
+	{
+		case ERRCODE_UNDEFINED_TABLE:
+		case ERRCODE_UNDEFINED_SCHEMA:
+		case ERRCODE_UNDEFINED_FUNCTION:
+		case ERRCODE_UNDEFINED_OBJECT:
+		case ERRCODE_UNDEFINED_COLUMN:
+			if (at != NULL && (at->category == SG_KIND_RELATION ||
+							   at->category == 's'))
+			{
+				check = SG_CHECK_MISSING_RELATION;
+				kind = SG_KIND_RELATION;
+			}
+			else if (at != NULL && at->category == SG_KIND_FUNCTION)
+			{
+				check = SG_CHECK_MISSING_FUNCTION;
+				kind = SG_KIND_FUNCTION;
+			}
+			else if (at != NULL && at->category == SG_KIND_TYPE)
+			{
+				check = SG_CHECK_MISSING_TYPE;
+				kind = SG_KIND_TYPE;
+			}
+			else if (at != NULL && at->category == SG_KIND_COLUMN)
+			{
+				check = SG_CHECK_MISSING_COLUMN;
+				kind = SG_KIND_COLUMN;
+			}
+			else if (code == ERRCODE_UNDEFINED_COLUMN && us->plpgsql != NULL &&
+					 location < 0)
+			{
+				/* a record field, reported by PL/pgSQL without a position */
+				if (!sg_plpgsql_field_failure(us, &scan, &check, &kind,
+											  &severity, &name, &written))
+					check = SG_CHECK_MISSING_COLUMN;
+			}
+			else if (code == ERRCODE_UNDEFINED_COLUMN)
+				check = SG_CHECK_MISSING_COLUMN;
+			else if (code == ERRCODE_UNDEFINED_FUNCTION)
+				check = SG_CHECK_TYPE_MISMATCH;		/* operator does not exist */
+			break;
+		case ERRCODE_AMBIGUOUS_COLUMN:
+		case ERRCODE_AMBIGUOUS_FUNCTION:
+		case ERRCODE_AMBIGUOUS_ALIAS:
+		case ERRCODE_AMBIGUOUS_PARAMETER:
+			check = SG_CHECK_AMBIGUOUS;
+			break;
+		case ERRCODE_DATATYPE_MISMATCH:
+		case ERRCODE_CANNOT_COERCE:
+		case ERRCODE_INDETERMINATE_DATATYPE:
+		case ERRCODE_INVALID_FUNCTION_DEFINITION:
+			check = SG_CHECK_TYPE_MISMATCH;
+			break;
+		case ERRCODE_INVALID_TEXT_REPRESENTATION:
+		case ERRCODE_INVALID_PARAMETER_VALUE:
+			check = SG_CHECK_INVALID_VALUE;
+			break;
+		case ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE:
+			/* a RECORD variable whose fields cannot be known before run time */
+			check = SG_CHECK_RECORD_TYPE;
+			severity = SG_INFO;
+			if (us->dml_trigger && !OidIsValid(us->tg))
+			{
+				/*
+				 * NEW or OLD of a trigger function no trigger calls yet:
+				 * nothing to report, but keep what the statement names.
+				 */
+				if (raw != NULL)
+					sg_fallback_relations(us, pc, &scan, NULL);
+				return;
+			}
+			message = psprintf("the fields of a record variable are known only at run time: %s",
+							   message);
+			break;
+		default:
+			{
+				int			category = ERRCODE_TO_CATEGORY(code);
+
+				if (category != ERRCODE_TO_CATEGORY(ERRCODE_SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION) &&
+					category != ERRCODE_TO_CATEGORY(ERRCODE_DATA_EXCEPTION) &&
+					category != ERRCODE_TO_CATEGORY(ERRCODE_FEATURE_NOT_SUPPORTED))
+				{
+					check = SG_CHECK_ANALYSIS_FAILED;
+					severity = SG_WARNING;
+				}
+				if (code == ERRCODE_INSUFFICIENT_PRIVILEGE)
+				{
+					/* privileges at run time are the caller's */
+					check = SG_CHECK_ANALYSIS_FAILED;
+					severity = SG_WARNING;
+				}
+			}
+			break;
+	}
+
+	/* What would make the failure uncertain. */
+	if (severity == SG_ERROR)
+	{
+		if (us->polymorphic &&
+			(strcmp(check, SG_CHECK_TYPE_MISMATCH) == 0 ||
+			 strcmp(check, SG_CHECK_MISSING_FUNCTION) == 0 ||
+			 strcmp(check, SG_CHECK_AMBIGUOUS) == 0 ||
+			 strcmp(check, SG_CHECK_INVALID_STATEMENT) == 0))
+		{
+			severity = SG_WARNING;
+			message = psprintf("%s (with stand-in types for the polymorphic arguments)",
+							   message);
+		}
+		else if (us->changes_search_path && !qualified &&
+				 (kind == SG_KIND_RELATION || kind == SG_KIND_FUNCTION ||
+				  kind == SG_KIND_TYPE))
+		{
+			severity = SG_WARNING;
+			message = psprintf("%s (the function changes its search_path at run time)",
+							   message);
+		}
+		else if (kind == SG_KIND_RELATION && qualified &&
+				 pg_strcasecmp(strVal(linitial(at->names)), "pg_temp") == 0)
+		{
+			severity = SG_WARNING;
+			check = SG_CHECK_TEMP_RELATION;
+		}
+	}
+	severity = sg_handled_severity(pc, code, severity, &handler_line);
+	if (handler_line > 0)
+		message = psprintf("%s (handled by the EXCEPTION clause at line %d)",
+						   message, handler_line);
+
+	hint = edata->hint ? edata->hint : sg_default_hint(check);
+	sg_add_finding(us, kind, severity, line, check, name, written, message,
+				   hint);
+
+	if (raw != NULL)
+		sg_fallback_relations(us, pc, &scan, at);
+}
+
+/*
+ * After a failed point, still record the relations its statement names,
+ * so that look-ups by object find this function; and report each that
+ * does not exist.
+ */
+static void
+sg_fallback_relations(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
+					  SgRawName *failed)
+{
+	ListCell   *lc;
+
+	foreach(lc, scan->items)
+	{
+		SgRawName  *item = (SgRawName *) lfirst(lc);
+		RangeVar   *rv;
+		Oid			relid;
+		int			line;
+		ListCell   *lc2;
+		bool		is_cte = false;
+
+		if (item->category != SG_KIND_RELATION || item == failed)
+			continue;
+		if (list_length(item->names) == 1)
+		{
+			foreach(lc2, scan->cte_names)
+			{
+				if (strcmp((char *) lfirst(lc2), item->name) == 0)
+					is_cte = true;
+			}
+			if (is_cte ||
+				(pc->queryenv != NULL &&
+				 get_visible_ENR_metadata(pc->queryenv, item->name) != NULL))
+				continue;
+		}
+
+		line = sg_line_at(pc, item->location);
+		rv = makeRangeVarFromNameList(item->names);
+		relid = RangeVarGetRelidExtended(rv, NoLock, RVR_MISSING_OK,
+										 NULL, NULL);
+		if (OidIsValid(relid))
+		{
+			if (!isAnyTempNamespace(get_rel_namespace(relid)) &&
+				sg_user_object(relid))
+				sg_add_ref(us, SG_KIND_RELATION, item->access, line,
+						   RelationRelationId, relid, 0, get_rel_name(relid),
+						   NULL);
+		}
+		else if (failed == NULL || failed->category != SG_KIND_RELATION)
+		{
+			/* a second missing relation of the same statement */
+			char		severity = SG_ERROR;
+			int			handler_line = 0;
+
+			if (us->changes_search_path && list_length(item->names) == 1)
+				severity = SG_WARNING;
+			severity = sg_handled_severity(pc, ERRCODE_UNDEFINED_TABLE,
+										   severity, &handler_line);
+			sg_add_finding(us, SG_KIND_RELATION, severity, line,
+						   SG_CHECK_MISSING_RELATION, item->name,
+						   NameListToString(item->names),
+						   psprintf("relation \"%s\" does not exist",
+									NameListToString(item->names)),
+						   sg_default_hint(SG_CHECK_MISSING_RELATION));
+		}
+	}
+}
+
+/* A failure outside any point: the body does not compile, as a whole. */
+static void
+sg_record_unit_failure(SgUnitState *us, ErrorData *edata)
+{
+	int			line = 0;
+	const char *check = SG_CHECK_COMPILE;
+	char		severity = SG_ERROR;
+
+	/* PL/pgSQL puts the line in its context: "... near line N" */
+	if (edata->context != NULL)
+	{
+		const char *p = strstr(edata->context, "line ");
+
+		if (p != NULL)
+			line = atoi(p + 5);
+	}
+	if (sg_error_must_propagate(edata))
+		severity = SG_WARNING;
+	if (edata->sqlerrcode == ERRCODE_INTERNAL_ERROR ||
+		edata->sqlerrcode == ERRCODE_STATEMENT_TOO_COMPLEX)
+	{
+		check = SG_CHECK_ANALYSIS_FAILED;
+		severity = SG_WARNING;
+	}
+	sg_add_finding(us, SG_KIND_PROBLEM, severity, line, check, NULL, NULL,
+				   edata->message ? edata->message : "function body does not compile",
+				   edata->hint ? edata->hint :
+				   (severity == SG_ERROR ?
+					"Fix the function body; every call of the function fails until then." :
+					NULL));
+}
+
+/*
+ * Does an EXCEPTION clause around the point catch this error?  Then the
+ * failure is not certain: the code goes on with the handler.
+ */
+char
+sg_handled_severity(SgPoint *pc, int sqlerrcode, char severity,
+					int *handler_line)
+{
+	ListCell   *lc;
+
+	*handler_line = 0;
+	if (severity != SG_ERROR)
+		return severity;
+
+	foreach(lc, pc->handlers)
+	{
+		PLpgSQL_exception_block *block = (PLpgSQL_exception_block *) lfirst(lc);
+		ListCell   *lc2;
+
+		foreach(lc2, block->exc_list)
+		{
+			PLpgSQL_exception *exception = (PLpgSQL_exception *) lfirst(lc2);
+			PLpgSQL_condition *cond;
+
+			for (cond = exception->conditions; cond != NULL; cond = cond->next)
+			{
+				if (cond->sqlerrstate == 0 ||	/* OTHERS */
+					cond->sqlerrstate == sqlerrcode ||
+					(ERRCODE_IS_CATEGORY(cond->sqlerrstate) &&
+					 ERRCODE_TO_CATEGORY(sqlerrcode) == cond->sqlerrstate))
+				{
+					*handler_line = exception->lineno;
+					return SG_WARNING;
+				}
+			}
+		}
+	}
+	return severity;
+}
+
+static const char *
+sg_default_hint(const char *check)
+{
+	if (strcmp(check, SG_CHECK_MISSING_RELATION) == 0)
+		return "Create the relation, or change the function so that it no longer uses it.";
+	if (strcmp(check, SG_CHECK_MISSING_COLUMN) == 0)
+		return "Restore the column, or change the function to use the table's current columns.";
+	if (strcmp(check, SG_CHECK_MISSING_FUNCTION) == 0)
+		return "Create the function with these argument types, or change the call.";
+	if (strcmp(check, SG_CHECK_MISSING_TYPE) == 0)
+		return "Create the type, or change the function so that it no longer uses it.";
+	if (strcmp(check, SG_CHECK_TYPE_MISMATCH) == 0)
+		return "Change the function to match the current column and result types.";
+	if (strcmp(check, SG_CHECK_AMBIGUOUS) == 0)
+		return "Qualify the name with its table alias or block label, or rename the variable.";
+	if (strcmp(check, SG_CHECK_INVALID_VALUE) == 0)
+		return "Change the literal to a value its type accepts.";
+	if (strcmp(check, SG_CHECK_INVALID_STATEMENT) == 0)
+		return "Fix the statement; it fails every time this code runs.";
+	if (strcmp(check, SG_CHECK_RECORD_TYPE) == 0)
+		return "Declare the variable with a row type (table%ROWTYPE) to have its fields checked.";
+	if (strcmp(check, SG_CHECK_TEMP_RELATION) == 0)
+		return "The relation is temporary; make sure every session creates it before calling the function.";
+	return NULL;
+}
+
+/* Append a reference that resolves, or a name that does not. */
+SgRef *
+sg_add_ref(SgUnitState *us, char kind, char access, int line,
+		   Oid classid, Oid objid, int32 subid,
+		   const char *name, const char *written)
+{
+	MemoryContext old = MemoryContextSwitchTo(us->cxt);
+	SgRef	   *ref = palloc0(sizeof(SgRef));
+
+	ref->kind = kind;
+	ref->access = access;
+	ref->severity = SG_OK;
+	ref->line = line;
+	ref->target.classId = classid;
+	ref->target.objectId = objid;
+	ref->target.objectSubId = subid;
+	ref->name = name ? pstrdup(name) : NULL;
+	if (written)
+		ref->written = pstrdup(written);
+	else if (OidIsValid(objid))
+		ref->written = sg_object_identity(&ref->target);
+	us->refs = lappend(us->refs, ref);
+	MemoryContextSwitchTo(old);
+	return ref;
+}
+
+/* Append a finding. */
+SgRef *
+sg_add_finding(SgUnitState *us, char kind, char severity, int line,
+			   const char *check, const char *name, const char *written,
+			   const char *message, const char *hint)
+{
+	MemoryContext old = MemoryContextSwitchTo(us->cxt);
+	SgRef	   *ref = palloc0(sizeof(SgRef));
+
+	ref->kind = kind;
+	ref->access = SG_ACCESS_NONE;
+	ref->severity = severity;
+	ref->line = line;
+	ref->name = name ? pstrdup(name) : NULL;
+	ref->written = written ? pstrdup(written) : NULL;
+	ref->check = check;
+	ref->message = message ? pstrdup(message) : NULL;
+	ref->hint = hint ? pstrdup(hint) : NULL;
+	us->refs = lappend(us->refs, ref);
+	MemoryContextSwitchTo(old);
+	return ref;
+}
+
+/*
+ * Final touches on a unit's list: relations the body creates itself are
+ * not missing, search_path changes are reported once, duplicates go, and
+ * the order is fixed.
+ */
+static void
+sg_finish_refs(SgUnitState *us)
+{
+	List	   *kept = NIL;
+	ListCell   *lc;
+	SgRef	  **array;
+	int			n;
+	int			i;
+
+	foreach(lc, us->refs)
+	{
+		SgRef	   *ref = (SgRef *) lfirst(lc);
+
+		/*
+		 * A relation the body creates before using it is not missing;
+		 * except in SQL functions, whose statements are all analysed before
+		 * the first one runs.
+		 */
+		if (ref->severity != SG_OK && ref->kind == SG_KIND_RELATION &&
+			ref->name != NULL && sg_name_created_by_body(us, ref->name) &&
+			!(us->proc->prolang == SQLlanguageId && SG_SQL_ANALYSED_UPFRONT))
+			continue;
+		kept = lappend(kept, ref);
+	}
+	us->refs = kept;
+
+	if (us->changes_search_path)
+		sg_add_finding(us, SG_KIND_PROBLEM, SG_WARNING, us->search_path_line,
+					   SG_CHECK_SEARCH_PATH, NULL, NULL,
+					   "the function changes search_path at run time, so its unqualified names cannot be verified",
+					   "Declare the path with ALTER FUNCTION ... SET search_path instead, or qualify the names.");
+
+	n = list_length(us->refs);
+	if (n < 2)
+		return;
+	array = palloc(n * sizeof(SgRef *));
+	i = 0;
+	foreach(lc, us->refs)
+		array[i++] = (SgRef *) lfirst(lc);
+	qsort(array, n, sizeof(SgRef *), sg_ref_cmp);
+
+	kept = NIL;
+	for (i = 0; i < n; i++)
+	{
+		if (i > 0 && sg_ref_cmp(&array[i - 1], &array[i]) == 0)
+			continue;
+		kept = lappend(kept, array[i]);
+	}
+	us->refs = kept;
+}
+
+static int
+sg_strcmp_null(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a == NULL) - (b == NULL);
+	return strcmp(a, b);
+}
+
+static int
+sg_ref_cmp(const void *a, const void *b)
+{
+	const SgRef *ra = *(const SgRef *const *) a;
+	const SgRef *rb = *(const SgRef *const *) b;
+	int			c;
+
+	if (ra->line != rb->line)
+		return ra->line < rb->line ? -1 : 1;
+	if (ra->kind != rb->kind)
+		return ra->kind < rb->kind ? -1 : 1;
+	if (ra->severity != rb->severity)
+		return ra->severity < rb->severity ? -1 : 1;
+	if (ra->access != rb->access)
+		return ra->access < rb->access ? -1 : 1;
+	if (ra->target.classId != rb->target.classId)
+		return ra->target.classId < rb->target.classId ? -1 : 1;
+	if (ra->target.objectId != rb->target.objectId)
+		return ra->target.objectId < rb->target.objectId ? -1 : 1;
+	if (ra->target.objectSubId != rb->target.objectSubId)
+		return ra->target.objectSubId < rb->target.objectSubId ? -1 : 1;
+	if ((c = sg_strcmp_null(ra->name, rb->name)) != 0)
+		return c;
+	if ((c = sg_strcmp_null(ra->written, rb->written)) != 0)
+		return c;
+	if ((c = sg_strcmp_null(ra->check, rb->check)) != 0)
+		return c;
+	return sg_strcmp_null(ra->message, rb->message);
+}
+
+/* The body line of a byte offset into a point's text. */
+int
+sg_line_at(SgPoint *pc, int location)
+{
+	int			line = pc->base_line;
+	int			i;
+
+	if (pc->src == NULL || location < 0)
+		return pc->base_line;
+	for (i = 0; i < location && pc->src[i] != '\0'; i++)
+	{
+		if (pc->src[i] == '\n')
+			line++;
+	}
+	return line;
+}
+
+/* Error positions count characters; parse locations count bytes. */
+static int
+sg_char_to_byte(const char *src, int charpos)
+{
+	int			offset = 0;
+	int			i;
+
+	for (i = 0; i < charpos && src[offset] != '\0'; i++)
+		offset += pg_mblen(src + offset);
+	return offset;
+}

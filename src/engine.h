@@ -1,0 +1,136 @@
+/*-------------------------------------------------------------------------
+ *
+ * engine.h
+ *	  State shared by the files of the reference engine.
+ *
+ * The engine analyses one unit (a function, or a trigger function for one
+ * trigger) inside one subtransaction.  Each SQL statement or expression of
+ * the body is an "analysis point", numbered in the order the walk meets it.
+ * When a point fails, the subtransaction is rolled back, the failure is
+ * recorded, and the walk starts again, skipping the points already done,
+ * so that one broken statement never hides the others.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SG_ENGINE_H
+#define SG_ENGINE_H
+
+#include "postgres.h"
+
+#include "access/htup.h"
+#include "catalog/pg_proc.h"
+#include "nodes/params.h"
+#include "nodes/parsenodes.h"
+#include "utils/elog.h"
+#include "utils/queryenvironment.h"
+
+#include "schema_guard.h"
+
+/* How the text of one analysis point is to be understood. */
+typedef struct SgPoint
+{
+	const char *src;			/* text the parse locations point into */
+	int			base_line;		/* body line of src's first character */
+	int			mode;			/* RawParseMode, for a single expression */
+	ParserSetupHook setup;		/* parameter hooks, or NULL */
+	void	   *setup_arg;
+	QueryEnvironment *queryenv; /* transition tables, or NULL */
+	List	   *handlers;		/* PLpgSQL_exception_block * protecting this
+								 * point, innermost first */
+	bool		dynamic;		/* text of a constant EXECUTE */
+} SgPoint;
+
+/* What a raw parse tree names, with locations. */
+typedef struct SgRawName
+{
+	char		category;		/* SG_KIND_RELATION, _COLUMN, _FUNCTION,
+								 * _TYPE, or 's' for a string constant */
+	const char *name;			/* last part of the name */
+	List	   *names;			/* the whole name, as String nodes */
+	int			location;		/* byte offset in the point's text */
+	char		access;			/* for relations: what the statement does */
+} SgRawName;
+
+typedef struct SgRawScan
+{
+	List	   *items;			/* SgRawName * */
+	List	   *cte_names;		/* char *: WITH names are never tables */
+	List	   *created;		/* SgRawName *: relations the text creates */
+	bool		sets_search_path;	/* SET search_path or set_config() */
+	bool		utility;		/* a statement parse analysis does not check */
+	int			stmt_line;		/* body line where the statement starts */
+} SgRawScan;
+
+/* Analysis of one unit in progress. */
+typedef struct SgUnitState
+{
+	Oid			fn;
+	Oid			tg;
+	HeapTuple	proctup;
+	Form_pg_proc proc;
+	char	   *prosrc;
+	Oid			trigrel;		/* table of the trigger, or InvalidOid */
+	char	   *trig_newtable;	/* transition table names, or NULL */
+	char	   *trig_oldtable;
+	bool		dml_trigger;	/* the function returns trigger */
+	bool		polymorphic;	/* argument types are stand-ins */
+	bool		changes_search_path;	/* the body sets its own path */
+	int			search_path_line;
+	List	   *created;		/* char *: relations the body creates */
+	List	   *refs;			/* SgRef * */
+
+	MemoryContext cxt;			/* lives as long as the unit */
+	MemoryContext point_cxt;	/* reset at every point */
+
+	/* restart loop */
+	int			point;			/* number of the point being visited */
+	int			resume_from;	/* points before this are done */
+	int			failed_point;	/* point to record a failure for, or 0 */
+	ErrorData  *failed_error;
+	bool		failed_parsed;	/* its text parsed before it failed */
+	bool		in_point;		/* a point is being analysed */
+	bool		cur_parsed;		/* and its text parsed */
+
+	void	   *plpgsql;		/* engine_plpgsql.c state */
+} SgUnitState;
+
+/* engine.c */
+extern bool sg_point_enter(SgUnitState *us, SgPoint *pc, RawStmt *raw);
+extern Query *sg_point_analyze(SgUnitState *us, SgPoint *pc, RawStmt *raw);
+extern List *sg_point_parse(SgUnitState *us, SgPoint *pc);
+extern SgRef *sg_add_ref(SgUnitState *us, char kind, char access, int line,
+						 Oid classid, Oid objid, int32 subid,
+						 const char *name, const char *written);
+extern SgRef *sg_add_finding(SgUnitState *us, char kind, char severity,
+							 int line, const char *check, const char *name,
+							 const char *written, const char *message,
+							 const char *hint);
+extern int	sg_line_at(SgPoint *pc, int location);
+extern char sg_handled_severity(SgPoint *pc, int sqlerrcode, char severity,
+								int *handler_line);
+extern bool sg_user_object(Oid oid);
+extern bool sg_name_created_by_body(SgUnitState *us, const char *name);
+
+/* collect.c */
+extern void sg_raw_scan(Node *stmt, SgRawScan *scan);
+extern SgRawName *sg_raw_find(SgRawScan *scan, char category,
+							  const char *name);
+extern SgRawName *sg_raw_at(SgRawScan *scan, int location);
+extern void sg_collect_query(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
+							 Query *query);
+extern void sg_collect_utility(SgUnitState *us, SgPoint *pc,
+							   SgRawScan *scan, Node *stmt);
+
+/* engine_plpgsql.c */
+extern void sg_plpgsql_init(void);
+extern void sg_plpgsql_analyze(SgUnitState *us);
+extern void sg_plpgsql_finish(SgUnitState *us);
+extern bool sg_plpgsql_field_failure(SgUnitState *us, SgRawScan *scan,
+									 const char **check, char *kind,
+									 char *severity, const char **name,
+									 char **written);
+
+/* engine_sql.c */
+extern void sg_sql_analyze(SgUnitState *us);
+
+#endif							/* SG_ENGINE_H */

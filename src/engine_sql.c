@@ -1,0 +1,88 @@
+/*-------------------------------------------------------------------------
+ *
+ * engine_sql.c
+ *	  References of a SQL-language body.
+ *
+ * A string body is parsed and each statement analysed with the parameter
+ * hooks PostgreSQL uses for SQL functions, then the result of the last
+ * statement is checked against the declared result as the executor will.
+ * A BEGIN ATOMIC body is stored already analysed; its queries are read
+ * directly (PostgreSQL also records its dependencies in pg_depend).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/functions.h"
+#include "funcapi.h"
+#include "parser/parser.h"
+
+#include "compat.h"
+#include "engine.h"
+
+void
+sg_sql_analyze(SgUnitState *us)
+{
+	List	   *atomic = sg_proc_atomic_body(us->proctup);
+	SQLFunctionParseInfoPtr pinfo;
+	SgPoint		pc;
+	List	   *raws;
+	List	   *queries = NIL;
+	bool		analysed_all = true;
+	ListCell   *lc;
+	int			last_line = 1;
+	int			i;
+
+	memset(&pc, 0, sizeof(pc));
+	pc.base_line = 1;
+
+	if (atomic != NIL)
+	{
+		SgRawScan	scan;
+
+		memset(&scan, 0, sizeof(scan));
+		foreach(lc, atomic)
+			sg_collect_query(us, &pc, &scan, lfirst_node(Query, lc));
+		return;
+	}
+
+	pinfo = prepare_sql_fn_parse_info(us->proctup, NULL, InvalidOid);
+	/* polymorphic arguments: the stand-ins PL/pgSQL's validator uses */
+	for (i = 0; i < pinfo->nargs; i++)
+		pinfo->argtypes[i] = sg_polymorphic_stand_in(pinfo->argtypes[i]);
+
+	pc.src = us->prosrc;
+	pc.mode = SG_PARSE_DEFAULT;
+	pc.setup = (ParserSetupHook) sql_fn_parser_setup;
+	pc.setup_arg = pinfo;
+
+	raws = sg_point_parse(us, &pc);
+	foreach(lc, raws)
+	{
+		RawStmt    *raw = lfirst_node(RawStmt, lc);
+		Query	   *query = sg_point_analyze(us, &pc, raw);
+
+		last_line = sg_line_at(&pc, raw->stmt_location);
+		if (query == NULL)
+			analysed_all = false;
+		else
+			queries = lappend(queries, list_make1(copyObject(query)));
+	}
+
+	/* The result, as the executor checks it. */
+	if (raws == NIL || us->proc->prokind == PROKIND_PROCEDURE ||
+		us->polymorphic)
+		return;
+	pc.base_line = last_line;
+	pc.src = NULL;
+	if (sg_point_enter(us, &pc, NULL) && analysed_all)
+	{
+		Oid			rettype;
+		TupleDesc	rettupdesc;
+
+		(void) get_func_result_type(us->fn, &rettype, &rettupdesc);
+		sg_check_sql_fn_retval(queries, rettype, rettupdesc);
+	}
+}
+

@@ -1,0 +1,1349 @@
+/*-------------------------------------------------------------------------
+ *
+ * guard.c
+ *	  Judge DDL: refuse what breaks functions and triggers.
+ *
+ * Three event triggers, created by the install script:
+ *
+ *	ddl_command_start	brings the reference catalog up to date, so that it
+ *						describes the schema as it is before the command;
+ *	sql_drop			notes what the command drops (everything a CASCADE
+ *						or DROP OWNED removes);
+ *	ddl_command_end		finds the functions whose stored references the
+ *						command touched (by object, and by name for new or
+ *						renamed objects), analyses them again in the new
+ *						state, and compares.
+ *
+ * A break is a statement that analysed without error before the command
+ * and has an error after it.  Problems that were there already never block
+ * anything.  In autocommit the command is refused at once.  In a
+ * transaction block (and in an extension's script) the statement gets a
+ * WARNING and the break is remembered; before COMMIT or PREPARE
+ * TRANSACTION the remembered functions are analysed again, and the
+ * transaction is refused if any has an error it did not have before the
+ * first break: "drop and recreate", or "rename the column and replace the
+ * function", in one transaction pass.  ROLLBACK TO SAVEPOINT forgets what
+ * it rolled back.
+ *
+ * New function bodies (CREATE [OR REPLACE] FUNCTION) and new triggers are
+ * not breaks: their problems are reported by schema_guard.function_check,
+ * a WARNING by default (pg_restore creates functions before tables).
+ *
+ * In a session with check_function_bodies = off (pg_dump's scripts set
+ * it, so that pg_restore can create and drop objects in any order), DDL
+ * is not judged; the functions it affects are marked for analysis before
+ * the next judged command.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/dependency.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_extension.h"
+#include "catalog/pg_namespace.h"
+#include "catalog/pg_proc.h"
+#include "catalog/pg_trigger.h"
+#include "catalog/pg_type.h"
+#include "commands/event_trigger.h"
+#include "commands/extension.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "storage/lmgr.h"
+#include "tcop/cmdtag.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+
+#include "compat.h"
+#include "schema_guard.h"
+
+PG_FUNCTION_INFO_V1(sg_ddl_command_start);
+PG_FUNCTION_INFO_V1(sg_sql_drop);
+PG_FUNCTION_INFO_V1(sg_ddl_command_end);
+
+/* DETAIL lines shown at most; validate() lists everything. */
+#define SG_MAX_DETAIL_LINES		50
+
+/* An object the command dropped, created or altered. */
+typedef struct SgTouched
+{
+	ObjectAddress addr;
+	char	   *type;			/* "table", "table column", "function", ... */
+	char	   *identity;
+	bool		dropped;
+	bool		created;		/* created, or renamed/moved to a new name */
+	char	   *tag;			/* command tag, for created or altered ones */
+} SgTouched;
+
+/* An error slot: a statement of a unit that fails. */
+typedef struct SgSlot
+{
+	Oid			tg;
+	int			line;
+	char		cls;			/* 'n' for NOT NULL inserts, 's' otherwise */
+} SgSlot;
+
+/* A break, described for DETAIL. */
+typedef struct SgBreak
+{
+	Oid			fn;
+	SgSlot		slot;
+	char	   *text;			/* "Function f() line 3 reads table t" */
+	SubTransactionId subid;
+} SgBreak;
+
+/* The breaks found in one function by the current command. */
+typedef struct SgFound
+{
+	Oid			fn;
+	List	   *baseline;		/* SgSlot * */
+	List	   *breaks;			/* SgBreak * */
+} SgFound;
+
+/* A function broken by DDL earlier in this transaction. */
+typedef struct SgPendingFn
+{
+	Oid			fn;
+	List	   *baseline;		/* SgSlot *: its errors before the first break */
+	List	   *breaks;			/* SgBreak * */
+	char	   *message;		/* primary message of the first breaking DDL */
+	bool		in_extension;	/* broken inside an extension's script */
+} SgPendingFn;
+
+/* What sql_drop saw, for the ddl_command_end of the same command. */
+static List *sg_dropped = NIL;
+static MemoryContext sg_dropped_cxt = NULL;
+
+/* Transaction state, in TopTransactionContext. */
+static List *sg_pending = NIL;
+
+static bool sg_should_handle(void);
+static Oid	sg_type_namespace(Oid typid);
+static bool sg_bodies_checked(void);
+static List *sg_read_commands(void);
+static void sg_collect_units(List *touched, List **affected,
+							 List **subjects, List **new_triggers);
+static void sg_add_fn(List **fns, Oid fn);
+static void sg_add_units_fns(List **fns, List *units);
+static bool sg_oid_member(List *list, Oid oid);
+static char sg_slot_class(SgRef *ref);
+static List *sg_error_slots(List *analyses, List *created_names);
+static bool sg_slot_member(List *slots, SgSlot *slot);
+static char *sg_describe_break(Oid fn, Oid tg, SgRef *failure,
+							   List *old_analyses, List *touched);
+static char *sg_unit_prefix(Oid fn, int line);
+static char *sg_trigger_suffix(Oid tg);
+static char *sg_command_message(Node *parsetree, CommandTag tag,
+								List *touched);
+static char *sg_detail(List *lines);
+static void sg_lock_references(List *analyses, Oid fn, List **analyses_out);
+static void sg_report_new_problems(List *lines, const char *what);
+static void sg_remember(Oid fn, List *baseline, List *breaks,
+						const char *message);
+static void sg_verdict(bool extension_only, Oid extension);
+static void sg_xact_callback(XactEvent event, void *arg);
+static void sg_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+								SubTransactionId parentSubid, void *arg);
+
+void
+sg_guard_init(void)
+{
+	RegisterXactCallback(sg_xact_callback, NULL);
+	RegisterSubXactCallback(sg_subxact_callback, NULL);
+}
+
+/*
+ * Not during schema_guard's own install or upgrade, and not once the
+ * extension is gone.
+ */
+static bool
+sg_should_handle(void)
+{
+	Oid			ext = get_extension_oid("schema_guard", true);
+
+	if (!OidIsValid(ext))
+		return false;
+	if (creating_extension && CurrentExtensionObject == ext)
+		return false;
+	return true;
+}
+
+static Oid
+sg_type_namespace(Oid typid)
+{
+	HeapTuple	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(typid));
+	Oid			result = InvalidOid;
+
+	if (HeapTupleIsValid(tup))
+	{
+		result = ((Form_pg_type) GETSTRUCT(tup))->typnamespace;
+		ReleaseSysCache(tup);
+	}
+	return result;
+}
+
+/* Are function bodies checked in this session?  pg_restore turns it off. */
+static bool
+sg_bodies_checked(void)
+{
+	return check_function_bodies;
+}
+
+/* ---------------------------------------------------------------------
+ * Event trigger entry points
+ * ---------------------------------------------------------------------
+ */
+
+Datum
+sg_ddl_command_start(PG_FUNCTION_ARGS)
+{
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"%s\" must be fired as an event trigger",
+						"schema_guard._ddl_command_start")));
+
+	if (sg_should_handle() && sg_bodies_checked() && !XactReadOnly)
+	{
+		if (!sg_catalog_is_ready())
+		{
+			ereport(NOTICE,
+					(errmsg("building the schema_guard reference catalog for this database")));
+			sg_catalog_rebuild();
+		}
+		else
+			sg_catalog_catch_up();
+	}
+	PG_RETURN_VOID();
+}
+
+Datum
+sg_sql_drop(PG_FUNCTION_ARGS)
+{
+	MemoryContext old;
+	uint64		i;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"%s\" must be fired as an event trigger",
+						"schema_guard._sql_drop")));
+	if (!sg_should_handle())
+		PG_RETURN_VOID();
+
+	if (sg_dropped_cxt == NULL)
+		sg_dropped_cxt = AllocSetContextCreate(TopTransactionContext,
+											   "schema_guard dropped objects",
+											   ALLOCSET_SMALL_SIZES);
+
+	SPI_connect();
+	if (SPI_execute("SELECT classid, objid, objsubid, is_temporary, object_type,"
+					" object_identity FROM pg_catalog.pg_event_trigger_dropped_objects()",
+					true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the objects dropped by this command");
+	old = MemoryContextSwitchTo(sg_dropped_cxt);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		SgTouched  *t;
+
+		if (DatumGetBool(SPI_getbinval(tup, desc, 4, &isnull)))
+			continue;			/* temporary objects are not guarded */
+		t = palloc0(sizeof(SgTouched));
+		t->addr.classId = DatumGetObjectId(SPI_getbinval(tup, desc, 1, &isnull));
+		t->addr.objectId = DatumGetObjectId(SPI_getbinval(tup, desc, 2, &isnull));
+		t->addr.objectSubId = DatumGetInt32(SPI_getbinval(tup, desc, 3, &isnull));
+		t->type = SPI_getvalue(tup, desc, 5);
+		t->identity = SPI_getvalue(tup, desc, 6);
+		t->dropped = true;
+		sg_dropped = lappend(sg_dropped, t);
+	}
+	MemoryContextSwitchTo(old);
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
+/* The objects the command created or altered. */
+static List *
+sg_read_commands(void)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	List	   *result = NIL;
+	uint64		i;
+
+	SPI_connect();
+	if (SPI_execute("SELECT classid, objid, objsubid, object_type, object_identity,"
+					" command_tag FROM pg_catalog.pg_event_trigger_ddl_commands()",
+					true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the objects of this command");
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		MemoryContext old = MemoryContextSwitchTo(caller);
+		SgTouched  *t = palloc0(sizeof(SgTouched));
+		char	   *tag;
+
+		t->addr.classId = DatumGetObjectId(SPI_getbinval(tup, desc, 1, &isnull));
+		t->addr.objectId = DatumGetObjectId(SPI_getbinval(tup, desc, 2, &isnull));
+		t->addr.objectSubId = DatumGetInt32(SPI_getbinval(tup, desc, 3, &isnull));
+		t->type = SPI_getvalue(tup, desc, 4);
+		t->identity = SPI_getvalue(tup, desc, 5);
+		tag = SPI_getvalue(tup, desc, 6);
+		t->tag = tag;
+		t->created = tag != NULL &&
+			(strncmp(tag, "CREATE ", 7) == 0 || strncmp(tag, "ALTER ", 6) == 0);
+		MemoryContextSwitchTo(old);
+		if (t->type != NULL && strcmp(t->type, "index") == 0)
+			continue;			/* indexes change no body's meaning */
+		result = lappend(result, t);
+	}
+	SPI_finish();
+	return result;
+}
+
+Datum
+sg_ddl_command_end(PG_FUNCTION_ARGS)
+{
+	EventTriggerData *trigdata;
+	List	   *touched;
+	List	   *affected = NIL;
+	List	   *subjects = NIL;
+	List	   *new_triggers = NIL;
+	List	   *created_names = NIL;
+	List	   *break_lines = NIL;
+	List	   *problem_lines = NIL;
+	List	   *store = NIL;
+	List	   *remember = NIL;
+	ListCell   *lc;
+	MemoryContext work;
+	MemoryContext old;
+	bool		judge;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"%s\" must be fired as an event trigger",
+						"schema_guard._ddl_command_end")));
+	trigdata = (EventTriggerData *) fcinfo->context;
+
+	if (!sg_should_handle())
+	{
+		sg_dropped = NIL;
+		PG_RETURN_VOID();
+	}
+
+	work = AllocSetContextCreate(CurrentMemoryContext, "schema_guard command",
+								 ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(work);
+
+	touched = list_concat(list_copy(sg_dropped), sg_read_commands());
+	sg_dropped = NIL;
+
+	/* The end of another extension's script: judge what it broke. */
+	if ((trigdata->tag == CMDTAG_CREATE_EXTENSION ||
+		 trigdata->tag == CMDTAG_ALTER_EXTENSION) && !creating_extension)
+	{
+		foreach(lc, touched)
+		{
+			SgTouched  *t = (SgTouched *) lfirst(lc);
+
+			if (t->addr.classId == ExtensionRelationId)
+				sg_verdict(true, t->addr.objectId);
+		}
+	}
+
+	sg_collect_units(touched, &affected, &subjects, &new_triggers);
+	judge = sg_mode != SG_MODE_OFF;
+
+	if (!sg_bodies_checked())
+	{
+		/* restore mode: analyse later, judge nothing */
+		foreach(lc, affected)
+			sg_catalog_mark_pending(lfirst_oid(lc));
+		foreach(lc, subjects)
+			sg_catalog_mark_pending(lfirst_oid(lc));
+		MemoryContextSwitchTo(old);
+		MemoryContextDelete(work);
+		PG_RETURN_VOID();
+	}
+
+	if (affected != NIL || subjects != NIL)
+		created_names = sg_catalog_runtime_created_names();
+
+	/* Functions whose bodies are new: report their problems. */
+	foreach(lc, subjects)
+	{
+		Oid			fn = lfirst_oid(lc);
+		List	   *analyses = sg_analyze_function(fn);
+		ListCell   *lc2;
+
+		sg_lock_references(analyses, fn, &analyses);
+		foreach(lc2, analyses)
+		{
+			SgAnalysis *a = (SgAnalysis *) lfirst(lc2);
+			ListCell   *lc3;
+
+			foreach(lc3, a->refs)
+			{
+				SgRef	   *ref = (SgRef *) lfirst(lc3);
+
+				sg_adjust_runtime_created(ref, created_names);
+				if (ref->severity == SG_ERROR)
+					problem_lines = list_append_unique(problem_lines,
+													   makeString(psprintf("%s: %s%s.",
+																		   sg_unit_prefix(fn, ref->line),
+																		   ref->message,
+																		   sg_trigger_suffix(a->tg))));
+			}
+		}
+		store = lappend(store, analyses);
+	}
+
+	/* Functions the command may have broken. */
+	foreach(lc, affected)
+	{
+		Oid			fn = lfirst_oid(lc);
+		List	   *before = sg_catalog_load_function(fn);
+		List	   *after = sg_analyze_function(fn);
+		List	   *baseline = sg_error_slots(before, created_names);
+		List	   *breaks = NIL;
+		ListCell   *lc2;
+
+		foreach(lc2, after)
+		{
+			SgAnalysis *a = (SgAnalysis *) lfirst(lc2);
+			bool		had_unit = false;
+			ListCell   *lc3;
+
+			foreach(lc3, before)
+			{
+				if (((SgAnalysis *) lfirst(lc3))->tg == a->tg)
+					had_unit = true;
+			}
+
+			foreach(lc3, a->refs)
+			{
+				SgRef	   *ref = (SgRef *) lfirst(lc3);
+				SgSlot		slot;
+
+				sg_adjust_runtime_created(ref, created_names);
+				if (ref->severity != SG_ERROR)
+					continue;
+				if (!had_unit)
+				{
+					/* a trigger created by this command */
+					if (sg_oid_member(new_triggers, a->tg))
+						problem_lines = list_append_unique(problem_lines,
+														   makeString(psprintf("%s: %s%s.",
+																			   sg_unit_prefix(fn, ref->line),
+																			   ref->message,
+																			   sg_trigger_suffix(a->tg))));
+					continue;
+				}
+				slot.tg = a->tg;
+				slot.line = ref->line;
+				slot.cls = sg_slot_class(ref);
+				if (sg_slot_member(baseline, &slot))
+					continue;
+				{
+					SgBreak    *b = palloc0(sizeof(SgBreak));
+
+					b->fn = fn;
+					b->slot = slot;
+					b->text = sg_describe_break(fn, a->tg, ref, before, touched);
+					breaks = lappend(breaks, b);
+					break_lines = list_append_unique(break_lines,
+													 makeString(b->text));
+				}
+			}
+		}
+		store = lappend(store, after);
+		if (breaks != NIL)
+		{
+			SgFound    *found = palloc(sizeof(SgFound));
+
+			found->fn = fn;
+			found->baseline = baseline;
+			found->breaks = breaks;
+			remember = lappend(remember, found);
+		}
+	}
+
+	if (break_lines != NIL && judge)
+	{
+		char	   *message = sg_command_message(trigdata->parsetree,
+												 trigdata->tag, touched);
+		char	   *detail = sg_detail(break_lines);
+
+		if (sg_mode == SG_MODE_WARN)
+			ereport(WARNING,
+					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+					 errmsg("%s", message),
+					 errdetail("%s", detail),
+					 errhint("schema_guard.mode is \"warn\", so the change was made; schema_guard.validate() lists what is broken.")));
+		else if (!creating_extension && !IsTransactionBlock())
+			ereport(ERROR,
+					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+					 errmsg("%s", message),
+					 errdetail("%s", detail),
+					 errhint("Change or drop these functions first, or make the change and fix them in one transaction. To break them on purpose, a superuser can SET schema_guard.mode = warn.")));
+		else
+		{
+			if (!creating_extension)
+				ereport(WARNING,
+						(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+						 errmsg("%s", message),
+						 errdetail("%s", detail),
+						 errhint("The transaction will be refused at COMMIT unless these functions are fixed before then.")));
+			foreach(lc, remember)
+			{
+				SgFound    *found = (SgFound *) lfirst(lc);
+
+				sg_remember(found->fn, found->baseline, found->breaks,
+							message);
+			}
+		}
+	}
+
+	if (problem_lines != NIL && judge && !creating_extension &&
+		sg_function_check != SG_FUNCTION_CHECK_OFF)
+		sg_report_new_problems(problem_lines,
+							   subjects != NIL ? "function" : "trigger");
+
+	/* The catalog follows the schema. */
+	foreach(lc, touched)
+	{
+		SgTouched  *t = (SgTouched *) lfirst(lc);
+
+		if (t->dropped && t->addr.classId == ProcedureRelationId)
+			sg_catalog_forget_function(t->addr.objectId);
+	}
+	foreach(lc, store)
+	{
+		List	   *analyses = (List *) lfirst(lc);
+		ListCell   *lc2;
+		Oid			fn = InvalidOid;
+
+		foreach(lc2, analyses)
+			fn = ((SgAnalysis *) lfirst(lc2))->fn;
+		if (OidIsValid(fn))
+		{
+			sg_catalog_forget_function(fn);
+			foreach(lc2, analyses)
+				sg_catalog_store((SgAnalysis *) lfirst(lc2));
+		}
+	}
+	/* analysed functions that no longer exist, or are no longer analysable */
+	foreach(lc, list_concat(list_copy(affected), subjects))
+	{
+		Oid			fn = lfirst_oid(lc);
+
+		if (!sg_function_is_analysable(fn))
+			sg_catalog_forget_function(fn);
+	}
+
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(work);
+	PG_RETURN_VOID();
+}
+
+/* ---------------------------------------------------------------------
+ * Which functions a command concerns
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * From what the command touched, the functions to analyse again:
+ * "affected" ones are judged, "subjects" (new bodies) are reported on,
+ * "new_triggers" lists triggers the command created.
+ */
+static void
+sg_collect_units(List *touched, List **affected, List **subjects,
+				 List **new_triggers)
+{
+	List	   *dropped_fns = NIL;
+	ListCell   *lc;
+
+	foreach(lc, touched)
+	{
+		SgTouched  *t = (SgTouched *) lfirst(lc);
+
+		if (t->dropped && t->addr.classId == ProcedureRelationId)
+			dropped_fns = lappend_oid(dropped_fns, t->addr.objectId);
+	}
+
+	foreach(lc, touched)
+	{
+		SgTouched  *t = (SgTouched *) lfirst(lc);
+		Oid			classid = t->addr.classId;
+		Oid			objid = t->addr.objectId;
+		char	   *name = NULL;
+
+		if (classid == ProcedureRelationId)
+		{
+			if (!t->dropped && t->created && t->type != NULL &&
+				sg_function_is_analysable(objid) &&
+				get_func_namespace(objid) != InvalidOid &&
+				!isAnyTempNamespace(get_func_namespace(objid)))
+			{
+				/* a new or replaced body, or an altered function */
+				HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(objid));
+
+				if (HeapTupleIsValid(tup))
+				{
+					ReleaseSysCache(tup);
+					if (strcmp(t->tag, "CREATE FUNCTION") == 0 ||
+						strcmp(t->tag, "CREATE PROCEDURE") == 0)
+						sg_add_fn(subjects, objid);
+					else
+						sg_add_fn(affected, objid);
+				}
+			}
+			if (!t->dropped)
+				name = get_func_name(objid);
+			sg_add_units_fns(affected, sg_catalog_users_of_object(classid, objid));
+		}
+		else if (classid == RelationRelationId)
+		{
+			Oid			reltype;
+
+			if (!t->dropped && isAnyTempNamespace(get_rel_namespace(objid)))
+				continue;
+			sg_add_units_fns(affected, sg_catalog_users_of_object(classid, objid));
+			if (!t->dropped && (reltype = get_rel_type_id(objid)) != InvalidOid)
+				sg_add_units_fns(affected, sg_catalog_users_of_object(TypeRelationId, reltype));
+			if (t->addr.objectSubId == 0 && !t->dropped &&
+				get_rel_relkind(objid) == RELKIND_INDEX)
+				continue;
+			if (!t->dropped)
+				name = get_rel_name(objid);
+		}
+		else if (classid == TypeRelationId)
+		{
+			if (!t->dropped && isAnyTempNamespace(sg_type_namespace(objid)))
+				continue;
+			sg_add_units_fns(affected, sg_catalog_users_of_object(classid, objid));
+			if (!t->dropped)
+				name = sg_type_name(objid);
+		}
+		else if (classid == NamespaceRelationId && !t->dropped)
+			sg_add_units_fns(affected, sg_catalog_users_in_schema(objid));
+		else if (classid == TriggerRelationId)
+		{
+			/* the trigger's function gains or loses a unit */
+			List	   *units = sg_catalog_users_of_trigger(objid);
+
+			sg_add_units_fns(affected, units);
+			if (!t->dropped)
+			{
+				Oid			fn = sg_trigger_function(objid);
+
+				if (OidIsValid(fn))
+					sg_add_fn(affected, fn);
+				if (t->tag != NULL && strcmp(t->tag, "CREATE TRIGGER") == 0)
+					*new_triggers = lappend_oid(*new_triggers, objid);
+			}
+		}
+
+		/* new names may make unresolved references resolve, or shadow */
+		if (name != NULL && t->created)
+			sg_add_units_fns(affected, sg_catalog_users_of_name(name));
+	}
+
+	/* dropped functions are gone, not broken; subjects are reported on */
+	foreach(lc, dropped_fns)
+		*affected = list_delete_oid(*affected, lfirst_oid(lc));
+	foreach(lc, *subjects)
+		*affected = list_delete_oid(*affected, lfirst_oid(lc));
+	list_sort(*affected, list_oid_cmp);
+	list_sort(*subjects, list_oid_cmp);
+}
+
+static void
+sg_add_fn(List **fns, Oid fn)
+{
+	*fns = list_append_unique_oid(*fns, fn);
+}
+
+static void
+sg_add_units_fns(List **fns, List *units)
+{
+	ListCell   *lc;
+
+	foreach(lc, units)
+		sg_add_fn(fns, ((SgUnit *) lfirst(lc))->fn);
+}
+
+static bool
+sg_oid_member(List *list, Oid oid)
+{
+	return list_member_oid(list, oid);
+}
+
+/* ---------------------------------------------------------------------
+ * Breaks
+ * ---------------------------------------------------------------------
+ */
+
+static char
+sg_slot_class(SgRef *ref)
+{
+	return (ref->check != NULL && strcmp(ref->check, SG_CHECK_NOT_NULL) == 0) ?
+		'n' : 's';
+}
+
+/* The error slots of a function's analyses. */
+static List *
+sg_error_slots(List *analyses, List *created_names)
+{
+	List	   *slots = NIL;
+	ListCell   *lc;
+
+	foreach(lc, analyses)
+	{
+		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
+		ListCell   *lc2;
+
+		foreach(lc2, a->refs)
+		{
+			SgRef	   *ref = (SgRef *) lfirst(lc2);
+			SgSlot	   *slot;
+
+			sg_adjust_runtime_created(ref, created_names);
+			if (ref->severity != SG_ERROR)
+				continue;
+			slot = palloc(sizeof(SgSlot));
+			slot->tg = a->tg;
+			slot->line = ref->line;
+			slot->cls = sg_slot_class(ref);
+			slots = lappend(slots, slot);
+		}
+	}
+	return slots;
+}
+
+static bool
+sg_slot_member(List *slots, SgSlot *slot)
+{
+	ListCell   *lc;
+
+	foreach(lc, slots)
+	{
+		SgSlot	   *s = (SgSlot *) lfirst(lc);
+
+		if (s->tg == slot->tg && s->line == slot->line && s->cls == slot->cls)
+			return true;
+	}
+	return false;
+}
+
+/* "Function public.f() line 3" */
+static char *
+sg_unit_prefix(Oid fn, int line)
+{
+	char		prokind = get_func_prokind(fn);
+	const char *what = prokind == PROKIND_PROCEDURE ? "Procedure" : "Function";
+
+	if (line > 0)
+		return psprintf("%s %s line %d", what, sg_function_identity(fn), line);
+	return psprintf("%s %s", what, sg_function_identity(fn));
+}
+
+/* "; it runs from trigger t on table public.x" */
+static char *
+sg_trigger_suffix(Oid tg)
+{
+	char	   *identity;
+
+	if (!OidIsValid(tg))
+		return "";
+	identity = sg_trigger_identity(tg);
+	if (identity == NULL)
+		return "";
+	return psprintf("; it runs from trigger %s", identity);
+}
+
+static const char *
+sg_access_verb(char access, char kind)
+{
+	switch (access)
+	{
+		case SG_ACCESS_READ:
+			return "reads";
+		case SG_ACCESS_INSERT:
+			return "inserts into";
+		case SG_ACCESS_UPDATE:
+			return kind == SG_KIND_RELATION ? "writes to" : "updates";
+		case SG_ACCESS_DELETE:
+			return "deletes from";
+		case SG_ACCESS_CALL:
+			return "calls";
+		case SG_ACCESS_TYPE:
+			return "uses the type of";
+		case SG_ACCESS_TRIGGER:
+			return "is a trigger on";
+		default:
+			return "uses";
+	}
+}
+
+/*
+ * Say what a broken statement does with what the command touched:
+ * "Function public.f() line 2 inserts into table public.jobs; it runs from
+ * trigger t on public.docs."  Falls back to the error itself.
+ */
+static char *
+sg_describe_break(Oid fn, Oid tg, SgRef *failure, List *old_analyses,
+				  List *touched)
+{
+	SgRef	   *best = NULL;
+	SgTouched  *best_touched = NULL;
+	ListCell   *lc;
+	char	   *what;
+
+	foreach(lc, old_analyses)
+	{
+		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
+		ListCell   *lc2;
+
+		if (a->tg != tg)
+			continue;
+		foreach(lc2, a->refs)
+		{
+			SgRef	   *ref = (SgRef *) lfirst(lc2);
+			ListCell   *lc3;
+
+			if (ref->severity != SG_OK || ref->line != failure->line ||
+				!OidIsValid(ref->target.objectId) ||
+				ref->access == SG_ACCESS_TRIGGER)
+				continue;
+			foreach(lc3, touched)
+			{
+				SgTouched  *t = (SgTouched *) lfirst(lc3);
+
+				if (t->addr.classId != ref->target.classId ||
+					t->addr.objectId != ref->target.objectId)
+					continue;
+				if (t->addr.objectSubId != 0 &&
+					t->addr.objectSubId != ref->target.objectSubId)
+					continue;
+				/*
+				 * Prefer a reference at the level the command touched: the
+				 * table for a dropped table, the column for a dropped column.
+				 */
+				if (best == NULL ||
+					(best->target.objectSubId != t->addr.objectSubId &&
+					 ref->target.objectSubId == t->addr.objectSubId) ||
+					(best->access == SG_ACCESS_TYPE && ref->access != SG_ACCESS_TYPE))
+				{
+					best = ref;
+					best_touched = t;
+				}
+			}
+		}
+	}
+
+	if (failure->check != NULL && strcmp(failure->check, SG_CHECK_NOT_NULL) == 0)
+		what = psprintf("inserts into %s without a value for NOT NULL column %s",
+						failure->written ? pstrdup(failure->written) : "a table",
+						quote_identifier(failure->name ? failure->name : "?"));
+	else if (best != NULL && best->kind == SG_KIND_FIELD)
+		what = psprintf("%s %s", best->access == SG_ACCESS_UPDATE ? "assigns" : "reads",
+						best->written);
+	else if (best != NULL && best->kind == SG_KIND_COLUMN)
+		what = psprintf("%s column %s", sg_access_verb(best->access, best->kind),
+						best->written);
+	else if (best != NULL && best->kind == SG_KIND_RELATION)
+		what = psprintf("%s %s %s", sg_access_verb(best->access, best->kind),
+						(best_touched->addr.objectSubId == 0 && best_touched->type) ?
+						best_touched->type : "relation",
+						best->written);
+	else if (best != NULL && best->kind == SG_KIND_FUNCTION)
+		what = psprintf("calls %s %s",
+						best_touched->type ? best_touched->type : "function",
+						best->written);
+	else if (best != NULL)
+		what = psprintf("%s %s %s", sg_access_verb(best->access, best->kind),
+						best_touched->type ? best_touched->type : "type",
+						best->written);
+	else
+		what = psprintf("fails: %s", failure->message);
+
+	return psprintf("%s %s%s.", sg_unit_prefix(fn, failure->line), what,
+					sg_trigger_suffix(tg));
+}
+
+/* DETAIL text: one sentence a line, at most SG_MAX_DETAIL_LINES. */
+static char *
+sg_detail(List *lines)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+	int			n = 0;
+
+	initStringInfo(&buf);
+	foreach(lc, lines)
+	{
+		if (n == SG_MAX_DETAIL_LINES)
+		{
+			appendStringInfo(&buf, "\nand %d more (schema_guard.validate() lists them all).",
+							 list_length(lines) - n);
+			break;
+		}
+		if (n > 0)
+			appendStringInfoChar(&buf, '\n');
+		appendStringInfoString(&buf, strVal(lfirst(lc)));
+		n++;
+	}
+	return buf.data;
+}
+
+/* The object type a parse tree names, as a word. */
+static const char *
+sg_object_word(ObjectType type)
+{
+	switch (type)
+	{
+		case OBJECT_TABLE:
+			return "table";
+		case OBJECT_VIEW:
+			return "view";
+		case OBJECT_MATVIEW:
+			return "materialized view";
+		case OBJECT_FOREIGN_TABLE:
+			return "foreign table";
+		case OBJECT_SEQUENCE:
+			return "sequence";
+		case OBJECT_FUNCTION:
+			return "function";
+		case OBJECT_PROCEDURE:
+			return "procedure";
+		case OBJECT_ROUTINE:
+			return "routine";
+		case OBJECT_AGGREGATE:
+			return "aggregate";
+		case OBJECT_TYPE:
+			return "type";
+		case OBJECT_DOMAIN:
+			return "domain";
+		case OBJECT_SCHEMA:
+			return "schema";
+		case OBJECT_COLUMN:
+			return "column";
+		case OBJECT_TRIGGER:
+			return "trigger";
+		default:
+			return "object";
+	}
+}
+
+/* The last name of a DROP or ALTER ... SET SCHEMA object. */
+static const char *
+sg_object_name(ObjectType type, Node *object)
+{
+	if (object == NULL)
+		return "?";
+	switch (type)
+	{
+		case OBJECT_FUNCTION:
+		case OBJECT_PROCEDURE:
+		case OBJECT_ROUTINE:
+		case OBJECT_AGGREGATE:
+			return strVal(llast(((ObjectWithArgs *) object)->objname));
+		case OBJECT_TYPE:
+		case OBJECT_DOMAIN:
+			return strVal(llast(((TypeName *) object)->names));
+		case OBJECT_SCHEMA:
+			return strVal(object);
+		default:
+			if (IsA(object, List))
+				return strVal(llast((List *) object));
+			return "?";
+	}
+}
+
+/*
+ * The primary message, in PostgreSQL's words for a refused drop:
+ * cannot drop table "jobs" because functions use it.
+ */
+static char *
+sg_command_message(Node *parsetree, CommandTag tag, List *touched)
+{
+	if (parsetree == NULL)
+		return psprintf("cannot execute %s because it would break functions",
+						GetCommandTagName(tag));
+
+	switch (nodeTag(parsetree))
+	{
+		case T_DropStmt:
+			{
+				DropStmt   *stmt = (DropStmt *) parsetree;
+
+				if (list_length(stmt->objects) == 1)
+					return psprintf("cannot drop %s \"%s\" because functions use it",
+									sg_object_word(stmt->removeType),
+									sg_object_name(stmt->removeType,
+												   linitial(stmt->objects)));
+				return psprintf("cannot drop these %s objects because functions use them",
+								sg_object_word(stmt->removeType));
+			}
+		case T_DropOwnedStmt:
+			return pstrdup("cannot drop the objects owned by these roles because functions use them");
+		case T_AlterTableStmt:
+			{
+				AlterTableStmt *stmt = (AlterTableStmt *) parsetree;
+				const char *rel = stmt->relation->relname;
+
+				if (list_length(stmt->cmds) == 1)
+				{
+					AlterTableCmd *cmd = linitial_node(AlterTableCmd, stmt->cmds);
+
+					switch (cmd->subtype)
+					{
+						case AT_DropColumn:
+							return psprintf("cannot drop column \"%s\" of table \"%s\" because functions use it",
+											cmd->name, rel);
+						case AT_AlterColumnType:
+							return psprintf("cannot change the type of column \"%s\" of table \"%s\" because functions use it",
+											cmd->name, rel);
+						case AT_AddColumn:
+							return psprintf("cannot add column \"%s\" to table \"%s\" because functions insert into the table without it",
+											((ColumnDef *) cmd->def)->colname, rel);
+						case AT_SetNotNull:
+							return psprintf("cannot make column \"%s\" of table \"%s\" NOT NULL because functions insert into the table without it",
+											cmd->name, rel);
+						case AT_ColumnDefault:
+							if (cmd->def == NULL)
+								return psprintf("cannot drop the default of column \"%s\" of table \"%s\" because functions insert into the table without it",
+												cmd->name, rel);
+							break;
+						default:
+							break;
+					}
+				}
+				return psprintf("cannot alter %s \"%s\" because it would break functions that use it",
+								sg_object_word(stmt->objtype), rel);
+			}
+		case T_RenameStmt:
+			{
+				RenameStmt *stmt = (RenameStmt *) parsetree;
+
+				if (stmt->renameType == OBJECT_COLUMN && stmt->relation)
+					return psprintf("cannot rename column \"%s\" of table \"%s\" because functions use it",
+									stmt->subname, stmt->relation->relname);
+				if (stmt->relation != NULL)
+					return psprintf("cannot rename %s \"%s\" because functions use it",
+									sg_object_word(stmt->renameType),
+									stmt->relation->relname);
+				if (stmt->renameType == OBJECT_SCHEMA)
+					return psprintf("cannot rename schema \"%s\" because functions use objects in it",
+									stmt->subname);
+				return psprintf("cannot rename %s \"%s\" because functions use it",
+								sg_object_word(stmt->renameType),
+								sg_object_name(stmt->renameType, stmt->object));
+			}
+		case T_AlterObjectSchemaStmt:
+			{
+				AlterObjectSchemaStmt *stmt = (AlterObjectSchemaStmt *) parsetree;
+
+				return psprintf("cannot move %s \"%s\" to schema \"%s\" because functions use it",
+								sg_object_word(stmt->objectType),
+								stmt->relation ? stmt->relation->relname :
+								sg_object_name(stmt->objectType, stmt->object),
+								stmt->newschema);
+			}
+		default:
+			break;
+	}
+	(void) touched;
+	return psprintf("cannot execute %s because it would break functions",
+					GetCommandTagName(tag));
+}
+
+/*
+ * Lock what a new body references, so that a concurrent DROP either waits
+ * for this transaction (and then sees its references) or has already
+ * committed (and then the body is analysed again here).
+ */
+static void
+sg_lock_references(List *analyses, Oid fn, List **analyses_out)
+{
+	bool		vanished = false;
+	ListCell   *lc;
+
+	foreach(lc, analyses)
+	{
+		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
+		ListCell   *lc2;
+
+		foreach(lc2, a->refs)
+		{
+			SgRef	   *ref = (SgRef *) lfirst(lc2);
+			Oid			objid = ref->target.objectId;
+
+			if (ref->severity != SG_OK || !OidIsValid(objid) ||
+				ref->access == SG_ACCESS_CREATE)
+				continue;
+			if (ref->target.classId == RelationRelationId)
+			{
+				LockRelationOid(objid, AccessShareLock);
+				if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(objid)))
+					vanished = true;
+			}
+			else if (ref->target.classId == ProcedureRelationId)
+			{
+				LockDatabaseObject(ProcedureRelationId, objid, 0, AccessShareLock);
+				if (!SearchSysCacheExists1(PROCOID, ObjectIdGetDatum(objid)))
+					vanished = true;
+			}
+			else if (ref->target.classId == TypeRelationId)
+			{
+				LockDatabaseObject(TypeRelationId, objid, 0, AccessShareLock);
+				if (!SearchSysCacheExists1(TYPEOID, ObjectIdGetDatum(objid)))
+					vanished = true;
+			}
+		}
+	}
+	*analyses_out = vanished ? sg_analyze_function(fn) : analyses;
+}
+
+/* A new body or trigger with problems: WARNING, or ERROR if so set. */
+static void
+sg_report_new_problems(List *lines, const char *what)
+{
+	ereport(sg_function_check == SG_FUNCTION_CHECK_ERROR ? ERROR : WARNING,
+			(errcode(ERRCODE_UNDEFINED_OBJECT),
+			 errmsg("%s body will fail when it runs", what),
+			 errdetail("%s", sg_detail(lines)),
+			 errhint(sg_function_check == SG_FUNCTION_CHECK_ERROR ?
+					 "Create the objects it uses first, or set schema_guard.function_check to warning." :
+					 "Create the objects it uses, or fix the body; schema_guard.validate() keeps reporting it until then.")));
+}
+
+/* ---------------------------------------------------------------------
+ * Transactions
+ * ---------------------------------------------------------------------
+ */
+
+/* Remember a function broken inside a transaction block. */
+static void
+sg_remember(Oid fn, List *baseline, List *breaks, const char *message)
+{
+	MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+	SgPendingFn *p = NULL;
+	ListCell   *lc;
+
+	foreach(lc, sg_pending)
+	{
+		if (((SgPendingFn *) lfirst(lc))->fn == fn)
+			p = (SgPendingFn *) lfirst(lc);
+	}
+	if (p == NULL)
+	{
+		p = palloc0(sizeof(SgPendingFn));
+		p->fn = fn;
+		foreach(lc, baseline)
+		{
+			SgSlot	   *s = palloc(sizeof(SgSlot));
+
+			*s = *(SgSlot *) lfirst(lc);
+			p->baseline = lappend(p->baseline, s);
+		}
+		p->message = pstrdup(message);
+		sg_pending = lappend(sg_pending, p);
+	}
+	p->in_extension = creating_extension;
+	foreach(lc, breaks)
+	{
+		SgBreak    *b = palloc(sizeof(SgBreak));
+
+		*b = *(SgBreak *) lfirst(lc);
+		b->text = pstrdup(b->text);
+		b->subid = GetCurrentSubTransactionId();
+		p->breaks = lappend(p->breaks, b);
+	}
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * Judge the functions broken earlier: refuse if any now has an error it
+ * did not have before its first break.  With extension_only, only those
+ * broken inside an extension's script, leaving out the extension's own
+ * functions (its script is its authors' business).
+ */
+static void
+sg_verdict(bool extension_only, Oid extension)
+{
+	List	   *lines = NIL;
+	List	   *keep = NIL;
+	const char *message = NULL;
+	List	   *created_names;
+	ListCell   *lc;
+
+	if (sg_pending == NIL)
+		return;
+
+	PushActiveSnapshot(GetTransactionSnapshot());
+	created_names = sg_catalog_runtime_created_names();
+	foreach(lc, sg_pending)
+	{
+		SgPendingFn *p = (SgPendingFn *) lfirst(lc);
+		List	   *now;
+		ListCell   *lc2;
+
+		if (extension_only && !p->in_extension)
+		{
+			keep = lappend(keep, p);
+			continue;
+		}
+		if (extension_only &&
+			getExtensionOfObject(ProcedureRelationId, p->fn) == extension)
+			continue;
+		if (!sg_function_is_analysable(p->fn))
+			continue;			/* dropped since: gone, not broken */
+
+		now = sg_error_slots(sg_analyze_function(p->fn), NIL);
+		foreach(lc2, now)
+		{
+			SgSlot	   *slot = (SgSlot *) lfirst(lc2);
+			ListCell   *lc3;
+			char	   *text = NULL;
+
+			if (sg_slot_member(p->baseline, slot))
+				continue;
+			foreach(lc3, p->breaks)
+			{
+				SgBreak    *b = (SgBreak *) lfirst(lc3);
+
+				if (b->slot.tg == slot->tg && b->slot.line == slot->line &&
+					b->slot.cls == slot->cls)
+					text = b->text;
+			}
+			if (text == NULL)
+				text = psprintf("%s fails%s.", sg_unit_prefix(p->fn, slot->line),
+								sg_trigger_suffix(slot->tg));
+			lines = list_append_unique(lines, makeString(text));
+			if (message == NULL)
+				message = p->message;
+		}
+		if (extension_only)
+		{
+			p->in_extension = false;
+			keep = lappend(keep, p);
+		}
+	}
+	(void) created_names;
+	PopActiveSnapshot();
+
+	sg_pending = extension_only ? keep : NIL;
+	if (lines == NIL)
+		return;
+
+	if (extension_only && IsTransactionBlock())
+	{
+		ereport(WARNING,
+				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+				 errmsg("%s", message),
+				 errdetail("%s", sg_detail(lines)),
+				 errhint("The transaction will be refused at COMMIT unless these functions are fixed before then.")));
+		return;
+	}
+	sg_pending = NIL;
+	ereport(ERROR,
+			(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+			 errmsg("%s", message),
+			 errdetail("%s", sg_detail(lines)),
+			 errhint("The transaction was rolled back. Fix these functions in the same transaction before COMMIT; to break them on purpose, a superuser can SET schema_guard.mode = warn.")));
+}
+
+static void
+sg_xact_callback(XactEvent event, void *arg)
+{
+	switch (event)
+	{
+		case XACT_EVENT_PRE_COMMIT:
+		case XACT_EVENT_PRE_PREPARE:
+			if (sg_pending != NIL && sg_mode == SG_MODE_ENFORCE)
+				sg_verdict(false, InvalidOid);
+			sg_pending = NIL;
+			break;
+		case XACT_EVENT_COMMIT:
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PREPARE:
+		case XACT_EVENT_PARALLEL_COMMIT:
+		case XACT_EVENT_PARALLEL_ABORT:
+			sg_pending = NIL;
+			sg_dropped = NIL;
+			sg_dropped_cxt = NULL;
+			break;
+		default:
+			break;
+	}
+}
+
+/* Savepoints: a rolled-back subtransaction's breaks never happened. */
+static void
+sg_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+					SubTransactionId parentSubid, void *arg)
+{
+	ListCell   *lc;
+	MemoryContext old;
+
+	if (sg_pending == NIL)
+		return;
+	old = MemoryContextSwitchTo(TopTransactionContext);
+
+	if (event == SUBXACT_EVENT_COMMIT_SUB)
+	{
+		foreach(lc, sg_pending)
+		{
+			SgPendingFn *p = (SgPendingFn *) lfirst(lc);
+			ListCell   *lc2;
+
+			foreach(lc2, p->breaks)
+			{
+				SgBreak    *b = (SgBreak *) lfirst(lc2);
+
+				if (b->subid == mySubid)
+					b->subid = parentSubid;
+			}
+		}
+	}
+	else if (event == SUBXACT_EVENT_ABORT_SUB)
+	{
+		List	   *keep = NIL;
+
+		foreach(lc, sg_pending)
+		{
+			SgPendingFn *p = (SgPendingFn *) lfirst(lc);
+			List	   *breaks = NIL;
+			ListCell   *lc2;
+
+			foreach(lc2, p->breaks)
+			{
+				SgBreak    *b = (SgBreak *) lfirst(lc2);
+
+				if (b->subid != mySubid)
+					breaks = lappend(breaks, b);
+			}
+			p->breaks = breaks;
+			if (breaks != NIL)
+				keep = lappend(keep, p);
+		}
+		sg_pending = keep;
+	}
+	MemoryContextSwitchTo(old);
+}

@@ -1,0 +1,613 @@
+/*-------------------------------------------------------------------------
+ *
+ * report.c
+ *	  SQL-callable reports: dependencies(), the body findings behind
+ *	  validate(), and catalog maintenance functions.
+ *
+ * validate() never writes: it reads the stored analysis of every unit that
+ * is still current (same pg_proc row version, same search_path, not
+ * waiting for analysis) and analyses the others in memory, so it gives the
+ * same answer on a primary, a standby, or in a read-only transaction.
+ * Set-returning functions materialise their rows; the SQL wrappers in the
+ * install script order them.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "access/xlog.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_language.h"
+#include "catalog/pg_proc.h"
+#include "catalog/pg_trigger.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/syscache.h"
+#include "utils/tuplestore.h"
+
+#include "compat.h"
+#include "schema_guard.h"
+
+PG_FUNCTION_INFO_V1(sg_dependencies);
+PG_FUNCTION_INFO_V1(sg_body_findings);
+PG_FUNCTION_INFO_V1(sg_rebuild);
+PG_FUNCTION_INFO_V1(sg_refresh);
+
+typedef struct SgUnitEntry
+{
+	SgUnit		key;
+	SgAnalysis *analysis;
+} SgUnitEntry;
+
+static bool sg_same_finding(SgRef *a, SgRef *b);
+static bool sg_unverifiable_check(const char *check);
+static Datum sg_text_datum(const char *s, bool *isnull);
+
+/* ---------------------------------------------------------------------
+ * Text helpers shared with the guard
+ * ---------------------------------------------------------------------
+ */
+
+char *
+sg_function_identity(Oid fn)
+{
+	ObjectAddress addr;
+	char	   *identity;
+
+	ObjectAddressSet(addr, ProcedureRelationId, fn);
+	identity = sg_object_identity(&addr);
+	return identity ? identity : psprintf("function %u", fn);
+}
+
+char *
+sg_trigger_identity(Oid tg)
+{
+	ObjectAddress addr;
+
+	ObjectAddressSet(addr, TriggerRelationId, tg);
+	return sg_object_identity(&addr);
+}
+
+const char *
+sg_severity_name(char severity)
+{
+	switch (severity)
+	{
+		case SG_ERROR:
+			return "error";
+		case SG_WARNING:
+			return "warning";
+		case SG_INFO:
+			return "info";
+		default:
+			return "ok";
+	}
+}
+
+const char *
+sg_kind_name(char kind)
+{
+	switch (kind)
+	{
+		case SG_KIND_RELATION:
+			return "relation";
+		case SG_KIND_COLUMN:
+			return "column";
+		case SG_KIND_FUNCTION:
+			return "function";
+		case SG_KIND_TYPE:
+			return "type";
+		case SG_KIND_FIELD:
+			return "trigger field";
+		default:
+			return "problem";
+	}
+}
+
+const char *
+sg_access_name(char access)
+{
+	switch (access)
+	{
+		case SG_ACCESS_READ:
+			return "read";
+		case SG_ACCESS_INSERT:
+			return "insert";
+		case SG_ACCESS_UPDATE:
+			return "update";
+		case SG_ACCESS_DELETE:
+			return "delete";
+		case SG_ACCESS_CALL:
+			return "call";
+		case SG_ACCESS_TYPE:
+			return "type use";
+		case SG_ACCESS_TRIGGER:
+			return "trigger";
+		case SG_ACCESS_CREATE:
+			return "create";
+		default:
+			return NULL;
+	}
+}
+
+/*
+ * A relation missing now that some body creates at run time (pgTAP's
+ * temporary tables, say) is not a certain failure.
+ */
+void
+sg_adjust_runtime_created(SgRef *ref, List *created_names)
+{
+	ListCell   *lc;
+
+	if (ref->severity != SG_ERROR || ref->check == NULL ||
+		strcmp(ref->check, SG_CHECK_MISSING_RELATION) != 0 || ref->name == NULL)
+		return;
+	foreach(lc, created_names)
+	{
+		if (strcmp((char *) lfirst(lc), ref->name) == 0)
+		{
+			ref->severity = SG_INFO;
+			ref->check = SG_CHECK_RUNTIME_RELATION;
+			ref->message = psprintf("relation \"%s\" does not exist now; a function creates it at run time",
+									ref->written ? ref->written : ref->name);
+			ref->hint = NULL;
+			return;
+		}
+	}
+}
+
+static bool
+sg_unverifiable_check(const char *check)
+{
+	return check != NULL &&
+		(strcmp(check, SG_CHECK_DYNAMIC_SQL) == 0 ||
+		 strcmp(check, SG_CHECK_SEARCH_PATH) == 0 ||
+		 strcmp(check, SG_CHECK_RECORD_TYPE) == 0 ||
+		 strcmp(check, SG_CHECK_TEMP_RELATION) == 0 ||
+		 strcmp(check, SG_CHECK_RUNTIME_RELATION) == 0 ||
+		 strcmp(check, SG_CHECK_ANALYSIS_FAILED) == 0);
+}
+
+static Datum
+sg_text_datum(const char *s, bool *isnull)
+{
+	*isnull = (s == NULL);
+	return s ? CStringGetTextDatum(s) : (Datum) 0;
+}
+
+static bool
+sg_str_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static bool
+sg_same_finding(SgRef *a, SgRef *b)
+{
+	return a->kind == b->kind && a->access == b->access &&
+		a->severity == b->severity && a->line == b->line &&
+		a->target.classId == b->target.classId &&
+		a->target.objectId == b->target.objectId &&
+		a->target.objectSubId == b->target.objectSubId &&
+		sg_str_eq(a->name, b->name) && sg_str_eq(a->written, b->written) &&
+		sg_str_eq(a->check, b->check) && sg_str_eq(a->message, b->message);
+}
+
+/* Does every analysis of the list have this row? */
+static bool
+sg_in_all_units(List *analyses, SgRef *ref)
+{
+	ListCell   *lc;
+
+	foreach(lc, analyses)
+	{
+		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
+		ListCell   *lc2;
+		bool		found = false;
+
+		foreach(lc2, a->refs)
+		{
+			if (sg_same_finding((SgRef *) lfirst(lc2), ref))
+			{
+				found = true;
+				break;
+			}
+		}
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* ---------------------------------------------------------------------
+ * dependencies(regprocedure)
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * One row per reference of a function, analysed now.  A trigger function
+ * is analysed once per trigger; rows that every trigger shares are shown
+ * once, without a trigger.
+ */
+Datum
+sg_dependencies(PG_FUNCTION_ARGS)
+{
+	Oid			fn = PG_GETARG_OID(0);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	List	   *analyses;
+	ListCell   *lc;
+
+	sg_init_materialized_srf(fcinfo);
+
+	if (!sg_function_is_analysable(fn))
+	{
+		HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
+
+		if (HeapTupleIsValid(tup))
+		{
+			Oid			lang = ((Form_pg_proc) GETSTRUCT(tup))->prolang;
+			HeapTuple	ltup = SearchSysCache1(LANGOID, ObjectIdGetDatum(lang));
+
+			ReleaseSysCache(tup);
+			if (HeapTupleIsValid(ltup))
+			{
+				Form_pg_language l = (Form_pg_language) GETSTRUCT(ltup);
+
+				if (l->lanispl && lang != SQLlanguageId &&
+					strcmp(NameStr(l->lanname), "plpgsql") != 0)
+				{
+					Datum		values[9];
+					bool		nulls[9];
+
+					memset(nulls, true, sizeof(nulls));
+					values[2] = CStringGetTextDatum("unverifiable");
+					nulls[2] = false;
+					values[8] = CStringGetTextDatum(psprintf("functions in language %s are not checked",
+															 NameStr(l->lanname)));
+					nulls[8] = false;
+					tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
+										 values, nulls);
+				}
+				ReleaseSysCache(ltup);
+			}
+		}
+		return (Datum) 0;
+	}
+
+	analyses = sg_analyze_function(fn);
+	foreach(lc, analyses)
+	{
+		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
+		ListCell   *lc2;
+
+		foreach(lc2, a->refs)
+		{
+			SgRef	   *ref = (SgRef *) lfirst(lc2);
+			Datum		values[9];
+			bool		nulls[9];
+			bool		shared = list_length(analyses) > 1 &&
+				ref->kind != SG_KIND_FIELD && sg_in_all_units(analyses, ref);
+			bool		unverifiable = ref->severity != SG_OK &&
+				sg_unverifiable_check(ref->check);
+			bool		resolved = ref->severity == SG_OK &&
+				OidIsValid(ref->target.objectId);
+
+			/* a row every unit shares is shown once, by the first unit */
+			if (shared && a != linitial(analyses))
+				continue;
+
+			memset(nulls, false, sizeof(nulls));
+			if (OidIsValid(a->tg) && !shared)
+				values[0] = sg_text_datum(sg_trigger_identity(a->tg), &nulls[0]);
+			else
+				nulls[0] = true;
+			values[1] = Int32GetDatum(ref->line);
+			nulls[1] = ref->line <= 0;
+			values[2] = CStringGetTextDatum(unverifiable ? "unverifiable" :
+											sg_kind_name(ref->kind));
+			values[3] = sg_text_datum(sg_access_name(ref->access), &nulls[3]);
+			if (resolved)
+			{
+				ObjectAddress obj = ref->target;
+
+				obj.objectSubId = 0;
+				values[4] = sg_text_datum(sg_object_type_name(&obj), &nulls[4]);
+				values[5] = sg_text_datum(sg_object_identity(&obj), &nulls[5]);
+			}
+			else
+			{
+				nulls[4] = true;
+				values[5] = sg_text_datum(ref->written, &nulls[5]);
+			}
+			if (ref->kind == SG_KIND_COLUMN || ref->kind == SG_KIND_FIELD)
+				values[6] = sg_text_datum(ref->name, &nulls[6]);
+			else
+				nulls[6] = true;
+			if (ref->access == SG_ACCESS_CREATE || unverifiable)
+				nulls[7] = true;
+			else
+				values[7] = BoolGetDatum(ref->severity == SG_OK);
+			values[8] = sg_text_datum(ref->message, &nulls[8]);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
+								 values, nulls);
+		}
+	}
+	return (Datum) 0;
+}
+
+/* ---------------------------------------------------------------------
+ * The findings behind validate()
+ * ---------------------------------------------------------------------
+ */
+
+static void
+sg_emit_finding(ReturnSetInfo *rsinfo, SgRef *ref, Oid fn, Oid tg,
+				const char *fn_identity, const char *schema)
+{
+	Datum		values[9];
+	bool		nulls[9];
+
+	memset(nulls, false, sizeof(nulls));
+	values[0] = CStringGetTextDatum(sg_severity_name(ref->severity));
+	values[1] = CStringGetTextDatum(ref->check ? ref->check : "unknown");
+	if (OidIsValid(tg))
+	{
+		values[2] = CStringGetTextDatum("trigger");
+		values[3] = sg_text_datum(sg_trigger_identity(tg), &nulls[3]);
+		values[6] = CStringGetTextDatum(psprintf("%s (in function %s)",
+												 ref->message ? ref->message : "fails",
+												 fn_identity));
+	}
+	else
+	{
+		values[2] = CStringGetTextDatum(get_func_prokind(fn) == PROKIND_PROCEDURE ?
+										"procedure" : "function");
+		values[3] = CStringGetTextDatum(fn_identity);
+		values[6] = sg_text_datum(ref->message, &nulls[6]);
+	}
+	values[4] = Int32GetDatum(ref->line);
+	nulls[4] = ref->line <= 0;
+	values[5] = sg_text_datum(ref->written, &nulls[5]);
+	values[7] = sg_text_datum(ref->hint, &nulls[7]);
+	values[8] = CStringGetTextDatum(schema);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+/* Keep only what validate() needs of an analysis: findings, creations. */
+static SgAnalysis *
+sg_findings_only(SgAnalysis *a)
+{
+	List	   *refs = NIL;
+	ListCell   *lc;
+
+	foreach(lc, a->refs)
+	{
+		SgRef	   *ref = (SgRef *) lfirst(lc);
+
+		if (ref->severity != SG_OK || ref->access == SG_ACCESS_CREATE)
+			refs = lappend(refs, ref);
+	}
+	a->refs = refs;
+	return a;
+}
+
+/*
+ * Every finding of every function body: severity, check, object type,
+ * object name, line, referenced, message, hint, schema.
+ */
+Datum
+sg_body_findings(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext resultcxt;
+	HASHCTL		ctl;
+	HTAB	   *stored;
+	List	   *pending;
+	List	   *fns;
+	List	   *per_fn = NIL;	/* List of (fn, List of SgAnalysis) */
+	List	   *created_names = NIL;
+	bool		ready;
+	ListCell   *lc;
+
+	sg_init_materialized_srf(fcinfo);
+	resultcxt = CurrentMemoryContext;
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(SgUnit);
+	ctl.entrysize = sizeof(SgUnitEntry);
+	ctl.hcxt = CurrentMemoryContext;
+	stored = hash_create("schema_guard stored analyses", 1024, &ctl,
+						 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+
+	ready = sg_catalog_is_ready();
+	pending = ready ? sg_catalog_pending() : NIL;
+	if (ready)
+	{
+		foreach(lc, sg_catalog_load_findings())
+		{
+			SgAnalysis *a = (SgAnalysis *) lfirst(lc);
+			SgUnit		key;
+			SgUnitEntry *entry;
+			bool		found;
+
+			key.fn = a->fn;
+			key.tg = a->tg;
+			entry = hash_search(stored, &key, HASH_ENTER, &found);
+			entry->analysis = a;
+		}
+	}
+
+	fns = sg_catalog_function_oids();
+	foreach(lc, fns)
+	{
+		Oid			fn = lfirst_oid(lc);
+		List	   *analyses = NIL;
+		ListCell   *lc2;
+
+		CHECK_FOR_INTERRUPTS();
+		if (!sg_function_is_analysable(fn))
+			continue;
+
+		foreach(lc2, sg_function_units(fn))
+		{
+			SgUnit	   *unit = (SgUnit *) lfirst(lc2);
+			SgUnitEntry *entry = hash_search(stored, unit, HASH_FIND, NULL);
+			SgAnalysis *a = NULL;
+
+			if (entry != NULL && !list_member_oid(pending, fn) &&
+				sg_analysis_is_current(fn, entry->analysis->proc_xmin,
+									   &entry->analysis->proc_tid,
+									   entry->analysis->search_path))
+				a = entry->analysis;
+			else
+			{
+				MemoryContext work = AllocSetContextCreate(resultcxt,
+														   "schema_guard validate",
+														   ALLOCSET_DEFAULT_SIZES);
+				MemoryContext old = MemoryContextSwitchTo(work);
+				SgAnalysis *fresh = sg_analyze_unit(unit->fn, unit->tg);
+
+				MemoryContextSwitchTo(resultcxt);
+				if (fresh != NULL)
+				{
+					ListCell   *lc3;
+
+					fresh = sg_findings_only(fresh);
+					a = palloc0(sizeof(SgAnalysis));
+					a->fn = fresh->fn;
+					a->tg = fresh->tg;
+					foreach(lc3, fresh->refs)
+					{
+						SgRef	   *src = (SgRef *) lfirst(lc3);
+						SgRef	   *ref = palloc(sizeof(SgRef));
+
+						*ref = *src;
+						ref->name = src->name ? pstrdup(src->name) : NULL;
+						ref->written = src->written ? pstrdup(src->written) : NULL;
+						ref->message = src->message ? pstrdup(src->message) : NULL;
+						ref->hint = src->hint ? pstrdup(src->hint) : NULL;
+						a->refs = lappend(a->refs, ref);
+					}
+				}
+				MemoryContextSwitchTo(old);
+				MemoryContextDelete(work);
+			}
+			if (a != NULL)
+				analyses = lappend(analyses, a);
+		}
+		foreach(lc2, analyses)
+		{
+			ListCell   *lc3;
+
+			foreach(lc3, ((SgAnalysis *) lfirst(lc2))->refs)
+			{
+				SgRef	   *ref = (SgRef *) lfirst(lc3);
+
+				if (ref->access == SG_ACCESS_CREATE && ref->name != NULL)
+					created_names = list_append_unique(created_names,
+													   makeString(ref->name));
+			}
+		}
+		if (analyses != NIL)
+			per_fn = lappend(per_fn, list_make2(makeInteger((int) fn), analyses));
+	}
+
+	/* the names as plain strings, for sg_adjust_runtime_created */
+	{
+		List	   *names = NIL;
+
+		foreach(lc, created_names)
+			names = lappend(names, strVal(lfirst(lc)));
+		created_names = names;
+	}
+
+	foreach(lc, per_fn)
+	{
+		List	   *item = (List *) lfirst(lc);
+		Oid			fn = (Oid) intVal(linitial(item));
+		List	   *analyses = (List *) lsecond(item);
+		char	   *identity = sg_function_identity(fn);
+		char	   *schema = get_namespace_name(get_func_namespace(fn));
+		ListCell   *lc2;
+
+		foreach(lc2, analyses)
+		{
+			SgAnalysis *a = (SgAnalysis *) lfirst(lc2);
+			ListCell   *lc3;
+
+			foreach(lc3, a->refs)
+			{
+				SgRef	   *ref = (SgRef *) lfirst(lc3);
+
+				sg_adjust_runtime_created(ref, created_names);
+			}
+		}
+
+		foreach(lc2, analyses)
+		{
+			SgAnalysis *a = (SgAnalysis *) lfirst(lc2);
+			ListCell   *lc3;
+
+			foreach(lc3, a->refs)
+			{
+				SgRef	   *ref = (SgRef *) lfirst(lc3);
+				bool		per_trigger;
+
+				if (ref->severity == SG_OK)
+					continue;
+				per_trigger = OidIsValid(a->tg) &&
+					(ref->kind == SG_KIND_FIELD ||
+					 (list_length(analyses) > 1 && !sg_in_all_units(analyses, ref)));
+				if (!per_trigger && a != linitial(analyses))
+					continue;	/* shared rows are emitted by the first unit */
+				sg_emit_finding(rsinfo, ref, fn, per_trigger ? a->tg : InvalidOid,
+								identity, schema);
+			}
+		}
+	}
+	return (Datum) 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Catalog maintenance
+ * ---------------------------------------------------------------------
+ */
+
+/* schema_guard.rebuild(): analyse every function again. */
+Datum
+sg_rebuild(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(sg_catalog_rebuild());
+}
+
+/*
+ * Bring the catalog up to date before dependents() reads it, when that can
+ * be done without holding locks for a caller's transaction; else warn.
+ */
+Datum
+sg_refresh(PG_FUNCTION_ARGS)
+{
+	bool		can_write = !XactReadOnly && !RecoveryInProgress() &&
+		!IsTransactionBlock();
+	bool		ready = sg_catalog_is_ready();
+
+	if (can_write && !ready)
+		(void) sg_catalog_rebuild();
+	else if (can_write)
+		sg_catalog_catch_up();
+	else if (!ready || sg_catalog_pending() != NIL)
+		ereport(WARNING,
+				(errmsg("the schema_guard reference catalog is not up to date"),
+				 errdetail("Functions created while function bodies were not checked have not been analysed yet."),
+				 errhint("Run this outside a transaction block, or run schema_guard.rebuild().")));
+	PG_RETURN_VOID();
+}
