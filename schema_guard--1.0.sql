@@ -162,7 +162,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT (pg_catalog.pg_identify_object('pg_catalog.pg_proc'::pg_catalog.regclass, r.fn, 0)).identity,
            CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END,
-           pg_catalog.nullif(r.line, 0),
+           NULLIF(r.line, 0),
            CASE r.access
                WHEN 'r' THEN 'read' WHEN 'i' THEN 'insert'
                WHEN 'u' THEN 'update' WHEN 'd' THEN 'delete'

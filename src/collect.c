@@ -464,21 +464,7 @@ sg_collect_utility(SgUnitState *us, SgPoint *pc, SgRawScan *scan, Node *stmt)
 						   NULL);
 		}
 		else
-		{
-			char		severity = SG_ERROR;
-			int			handler_line = 0;
-			char	   *message = psprintf("relation \"%s\" does not exist",
-										   NameListToString(item->names));
-
-			if (us->changes_search_path && list_length(item->names) == 1)
-				severity = SG_WARNING;
-			severity = sg_handled_severity(pc, ERRCODE_UNDEFINED_TABLE,
-										   severity, &handler_line);
-			sg_add_finding(us, SG_KIND_RELATION, severity, line,
-						   SG_CHECK_MISSING_RELATION, item->name,
-						   NameListToString(item->names), message,
-						   "Create the relation, or change the function so that it no longer uses it.");
-		}
+			sg_missing_relation(us, pc, item, line);
 	}
 }
 
@@ -826,7 +812,7 @@ sg_check_insert(SgCollect *c, Query *query, List *targetlist)
 	{
 		Form_pg_attribute att = TupleDescAttr(desc, i);
 		char		severity;
-		int			handler_line = 0;
+		char	   *note;
 		SgRef	   *ref;
 		char	   *message;
 
@@ -838,17 +824,13 @@ sg_check_insert(SgCollect *c, Query *query, List *targetlist)
 			continue;			/* a domain's default applies */
 
 		severity = before_trigger ? SG_WARNING : SG_ERROR;
-		severity = sg_handled_severity(c->pc, ERRCODE_NOT_NULL_VIOLATION,
-									   severity, &handler_line);
-		message = psprintf("INSERT into table \"%s\" gives no value to column \"%s\", which is NOT NULL and has no default",
+		severity = sg_point_severity(c->pc, ERRCODE_NOT_NULL_VIOLATION,
+									 severity, &note);
+		message = psprintf("INSERT into table \"%s\" gives no value to column \"%s\", which is NOT NULL and has no default%s%s",
 						   RelationGetRelationName(rel),
-						   NameStr(att->attname));
-		if (before_trigger)
-			message = psprintf("%s (a BEFORE INSERT trigger may fill it in)",
-							   message);
-		if (handler_line > 0)
-			message = psprintf("%s (handled by the EXCEPTION clause at line %d)",
-							   message, handler_line);
+						   NameStr(att->attname),
+						   before_trigger ? " (a BEFORE INSERT trigger may fill it in)" : "",
+						   note);
 		ref = sg_add_finding(c->us, SG_KIND_COLUMN, severity, line,
 							 SG_CHECK_NOT_NULL, NameStr(att->attname),
 							 psprintf("%s.%s",

@@ -742,7 +742,7 @@ sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 	bool		qualified = false;
 	char	   *message = edata->message ? pstrdup(edata->message) : pstrdup("statement fails");
 	const char *hint;
-	int			handler_line = 0;
+	char	   *note;
 	int			code = edata->sqlerrcode;
 
 	memset(&scan, 0, sizeof(scan));
@@ -890,10 +890,8 @@ sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 			check = SG_CHECK_TEMP_RELATION;
 		}
 	}
-	severity = sg_handled_severity(pc, code, severity, &handler_line);
-	if (handler_line > 0)
-		message = psprintf("%s (handled by the EXCEPTION clause at line %d)",
-						   message, handler_line);
+	severity = sg_point_severity(pc, code, severity, &note);
+	message = psprintf("%s%s", message, note);
 
 	hint = edata->hint ? edata->hint : sg_default_hint(check);
 	sg_add_finding(us, kind, severity, line, check, name, written, message,
@@ -953,21 +951,37 @@ sg_fallback_relations(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
 		else if (failed == NULL || failed->category != SG_KIND_RELATION)
 		{
 			/* a second missing relation of the same statement */
-			char		severity = SG_ERROR;
-			int			handler_line = 0;
-
-			if (us->changes_search_path && list_length(item->names) == 1)
-				severity = SG_WARNING;
-			severity = sg_handled_severity(pc, ERRCODE_UNDEFINED_TABLE,
-										   severity, &handler_line);
-			sg_add_finding(us, SG_KIND_RELATION, severity, line,
-						   SG_CHECK_MISSING_RELATION, item->name,
-						   NameListToString(item->names),
-						   psprintf("relation \"%s\" does not exist",
-									NameListToString(item->names)),
-						   sg_default_hint(SG_CHECK_MISSING_RELATION));
+			sg_missing_relation(us, pc, item, line);
 		}
 	}
+}
+
+/*
+ * A relation a statement names that does not exist (found outside parse
+ * analysis: a second one in a failing statement, or in a utility
+ * statement).
+ */
+void
+sg_missing_relation(SgUnitState *us, SgPoint *pc, SgRawName *item, int line)
+{
+	char		severity = SG_ERROR;
+	char	   *note = "";
+	char	   *message = psprintf("relation \"%s\" does not exist",
+								   NameListToString(item->names));
+
+	if (us->changes_search_path && list_length(item->names) == 1)
+	{
+		severity = SG_WARNING;
+		note = " (the function changes its search_path at run time)";
+	}
+	else
+		severity = sg_point_severity(pc, ERRCODE_UNDEFINED_TABLE, severity,
+									 &note);
+	sg_add_finding(us, SG_KIND_RELATION, severity, line,
+				   SG_CHECK_MISSING_RELATION, item->name,
+				   NameListToString(item->names),
+				   psprintf("%s%s", message, note),
+				   sg_default_hint(SG_CHECK_MISSING_RELATION));
 }
 
 /* A failure outside any point: the body does not compile, as a whole. */
@@ -1003,16 +1017,18 @@ sg_record_unit_failure(SgUnitState *us, ErrorData *edata)
 }
 
 /*
- * Does an EXCEPTION clause around the point catch this error?  Then the
- * failure is not certain: the code goes on with the handler.
+ * How sure is a failure at this point?  Not certain when an EXCEPTION
+ * clause around it catches the error (the code goes on with the handler),
+ * or when the walk marked the code as uncertain (a branch taken only on
+ * some server versions, a statement that falls through into RAISE
+ * EXCEPTION).  Sets *note to the explanation to append, or "".
  */
 char
-sg_handled_severity(SgPoint *pc, int sqlerrcode, char severity,
-					int *handler_line)
+sg_point_severity(SgPoint *pc, int sqlerrcode, char severity, char **note)
 {
 	ListCell   *lc;
 
-	*handler_line = 0;
+	*note = "";
 	if (severity != SG_ERROR)
 		return severity;
 
@@ -1033,11 +1049,17 @@ sg_handled_severity(SgPoint *pc, int sqlerrcode, char severity,
 					(ERRCODE_IS_CATEGORY(cond->sqlerrstate) &&
 					 ERRCODE_TO_CATEGORY(sqlerrcode) == cond->sqlerrstate))
 				{
-					*handler_line = exception->lineno;
+					*note = psprintf(" (handled by the EXCEPTION clause at line %d)",
+									 exception->lineno);
 					return SG_WARNING;
 				}
 			}
 		}
+	}
+	if (pc->uncertain != NULL)
+	{
+		*note = psprintf(" (%s)", pc->uncertain);
+		return SG_WARNING;
 	}
 	return severity;
 }

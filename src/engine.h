@@ -37,6 +37,7 @@ typedef struct SgPoint
 	QueryEnvironment *queryenv; /* transition tables, or NULL */
 	List	   *handlers;		/* PLpgSQL_exception_block * protecting this
 								 * point, innermost first */
+	const char *uncertain;		/* why failures here are not certain, or NULL */
 	bool		dynamic;		/* text of a constant EXECUTE */
 } SgPoint;
 
@@ -106,9 +107,11 @@ extern SgRef *sg_add_finding(SgUnitState *us, char kind, char severity,
 							 const char *written, const char *message,
 							 const char *hint);
 extern int	sg_line_at(SgPoint *pc, int location);
-extern char sg_handled_severity(SgPoint *pc, int sqlerrcode, char severity,
-								int *handler_line);
+extern char sg_point_severity(SgPoint *pc, int sqlerrcode, char severity,
+							  char **note);
 extern bool sg_user_object(Oid oid);
+extern void sg_missing_relation(SgUnitState *us, SgPoint *pc,
+								SgRawName *item, int line);
 extern bool sg_name_created_by_body(SgUnitState *us, const char *name);
 
 /* collect.c */

@@ -48,6 +48,7 @@ typedef struct SgPlpgsql
 	PLpgSQL_execstate *saved_estate;	/* func->cur_estate before us */
 	bool		pinned;			/* we raised the use count */
 	List	   *handlers;		/* exception blocks protecting the walk */
+	const char *uncertain;		/* why failures here are not certain */
 	QueryEnvironment *queryenv; /* transition tables of the trigger */
 	int		   *assignments;	/* per datum: statements assigning it */
 	TupleDesc  *cursor_desc;	/* per datum: row type of a cursor */
@@ -90,6 +91,8 @@ static void sg_check_return_query(SgUnitState *us, SgPlpgsql *ps,
 static void sg_type_refs(SgUnitState *us, SgPlpgsql *ps);
 static bool sg_is_datum_name(SgPlpgsql *ps, const char *name);
 static bool sg_is_keyword_token(int tok);
+static bool sg_falls_through(PLpgSQL_stmt *stmt);
+static bool sg_tests_version(PLpgSQL_expr *cond);
 static bool sg_is_trigger_record(SgPlpgsql *ps, int dno);
 static void sg_varparams_setup(ParseState *pstate, void *arg);
 
@@ -346,13 +349,92 @@ sg_count_target(SgPlpgsql *ps, PLpgSQL_variable *target)
 		ps->assignments[target->dno]++;
 }
 
+/*
+ * Walk a statement list.  Simple statements that always fall through into
+ * an unconditional RAISE EXCEPTION are an error path: whatever they do is
+ * rolled back, and if they fail the call fails anyway, with another
+ * message; so their failures are not certain breaks.
+ */
 static void
 sg_walk_stmts(SgUnitState *us, SgPlpgsql *ps, List *stmts)
 {
-	ListCell   *lc;
+	int			n = list_length(stmts);
+	int			raise_at = -1;
+	int			error_path_from;
+	int			i;
 
-	foreach(lc, stmts)
-		sg_walk_stmt(us, ps, (PLpgSQL_stmt *) lfirst(lc));
+	for (i = 0; i < n; i++)
+	{
+		PLpgSQL_stmt *stmt = (PLpgSQL_stmt *) list_nth(stmts, i);
+
+		if (stmt->cmd_type == PLPGSQL_STMT_RAISE &&
+			((PLpgSQL_stmt_raise *) stmt)->elog_level >= ERROR)
+		{
+			raise_at = i;
+			break;
+		}
+	}
+	error_path_from = raise_at;
+	while (error_path_from > 0)
+	{
+		PLpgSQL_stmt *prev = (PLpgSQL_stmt *) list_nth(stmts, error_path_from - 1);
+
+		if (!sg_falls_through(prev))
+			break;
+		error_path_from--;
+	}
+
+	for (i = 0; i < n; i++)
+	{
+		const char *save = ps->uncertain;
+
+		if (raise_at >= 0 && i >= error_path_from && i < raise_at &&
+			save == NULL)
+			ps->uncertain = "on a path that raises an exception anyway";
+		sg_walk_stmt(us, ps, (PLpgSQL_stmt *) list_nth(stmts, i));
+		ps->uncertain = save;
+	}
+}
+
+/* A statement that cannot leave its list other than by the next one. */
+static bool
+sg_falls_through(PLpgSQL_stmt *stmt)
+{
+	switch (stmt->cmd_type)
+	{
+		case PLPGSQL_STMT_ASSIGN:
+		case PLPGSQL_STMT_EXECSQL:
+		case PLPGSQL_STMT_DYNEXECUTE:
+		case PLPGSQL_STMT_PERFORM:
+		case PLPGSQL_STMT_CALL:
+		case PLPGSQL_STMT_GETDIAG:
+		case PLPGSQL_STMT_CLOSE:
+			return true;
+		case PLPGSQL_STMT_RAISE:
+			return ((PLpgSQL_stmt_raise *) stmt)->elog_level < ERROR;
+		default:
+			return false;
+	}
+}
+
+/*
+ * Does a condition test the server version?  Then its branches hold code
+ * for other versions, which may name catalog columns and functions this
+ * server lacks.
+ */
+static bool
+sg_tests_version(PLpgSQL_expr *cond)
+{
+	const char *p;
+
+	if (cond == NULL)
+		return false;
+	for (p = cond->query; *p; p++)
+	{
+		if (pg_strncasecmp(p, "version", 7) == 0)
+			return true;
+	}
+	return false;
 }
 
 static void
@@ -400,8 +482,15 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 		case PLPGSQL_STMT_IF:
 			{
 				PLpgSQL_stmt_if *s = (PLpgSQL_stmt_if *) stmt;
+				const char *save = ps->uncertain;
+				bool		by_version = sg_tests_version(s->cond);
+
+				foreach(lc, s->elsif_list)
+					by_version |= sg_tests_version(((PLpgSQL_if_elsif *) lfirst(lc))->cond);
 
 				(void) sg_expr(us, ps, s->cond, line);
+				if (by_version && save == NULL)
+					ps->uncertain = "in a branch taken only on some server versions";
 				sg_walk_stmts(us, ps, s->then_body);
 				foreach(lc, s->elsif_list)
 				{
@@ -411,13 +500,21 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 					sg_walk_stmts(us, ps, elif->stmts);
 				}
 				sg_walk_stmts(us, ps, s->else_body);
+				ps->uncertain = save;
 			}
 			break;
 		case PLPGSQL_STMT_CASE:
 			{
 				PLpgSQL_stmt_case *s = (PLpgSQL_stmt_case *) stmt;
+				const char *save = ps->uncertain;
+				bool		by_version = sg_tests_version(s->t_expr);
+
+				foreach(lc, s->case_when_list)
+					by_version |= sg_tests_version(((PLpgSQL_case_when *) lfirst(lc))->expr);
 
 				(void) sg_expr(us, ps, s->t_expr, line);
+				if (by_version && save == NULL)
+					ps->uncertain = "in a branch taken only on some server versions";
 				foreach(lc, s->case_when_list)
 				{
 					PLpgSQL_case_when *cw = (PLpgSQL_case_when *) lfirst(lc);
@@ -427,6 +524,7 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 				}
 				if (s->have_else)
 					sg_walk_stmts(us, ps, s->else_stmts);
+				ps->uncertain = save;
 			}
 			break;
 		case PLPGSQL_STMT_LOOP:
@@ -651,6 +749,7 @@ sg_expr(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_expr *expr, int line)
 	pc.setup_arg = expr;
 	pc.queryenv = ps->queryenv;
 	pc.handlers = ps->handlers;
+	pc.uncertain = ps->uncertain;
 
 	query = sg_point_analyze(us, &pc, NULL);
 	if (query == NULL)
@@ -712,6 +811,7 @@ sg_dynamic(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_expr *query, List *params,
 	pc.base_line = line;
 	pc.mode = SG_PARSE_DEFAULT;
 	pc.handlers = ps->handlers;
+	pc.uncertain = ps->uncertain;
 	pc.dynamic = true;
 	if (params != NIL)
 	{
@@ -790,19 +890,20 @@ sg_field_ref(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_recfield *field,
 		else
 		{
 			char		severity;
-			int			handler_line;
+			char	   *note;
 			SgPoint		pc;
 
 			memset(&pc, 0, sizeof(pc));
 			pc.handlers = ps->handlers;
-			severity = sg_handled_severity(&pc, ERRCODE_UNDEFINED_COLUMN,
-										   SG_ERROR, &handler_line);
+			pc.uncertain = ps->uncertain;
+			severity = sg_point_severity(&pc, ERRCODE_UNDEFINED_COLUMN,
+										 SG_ERROR, &note);
 			sg_add_finding(us, SG_KIND_FIELD, severity, line,
 						   SG_CHECK_MISSING_FIELD, field->fieldname,
 						   psprintf("%s.%s", recname, field->fieldname),
-						   psprintf("record \"%s\" has no field \"%s\": table \"%s\" has no such column",
+						   psprintf("record \"%s\" has no field \"%s\": table \"%s\" has no such column%s",
 									rec->refname, field->fieldname,
-									get_rel_name(us->trigrel)),
+									get_rel_name(us->trigrel), note),
 						   "Add the column to the trigger's table, or change the trigger function.");
 		}
 		return;
@@ -973,17 +1074,18 @@ sg_check_return_query(SgUnitState *us, SgPlpgsql *ps, Query *query, int line)
 	if (problem != NULL)
 	{
 		SgPoint		pc;
-		int			handler_line;
+		char	   *note;
 		char		severity;
 
 		memset(&pc, 0, sizeof(pc));
 		pc.handlers = ps->handlers;
-		severity = sg_handled_severity(&pc, ERRCODE_DATATYPE_MISMATCH,
-									   SG_ERROR, &handler_line);
+		pc.uncertain = ps->uncertain;
+		severity = sg_point_severity(&pc, ERRCODE_DATATYPE_MISMATCH,
+									 SG_ERROR, &note);
 		sg_add_finding(us, SG_KIND_PROBLEM, severity, line,
 					   SG_CHECK_TYPE_MISMATCH, NULL, NULL,
-					   psprintf("structure of query does not match function result type: %s",
-								problem),
+					   psprintf("structure of query does not match function result type: %s%s",
+								problem, note),
 					   "Cast the query's columns to the function's result types, or change the function's result.");
 	}
 }

@@ -17,6 +17,7 @@
 #include "executor/functions.h"
 #include "funcapi.h"
 #include "parser/parser.h"
+#include "utils/syscache.h"
 
 #include "compat.h"
 #include "engine.h"
@@ -47,10 +48,31 @@ sg_sql_analyze(SgUnitState *us)
 		return;
 	}
 
-	pinfo = prepare_sql_fn_parse_info(us->proctup, NULL, InvalidOid);
-	/* polymorphic arguments: the stand-ins PL/pgSQL's validator uses */
+	/*
+	 * The parameter hooks' information, as prepare_sql_fn_parse_info builds
+	 * it, except that polymorphic arguments get the stand-in types PL/pgSQL's
+	 * validator uses (there is no call to take actual types from).
+	 */
+	pinfo = palloc0(sizeof(SQLFunctionParseInfo));
+	pinfo->fname = pstrdup(NameStr(us->proc->proname));
+	pinfo->nargs = us->proc->pronargs;
+	pinfo->collation = InvalidOid;
+	pinfo->argtypes = palloc(sizeof(Oid) * Max(pinfo->nargs, 1));
 	for (i = 0; i < pinfo->nargs; i++)
-		pinfo->argtypes[i] = sg_polymorphic_stand_in(pinfo->argtypes[i]);
+		pinfo->argtypes[i] = sg_polymorphic_stand_in(us->proc->proargtypes.values[i]);
+	{
+		bool		names_null;
+		bool		modes_null;
+		Datum		names = SysCacheGetAttr(PROCOID, us->proctup,
+											Anum_pg_proc_proargnames, &names_null);
+		Datum		modes = SysCacheGetAttr(PROCOID, us->proctup,
+											Anum_pg_proc_proargmodes, &modes_null);
+
+		if (!names_null &&
+			get_func_input_arg_names(names, modes_null ? PointerGetDatum(NULL) : modes,
+									 &pinfo->argnames) != pinfo->nargs)
+			pinfo->argnames = NULL;
+	}
 
 	pc.src = us->prosrc;
 	pc.mode = SG_PARSE_DEFAULT;
