@@ -130,6 +130,7 @@ static bool sg_should_handle(void);
 static Oid	sg_type_namespace(Oid typid);
 static bool sg_bodies_checked(void);
 static List *sg_read_commands(void);
+static List *sg_altered_columns(Node *parsetree);
 static void sg_collect_units(List *touched, List **affected,
 							 List **subjects, List **new_triggers);
 static void sg_add_fn(List **fns, Oid fn);
@@ -274,6 +275,46 @@ sg_sql_drop(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
+/*
+ * The columns an ALTER TABLE names, so that messages can say which column
+ * a broken statement uses (the command itself reports only the table).
+ */
+static List *
+sg_altered_columns(Node *parsetree)
+{
+	AlterTableStmt *stmt;
+	List	   *result = NIL;
+	Oid			relid;
+	ListCell   *lc;
+
+	if (parsetree == NULL || !IsA(parsetree, AlterTableStmt))
+		return NIL;
+	stmt = (AlterTableStmt *) parsetree;
+	relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+	if (!OidIsValid(relid))
+		return NIL;
+	foreach(lc, stmt->cmds)
+	{
+		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
+		const char *colname = cmd->name;
+		AttrNumber	attnum;
+		SgTouched  *t;
+
+		if (cmd->subtype == AT_AddColumn && cmd->def != NULL &&
+			IsA(cmd->def, ColumnDef))
+			colname = ((ColumnDef *) cmd->def)->colname;
+		if (colname == NULL ||
+			(attnum = get_attnum(relid, colname)) == InvalidAttrNumber)
+			continue;
+		t = palloc0(sizeof(SgTouched));
+		ObjectAddressSubSet(t->addr, RelationRelationId, relid, attnum);
+		t->type = "table column";
+		t->created = true;
+		result = lappend(result, t);
+	}
+	return result;
+}
+
 /* The objects the command created or altered. */
 static List *
 sg_read_commands(void)
@@ -350,6 +391,7 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 	old = MemoryContextSwitchTo(work);
 
 	touched = list_concat(list_copy(sg_dropped), sg_read_commands());
+	touched = list_concat(touched, sg_altered_columns(trigdata->parsetree));
 	sg_dropped = NIL;
 
 	/* The end of another extension's script: judge what it broke. */
@@ -800,20 +842,16 @@ sg_access_verb(char access, char kind)
 	}
 }
 
-/*
- * Say what a broken statement does with what the command touched:
- * "Function public.f() line 2 inserts into table public.jobs; it runs from
- * trigger t on public.docs."  Falls back to the error itself.
- */
-static char *
-sg_describe_break(Oid fn, Oid tg, SgRef *failure, List *old_analyses,
-				  List *touched)
+/* The old reference on the failing line that best says what broke. */
+static SgRef *
+sg_best_reference(List *old_analyses, Oid tg, int line, List *touched,
+				  SgTouched **best_touched)
 {
 	SgRef	   *best = NULL;
-	SgTouched  *best_touched = NULL;
+	int			best_score = -1;
 	ListCell   *lc;
-	char	   *what;
 
+	*best_touched = NULL;
 	foreach(lc, old_analyses)
 	{
 		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
@@ -826,7 +864,7 @@ sg_describe_break(Oid fn, Oid tg, SgRef *failure, List *old_analyses,
 			SgRef	   *ref = (SgRef *) lfirst(lc2);
 			ListCell   *lc3;
 
-			if (ref->severity != SG_OK || ref->line != failure->line ||
+			if (ref->severity != SG_OK || ref->line != line ||
 				!OidIsValid(ref->target.objectId) ||
 				ref->access == SG_ACCESS_TRIGGER)
 				continue;
@@ -840,47 +878,112 @@ sg_describe_break(Oid fn, Oid tg, SgRef *failure, List *old_analyses,
 				if (t->addr.objectSubId != 0 &&
 					t->addr.objectSubId != ref->target.objectSubId)
 					continue;
+
 				/*
 				 * Prefer a reference at the level the command touched: the
-				 * table for a dropped table, the column for a dropped column.
+				 * column for a dropped or altered column, the table for a
+				 * dropped table; and a use over a declaration.
 				 */
-				if (best == NULL ||
-					(best->target.objectSubId != t->addr.objectSubId &&
-					 ref->target.objectSubId == t->addr.objectSubId) ||
-					(best->access == SG_ACCESS_TYPE && ref->access != SG_ACCESS_TYPE))
 				{
-					best = ref;
-					best_touched = t;
+					int			score;
+
+					if (t->addr.objectSubId != 0)
+						score = 4;
+					else if (ref->target.objectSubId == 0)
+						score = 2;
+					else
+						score = 0;
+					if (ref->access != SG_ACCESS_TYPE)
+						score++;
+					if (score > best_score)
+					{
+						best = ref;
+						best_score = score;
+						*best_touched = t;
+					}
 				}
 			}
 		}
 	}
+	if (best != NULL)
+		return best;
+
+	/*
+	 * The command touched something the statement reaches only indirectly
+	 * (a schema it renamed, say): name the statement's first reference.
+	 */
+	foreach(lc, old_analyses)
+	{
+		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
+		ListCell   *lc2;
+
+		if (a->tg != tg)
+			continue;
+		foreach(lc2, a->refs)
+		{
+			SgRef	   *ref = (SgRef *) lfirst(lc2);
+
+			if (ref->severity == SG_OK && ref->line == line &&
+				OidIsValid(ref->target.objectId) &&
+				ref->access != SG_ACCESS_TRIGGER &&
+				(best == NULL || (best->kind == SG_KIND_COLUMN &&
+								  ref->kind != SG_KIND_COLUMN)))
+				best = ref;
+		}
+	}
+	return best;
+}
+
+/*
+ * Say what a broken statement does with what the command touched:
+ * "Function public.f() line 2 inserts into table public.jobs; it runs from
+ * trigger t on public.docs."  Falls back to the error itself.
+ */
+static char *
+sg_describe_break(Oid fn, Oid tg, SgRef *failure, List *old_analyses,
+				  List *touched)
+{
+	SgTouched  *t;
+	SgRef	   *best = sg_best_reference(old_analyses, tg, failure->line,
+										 touched, &t);
+	const char *type = (t != NULL && t->addr.objectSubId == 0 && t->type) ?
+	t->type : NULL;
+	char	   *what;
 
 	if (failure->check != NULL && strcmp(failure->check, SG_CHECK_NOT_NULL) == 0)
-		what = psprintf("inserts into %s without a value for NOT NULL column %s",
-						failure->written ? pstrdup(failure->written) : "a table",
+	{
+		ObjectAddress table = failure->target;
+		char	   *identity;
+
+		table.objectSubId = 0;
+		identity = OidIsValid(table.objectId) ? sg_object_identity(&table) : NULL;
+		what = psprintf("inserts into table %s without a value for NOT NULL column %s",
+						identity ? identity : "?",
 						quote_identifier(failure->name ? failure->name : "?"));
-	else if (best != NULL && best->kind == SG_KIND_FIELD)
-		what = psprintf("%s %s", best->access == SG_ACCESS_UPDATE ? "assigns" : "reads",
-						best->written);
-	else if (best != NULL && best->kind == SG_KIND_COLUMN)
-		what = psprintf("%s column %s", sg_access_verb(best->access, best->kind),
-						best->written);
-	else if (best != NULL && best->kind == SG_KIND_RELATION)
-		what = psprintf("%s %s %s", sg_access_verb(best->access, best->kind),
-						(best_touched->addr.objectSubId == 0 && best_touched->type) ?
-						best_touched->type : "relation",
-						best->written);
-	else if (best != NULL && best->kind == SG_KIND_FUNCTION)
-		what = psprintf("calls %s %s",
-						best_touched->type ? best_touched->type : "function",
-						best->written);
-	else if (best != NULL)
-		what = psprintf("%s %s %s", sg_access_verb(best->access, best->kind),
-						best_touched->type ? best_touched->type : "type",
-						best->written);
-	else
+	}
+	else if (best == NULL)
 		what = psprintf("fails: %s", failure->message);
+	else if (best->kind == SG_KIND_FIELD)
+		what = psprintf("%s %s",
+						best->access == SG_ACCESS_UPDATE ? "assigns" : "reads",
+						best->written);
+	else if (best->kind == SG_KIND_COLUMN)
+		what = psprintf("%s column %s",
+						best->access == SG_ACCESS_TYPE ? "uses the type of" :
+						sg_access_verb(best->access, best->kind),
+						best->written);
+	else if (best->kind == SG_KIND_FUNCTION)
+		what = psprintf("calls %s %s", type ? type : "function", best->written);
+	else if (best->kind == SG_KIND_TYPE)
+		what = psprintf("uses %s %s", type ? type : "type", best->written);
+	else if (best->access == SG_ACCESS_TYPE)
+		what = psprintf("uses the row type of %s %s",
+						type ? type : "relation", best->written);
+	else if (type != NULL && strcmp(type, "sequence") == 0)
+		what = psprintf("uses sequence %s", best->written);
+	else
+		what = psprintf("%s %s %s", sg_access_verb(best->access, best->kind),
+						type ? type : "relation", best->written);
 
 	return psprintf("%s %s%s.", sg_unit_prefix(fn, failure->line), what,
 					sg_trigger_suffix(tg));
@@ -1055,6 +1158,15 @@ sg_command_message(Node *parsetree, CommandTag tag, List *touched)
 								sg_object_word(stmt->renameType),
 								sg_object_name(stmt->renameType, stmt->object));
 			}
+		case T_AlterEnumStmt:
+			{
+				AlterEnumStmt *stmt = (AlterEnumStmt *) parsetree;
+
+				if (stmt->oldVal != NULL)
+					return psprintf("cannot rename value \"%s\" of type \"%s\" because functions use it",
+									stmt->oldVal, strVal(llast(stmt->typeName)));
+			}
+			break;
 		case T_AlterObjectSchemaStmt:
 			{
 				AlterObjectSchemaStmt *stmt = (AlterObjectSchemaStmt *) parsetree;
