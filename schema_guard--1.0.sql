@@ -14,10 +14,11 @@ CREATE TABLE schema_guard.analysis (
     proc_xmin   pg_catalog.xid  NOT NULL,
     proc_tid    pg_catalog.tid  NOT NULL,
     search_path pg_catalog.text NOT NULL,
+    session_path pg_catalog.text NOT NULL,
     PRIMARY KEY (fn, tg)
 );
 COMMENT ON TABLE schema_guard.analysis IS
-    'One row per analysed function, or per trigger for a trigger function: the function version and search_path it was analysed with.';
+    'One row per analysed function, or per trigger for a trigger function: the function version it describes, the search_path its names resolved with, and the search_path of the session that created it (used when the function sets none).';
 
 CREATE TABLE schema_guard.reference (
     fn          pg_catalog.oid    NOT NULL,
@@ -60,20 +61,24 @@ REVOKE ALL ON schema_guard.analysis, schema_guard.reference,
 --
 -- The guard: event triggers.
 --
+-- These C functions set search_path = pg_catalog, pg_temp themselves, first
+-- thing (sg_enter): a SET clause here would hide the caller's search_path,
+-- which the names in new function bodies resolve with.
+--
 
 CREATE FUNCTION schema_guard._ddl_command_start()
 RETURNS pg_catalog.event_trigger
-LANGUAGE C SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+LANGUAGE C SECURITY DEFINER
 AS 'MODULE_PATHNAME', 'sg_ddl_command_start';
 
 CREATE FUNCTION schema_guard._sql_drop()
 RETURNS pg_catalog.event_trigger
-LANGUAGE C SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+LANGUAGE C SECURITY DEFINER
 AS 'MODULE_PATHNAME', 'sg_sql_drop';
 
 CREATE FUNCTION schema_guard._ddl_command_end()
 RETURNS pg_catalog.event_trigger
-LANGUAGE C SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+LANGUAGE C SECURITY DEFINER
 AS 'MODULE_PATHNAME', 'sg_ddl_command_end';
 
 REVOKE ALL ON FUNCTION schema_guard._ddl_command_start(),
@@ -105,25 +110,31 @@ REVOKE ALL ON FUNCTION schema_guard.rebuild() FROM PUBLIC;
 COMMENT ON FUNCTION schema_guard.rebuild() IS
     'Analyses every function again and replaces the reference catalog; returns the number of functions analysed.';
 
-CREATE FUNCTION schema_guard._refresh()
+CREATE FUNCTION schema_guard._catalog_warning()
 RETURNS pg_catalog.void
 LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-AS 'MODULE_PATHNAME', 'sg_refresh';
-REVOKE ALL ON FUNCTION schema_guard._refresh() FROM PUBLIC;
+AS 'MODULE_PATHNAME', 'sg_catalog_warning';
 
 --
 -- dependencies(): what one function uses.
 --
+-- The public functions below run as their caller, with the caller's
+-- search_path (every name in them is qualified), and hand that path to the
+-- internal functions, which run as the extension's owner with a safe
+-- search_path: names in a body without SET search_path resolve with the
+-- path of the session that created it, or else the caller's.
+--
 
-CREATE FUNCTION schema_guard._dependencies(fn pg_catalog.regprocedure)
+CREATE FUNCTION schema_guard._dependencies(fn pg_catalog.regprocedure,
+                                           caller_path pg_catalog.text)
 RETURNS TABLE (trigger pg_catalog.text, line pg_catalog.int4,
                kind pg_catalog.text, access pg_catalog.text,
                object_type pg_catalog.text, object_identity pg_catalog.text,
                column_name pg_catalog.text, resolves pg_catalog.bool,
                detail pg_catalog.text)
-LANGUAGE C STRICT VOLATILE
+LANGUAGE C STRICT VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'sg_dependencies';
-REVOKE ALL ON FUNCTION schema_guard._dependencies(pg_catalog.regprocedure) FROM PUBLIC;
 
 CREATE FUNCTION schema_guard.dependencies(fn pg_catalog.regprocedure)
 RETURNS TABLE (trigger pg_catalog.text, line pg_catalog.int4,
@@ -131,16 +142,16 @@ RETURNS TABLE (trigger pg_catalog.text, line pg_catalog.int4,
                object_type pg_catalog.text, object_identity pg_catalog.text,
                column_name pg_catalog.text, resolves pg_catalog.bool,
                detail pg_catalog.text)
-LANGUAGE sql STRICT VOLATILE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
+LANGUAGE sql STRICT VOLATILE
 AS $$
     SELECT d.trigger, d.line, d.kind, d.access, d.object_type,
            d.object_identity, d.column_name, d.resolves, d.detail
-      FROM schema_guard._dependencies(fn) AS d
-     ORDER BY d.trigger COLLATE "C" NULLS FIRST, d.line NULLS FIRST,
-              d.kind COLLATE "C", d.object_identity COLLATE "C",
-              d.column_name COLLATE "C" NULLS FIRST,
-              d.access COLLATE "C" NULLS FIRST, d.detail COLLATE "C" NULLS FIRST
+      FROM schema_guard._dependencies(fn, pg_catalog.current_setting('search_path')) AS d
+     ORDER BY d.trigger COLLATE pg_catalog."C" NULLS FIRST, d.line NULLS FIRST,
+              d.kind COLLATE pg_catalog."C", d.object_identity COLLATE pg_catalog."C",
+              d.column_name COLLATE pg_catalog."C" NULLS FIRST,
+              d.access COLLATE pg_catalog."C" NULLS FIRST,
+              d.detail COLLATE pg_catalog."C" NULLS FIRST
 $$;
 COMMENT ON FUNCTION schema_guard.dependencies(pg_catalog.regprocedure) IS
     'One row per reference in the body of a PL/pgSQL or SQL function: what it uses, where, how, and whether it resolves now.';
@@ -157,7 +168,7 @@ RETURNS TABLE (function pg_catalog.text, function_kind pg_catalog.text,
                line pg_catalog.int4, access pg_catalog.text,
                referenced pg_catalog.text, column_name pg_catalog.text,
                triggers pg_catalog.text[])
-LANGUAGE sql STABLE
+LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT (pg_catalog.pg_identify_object('pg_catalog.pg_proc'::pg_catalog.regclass, r.fn, 0)).identity,
@@ -172,7 +183,7 @@ AS $$
            (pg_catalog.pg_identify_object(r.classid, r.objid, 0)).identity,
            CASE WHEN r.objsubid OPERATOR(pg_catalog.>) 0 THEN r.name END,
            pg_catalog.array_agg(DISTINCT
-               ((pg_catalog.pg_identify_object('pg_catalog.pg_trigger'::pg_catalog.regclass, r.tg, 0)).identity COLLATE "C"))
+               ((pg_catalog.pg_identify_object('pg_catalog.pg_trigger'::pg_catalog.regclass, r.tg, 0)).identity COLLATE pg_catalog."C"))
                FILTER (WHERE r.tg OPERATOR(pg_catalog.<>) 0)
       FROM schema_guard.reference AS r
       JOIN pg_catalog.pg_proc AS p ON p.oid OPERATOR(pg_catalog.=) r.fn
@@ -193,22 +204,19 @@ AS $$
                     (SELECT t.typnamespace FROM pg_catalog.pg_type AS t WHERE t.oid OPERATOR(pg_catalog.=) r.objid)
             END)
      GROUP BY 1, 2, 3, 4, 5, 6
-     ORDER BY 1 COLLATE "C", 3 NULLS FIRST, 4 COLLATE "C", 5 COLLATE "C",
-              6 COLLATE "C" NULLS FIRST
+     ORDER BY 1 COLLATE pg_catalog."C", 3 NULLS FIRST, 4 COLLATE pg_catalog."C",
+              5 COLLATE pg_catalog."C", 6 COLLATE pg_catalog."C" NULLS FIRST
 $$;
-REVOKE ALL ON FUNCTION schema_guard._dependents(pg_catalog.oid, pg_catalog.oid,
-    pg_catalog.int4, pg_catalog.oid) FROM PUBLIC;
 
 CREATE FUNCTION schema_guard.dependents(relation pg_catalog.regclass)
 RETURNS TABLE (function pg_catalog.text, function_kind pg_catalog.text,
                line pg_catalog.int4, access pg_catalog.text,
                referenced pg_catalog.text, column_name pg_catalog.text,
                triggers pg_catalog.text[])
-LANGUAGE plpgsql STRICT VOLATILE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql STRICT VOLATILE
 AS $$
 BEGIN
-    PERFORM schema_guard._refresh();
+    PERFORM schema_guard._catalog_warning();
     RETURN QUERY SELECT * FROM schema_guard._dependents(
         'pg_catalog.pg_class'::pg_catalog.regclass, relation, NULL, NULL);
 END
@@ -222,8 +230,7 @@ RETURNS TABLE (function pg_catalog.text, function_kind pg_catalog.text,
                line pg_catalog.int4, access pg_catalog.text,
                referenced pg_catalog.text, column_name pg_catalog.text,
                triggers pg_catalog.text[])
-LANGUAGE plpgsql STRICT VOLATILE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql STRICT VOLATILE
 AS $$
 #variable_conflict use_variable
 DECLARE
@@ -238,7 +245,7 @@ BEGIN
         RAISE EXCEPTION 'column "%" of relation "%" does not exist', column_name, relation
             USING ERRCODE = 'undefined_column';
     END IF;
-    PERFORM schema_guard._refresh();
+    PERFORM schema_guard._catalog_warning();
     RETURN QUERY SELECT * FROM schema_guard._dependents(
         'pg_catalog.pg_class'::pg_catalog.regclass, relation, colnum, NULL);
 END
@@ -251,11 +258,10 @@ RETURNS TABLE (function pg_catalog.text, function_kind pg_catalog.text,
                line pg_catalog.int4, access pg_catalog.text,
                referenced pg_catalog.text, column_name pg_catalog.text,
                triggers pg_catalog.text[])
-LANGUAGE plpgsql STRICT VOLATILE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql STRICT VOLATILE
 AS $$
 BEGIN
-    PERFORM schema_guard._refresh();
+    PERFORM schema_guard._catalog_warning();
     RETURN QUERY SELECT * FROM schema_guard._dependents(
         'pg_catalog.pg_proc'::pg_catalog.regclass, routine, NULL, NULL);
 END
@@ -268,11 +274,10 @@ RETURNS TABLE (function pg_catalog.text, function_kind pg_catalog.text,
                line pg_catalog.int4, access pg_catalog.text,
                referenced pg_catalog.text, column_name pg_catalog.text,
                triggers pg_catalog.text[])
-LANGUAGE plpgsql STRICT VOLATILE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql STRICT VOLATILE
 AS $$
 BEGIN
-    PERFORM schema_guard._refresh();
+    PERFORM schema_guard._catalog_warning();
     RETURN QUERY SELECT * FROM schema_guard._dependents(
         'pg_catalog.pg_type'::pg_catalog.regclass,
         type, NULL, NULL);
@@ -286,11 +291,10 @@ RETURNS TABLE (function pg_catalog.text, function_kind pg_catalog.text,
                line pg_catalog.int4, access pg_catalog.text,
                referenced pg_catalog.text, column_name pg_catalog.text,
                triggers pg_catalog.text[])
-LANGUAGE plpgsql STRICT VOLATILE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql STRICT VOLATILE
 AS $$
 BEGIN
-    PERFORM schema_guard._refresh();
+    PERFORM schema_guard._catalog_warning();
     RETURN QUERY SELECT * FROM schema_guard._dependents(NULL, NULL, NULL, schema);
 END
 $$;
@@ -301,15 +305,14 @@ COMMENT ON FUNCTION schema_guard.dependents(pg_catalog.regnamespace) IS
 -- validate(): every broken reference and schema hazard.
 --
 
-CREATE FUNCTION schema_guard._body_findings()
+CREATE FUNCTION schema_guard._body_findings(caller_path pg_catalog.text)
 RETURNS TABLE (severity pg_catalog.text, "check" pg_catalog.text,
                object_type pg_catalog.text, object_name pg_catalog.text,
                line pg_catalog.int4, referenced pg_catalog.text,
                message pg_catalog.text, hint pg_catalog.text,
                schema_name pg_catalog.text)
-LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+LANGUAGE C STRICT VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'sg_body_findings';
-REVOKE ALL ON FUNCTION schema_guard._body_findings() FROM PUBLIC;
 
 CREATE FUNCTION schema_guard._schema_hazards()
 RETURNS TABLE (severity pg_catalog.text, "check" pg_catalog.text,
@@ -416,7 +419,6 @@ AS $$
        AND p.oid OPERATOR(pg_catalog.>=) 16384::pg_catalog.oid
        AND n.nspname::pg_catalog.text !~ '^pg_(temp_|toast_temp_)'
 $$;
-REVOKE ALL ON FUNCTION schema_guard._schema_hazards() FROM PUBLIC;
 
 CREATE FUNCTION schema_guard._severity_rank(severity pg_catalog.text)
 RETURNS pg_catalog.int4
@@ -444,23 +446,25 @@ RETURNS TABLE (severity pg_catalog.text, "check" pg_catalog.text,
                object_type pg_catalog.text, object_name pg_catalog.text,
                line pg_catalog.int4, referenced pg_catalog.text,
                message pg_catalog.text, hint pg_catalog.text)
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql VOLATILE
 AS $$
 DECLARE
     max_rank pg_catalog.int4 := schema_guard._severity_rank(min_severity);
 BEGIN
+    PERFORM schema_guard._catalog_warning();
     RETURN QUERY
     SELECT f.severity, f."check", f.object_type, f.object_name, f.line,
            f.referenced, f.message, f.hint
-      FROM (SELECT * FROM schema_guard._body_findings()
+      FROM (SELECT * FROM schema_guard._body_findings(pg_catalog.current_setting('search_path'))
             UNION ALL
             SELECT * FROM schema_guard._schema_hazards()) AS f
      WHERE (schemas IS NULL OR f.schema_name OPERATOR(pg_catalog.=) ANY (schemas))
        AND schema_guard._severity_rank(f.severity) OPERATOR(pg_catalog.<=) max_rank
-     ORDER BY schema_guard._severity_rank(f.severity), f."check" COLLATE "C",
-              f.object_name COLLATE "C", f.line NULLS FIRST,
-              f.referenced COLLATE "C" NULLS FIRST, f.message COLLATE "C";
+     ORDER BY schema_guard._severity_rank(f.severity),
+              f."check" COLLATE pg_catalog."C",
+              f.object_name COLLATE pg_catalog."C", f.line NULLS FIRST,
+              f.referenced COLLATE pg_catalog."C" NULLS FIRST,
+              f.message COLLATE pg_catalog."C";
 END
 $$;
 COMMENT ON FUNCTION schema_guard.validate(pg_catalog.name[], pg_catalog.text) IS
@@ -475,7 +479,6 @@ GRANT SELECT ON schema_guard.report TO PUBLIC;
 CREATE FUNCTION schema_guard.assert_valid(schemas pg_catalog.name[] DEFAULT NULL)
 RETURNS pg_catalog.void
 LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     errors pg_catalog.int8;
@@ -500,5 +503,11 @@ $$;
 COMMENT ON FUNCTION schema_guard.assert_valid(pg_catalog.name[]) IS
     'Raises one error listing every error-severity row of validate(), or returns quietly; for pipelines.';
 
--- Build the catalog for the functions that exist already.
-SELECT schema_guard.rebuild();
+-- The functions that exist already are analysed by the first DDL command
+-- that is judged (or by rebuild()), with that session's search_path.
+CREATE FUNCTION schema_guard._start_catalog()
+RETURNS pg_catalog.void
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'sg_start_catalog';
+REVOKE ALL ON FUNCTION schema_guard._start_catalog() FROM PUBLIC;
+SELECT schema_guard._start_catalog();

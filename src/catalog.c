@@ -77,8 +77,19 @@ static SgPlan plan_delete_function = {
 };
 
 static SgPlan plan_insert_analysis = {
-	"INSERT INTO schema_guard.analysis VALUES ($1, $2, $3, $4, $5)",
-	5, {OIDOID, OIDOID, XIDOID, TIDOID, TEXTOID}
+	"INSERT INTO schema_guard.analysis VALUES ($1, $2, $3, $4, $5, $6)",
+	6, {OIDOID, OIDOID, XIDOID, TIDOID, TEXTOID, TEXTOID}
+};
+
+static SgPlan plan_session_path = {
+	"SELECT session_path FROM schema_guard.analysis"
+	" WHERE fn OPERATOR(pg_catalog.=) $1 LIMIT 1",
+	1, {OIDOID}
+};
+
+static SgPlan plan_all_session_paths = {
+	"SELECT DISTINCT fn, session_path FROM schema_guard.analysis ORDER BY fn",
+	0, {InvalidOid}
 };
 
 static SgPlan plan_insert_refs = {
@@ -95,7 +106,7 @@ static SgPlan plan_insert_refs = {
 };
 
 static SgPlan plan_load_units = {
-	"SELECT tg, proc_xmin, proc_tid, search_path FROM schema_guard.analysis"
+	"SELECT tg, proc_xmin, proc_tid, search_path, session_path FROM schema_guard.analysis"
 	" WHERE fn OPERATOR(pg_catalog.=) $1 ORDER BY tg",
 	1, {OIDOID}
 };
@@ -108,7 +119,7 @@ static SgPlan plan_load_refs = {
 };
 
 static SgPlan plan_all_units = {
-	"SELECT fn, tg, proc_xmin, proc_tid, search_path FROM schema_guard.analysis"
+	"SELECT fn, tg, proc_xmin, proc_tid, search_path, session_path FROM schema_guard.analysis"
 	" ORDER BY fn, tg",
 	0, {InvalidOid}
 };
@@ -204,6 +215,7 @@ static Datum sg_array(Datum *elems, bool *nulls, int n, Oid elemtype);
 static char *sg_text_or_null(HeapTuple tup, TupleDesc desc, int col);
 static void sg_analyse_and_store(Oid fn);
 static void sg_write_origin(void);
+static int	list_oid_index(List *list, Oid oid);
 
 /* Prepare a statement once per backend, names resolved safely. */
 static SPIPlanPtr
@@ -280,6 +292,7 @@ sg_store_rows(SgAnalysis *analysis)
 	values[2] = TransactionIdGetDatum(analysis->proc_xmin);
 	values[3] = PointerGetDatum(&analysis->proc_tid);
 	values[4] = CStringGetTextDatum(analysis->search_path);
+	values[5] = CStringGetTextDatum(analysis->session_path);
 	sg_exec(&plan_insert_analysis, values, true);
 
 	if (n > 0)
@@ -414,6 +427,7 @@ sg_catalog_load_function(Oid fn)
 		a->proc_xmin = DatumGetTransactionId(SPI_getbinval(tup, desc, 2, &isnull));
 		a->proc_tid = *(ItemPointer) DatumGetPointer(SPI_getbinval(tup, desc, 3, &isnull));
 		a->search_path = sg_text_or_null(tup, desc, 4);
+		a->session_path = sg_text_or_null(tup, desc, 5);
 		result = lappend(result, a);
 	}
 	MemoryContextSwitchTo(old);
@@ -499,6 +513,7 @@ sg_catalog_load_findings(void)
 		a->proc_xmin = DatumGetTransactionId(SPI_getbinval(tup, desc, 3, &isnull));
 		a->proc_tid = *(ItemPointer) DatumGetPointer(SPI_getbinval(tup, desc, 4, &isnull));
 		a->search_path = sg_text_or_null(tup, desc, 5);
+		a->session_path = sg_text_or_null(tup, desc, 6);
 		units[i] = a;
 		result = lappend(result, a);
 	}
@@ -719,15 +734,48 @@ sg_catalog_mark_pending(Oid fn)
 	SPI_finish();
 }
 
+/*
+ * The session search_path a function's stored analysis pinned, or NULL.
+ * The caller is connected to SPI.
+ */
+static char *
+sg_stored_session_path(Oid fn)
+{
+	Datum		values[1];
+
+	values[0] = ObjectIdGetDatum(fn);
+	sg_exec(&plan_session_path, values, false);
+	if (SPI_processed == 0)
+		return NULL;
+	return sg_text_or_null(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+}
+
+/* The session search_path a function's stored analysis pinned, or NULL. */
+char *
+sg_catalog_session_path(Oid fn)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	char	   *path;
+	char	   *result = NULL;
+
+	SPI_connect();
+	path = sg_stored_session_path(fn);
+	if (path != NULL)
+		result = MemoryContextStrdup(caller, path);
+	SPI_finish();
+	return result;
+}
+
 static void
 sg_analyse_and_store(Oid fn)
 {
 	Datum		values[1];
+	char	   *path = sg_stored_session_path(fn);
 	ListCell   *lc;
 
 	values[0] = ObjectIdGetDatum(fn);
 	sg_exec(&plan_delete_function, values, true);
-	foreach(lc, sg_analyze_function(fn))
+	foreach(lc, sg_analyze_function(fn, path ? path : sg_caller_search_path()))
 		sg_store_rows((SgAnalysis *) lfirst(lc));
 }
 
@@ -779,15 +827,39 @@ sg_catalog_catch_up(void)
 int
 sg_catalog_rebuild(void)
 {
-	List	   *fns = NIL;
+	MemoryContext caller = CurrentMemoryContext;
+	List	   *fns;
+	List	   *paths_fn = NIL;
+	List	   *paths = NIL;
 	ListCell   *lc;
-		MemoryContext caller = CurrentMemoryContext;
+	uint64		i;
 
 	SPI_connect();
 	if (SPI_execute("LOCK TABLE schema_guard.analysis, schema_guard.reference,"
 					" schema_guard.pending_analysis, schema_guard.catalog_origin"
-					" IN EXCLUSIVE MODE", false, 0) != SPI_OK_UTILITY ||
-		SPI_execute("DELETE FROM schema_guard.reference", false, 0) < 0 ||
+					" IN EXCLUSIVE MODE", false, 0) != SPI_OK_UTILITY)
+		elog(ERROR, "could not lock the schema_guard catalog");
+
+	/* the search_path each function was created with stays pinned */
+	sg_exec(&plan_all_session_paths, NULL, false);
+	{
+		MemoryContext old = MemoryContextSwitchTo(caller);
+
+		for (i = 0; i < SPI_processed; i++)
+		{
+			bool		isnull;
+
+			paths_fn = lappend_oid(paths_fn,
+								   DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
+																  SPI_tuptable->tupdesc,
+																  1, &isnull)));
+			paths = lappend(paths, sg_text_or_null(SPI_tuptable->vals[i],
+												   SPI_tuptable->tupdesc, 2));
+		}
+		MemoryContextSwitchTo(old);
+	}
+
+	if (SPI_execute("DELETE FROM schema_guard.reference", false, 0) < 0 ||
 		SPI_execute("DELETE FROM schema_guard.analysis", false, 0) < 0 ||
 		SPI_execute("DELETE FROM schema_guard.pending_analysis", false, 0) < 0)
 		elog(ERROR, "could not clear the schema_guard catalog");
@@ -805,9 +877,14 @@ sg_catalog_rebuild(void)
 												   "schema_guard rebuild",
 												   ALLOCSET_DEFAULT_SIZES);
 		MemoryContext old = MemoryContextSwitchTo(work);
+		Oid			fn = lfirst_oid(lc);
+		const char *path = sg_caller_search_path();
+		int			pos = list_oid_index(paths_fn, fn);
 		ListCell   *lc2;
 
-		foreach(lc2, sg_analyze_function(lfirst_oid(lc)))
+		if (pos >= 0 && list_nth(paths, pos) != NULL)
+			path = (const char *) list_nth(paths, pos);
+		foreach(lc2, sg_analyze_function(fn, path))
 			sg_store_rows((SgAnalysis *) lfirst(lc2));
 		MemoryContextSwitchTo(old);
 		MemoryContextDelete(work);
@@ -816,6 +893,47 @@ sg_catalog_rebuild(void)
 	SPI_finish();
 	sg_catalog_verified = true;
 	return list_length(fns);
+}
+
+/* The position of an OID in a list, or -1. */
+static int
+list_oid_index(List *list, Oid oid)
+{
+	ListCell   *lc;
+
+	foreach(lc, list)
+	{
+		if (lfirst_oid(lc) == oid)
+			return foreach_current_index(lc);
+	}
+	return -1;
+}
+
+/*
+ * Start the catalog at CREATE EXTENSION: every existing function waits for
+ * analysis by the first judged DDL (or validate(), in memory), whose
+ * session's search_path is a better guess for their names than the path
+ * PostgreSQL sets while an extension script runs.
+ */
+void
+sg_catalog_start(void)
+{
+	List	   *fns = sg_catalog_function_oids();
+	ListCell   *lc;
+
+	SPI_connect();
+	foreach(lc, fns)
+	{
+		Datum		values[1];
+
+		if (!sg_function_is_analysable(lfirst_oid(lc)))
+			continue;
+		values[0] = ObjectIdGetDatum(lfirst_oid(lc));
+		sg_exec(&plan_mark_pending, values, true);
+	}
+	sg_write_origin();
+	SPI_finish();
+	sg_catalog_verified = true;
 }
 
 /* Record which cluster and database the catalog describes. */

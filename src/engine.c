@@ -171,13 +171,10 @@ sg_function_units(Oid fn)
 }
 
 /*
- * The search_path a function's names resolve with: its own SET
- * search_path if it has one, else the session's default (the value it
- * started with, not whatever this session SET since: pg_dump sets an
- * empty path, and migrations often set their own).
+ * The search_path a function sets for itself (SET search_path), or NULL.
  */
-char *
-sg_analysis_search_path(Oid fn)
+static char *
+sg_function_config_path(Oid fn)
 {
 	HeapTuple	tup;
 	Datum		config;
@@ -186,7 +183,7 @@ sg_analysis_search_path(Oid fn)
 
 	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
 	if (!HeapTupleIsValid(tup))
-		return pstrdup("");
+		return NULL;
 	config = SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_proconfig, &isnull);
 	if (!isnull)
 	{
@@ -206,23 +203,30 @@ sg_analysis_search_path(Oid fn)
 		}
 	}
 	ReleaseSysCache(tup);
-
-	if (result == NULL)
-	{
-		const char *reset = GetConfigOptionResetString("search_path");
-
-		result = pstrdup(reset ? reset : "");
-	}
 	return result;
 }
 
 /*
+ * The session path to analyse a function with: the one its stored analysis
+ * was made with (the path of the session that created it), or failing
+ * that the caller's.  Resolving with the creating session's path, always,
+ * keeps a DDL run from a session with another path from seeing breaks
+ * that are only differences of path.
+ */
+const char *
+sg_session_path(List *analyses)
+{
+	if (analyses != NIL && ((SgAnalysis *) linitial(analyses))->session_path)
+		return ((SgAnalysis *) linitial(analyses))->session_path;
+	return sg_caller_search_path();
+}
+
+/*
  * Is a stored analysis still about the current definition of the
- * function, resolved with the path it would use now?
+ * function?  (The function's own search_path is part of the definition.)
  */
 bool
-sg_analysis_is_current(Oid fn, TransactionId xmin, ItemPointer tid,
-					   const char *search_path)
+sg_analysis_is_current(Oid fn, TransactionId xmin, ItemPointer tid)
 {
 	HeapTuple	tup;
 	bool		result;
@@ -233,12 +237,12 @@ sg_analysis_is_current(Oid fn, TransactionId xmin, ItemPointer tid,
 	result = HeapTupleHeaderGetRawXmin(tup->t_data) == xmin &&
 		ItemPointerEquals(&tup->t_self, tid);
 	ReleaseSysCache(tup);
-	return result && strcmp(sg_analysis_search_path(fn), search_path) == 0;
+	return result;
 }
 
 /* Analyse every unit of a function. */
 List *
-sg_analyze_function(Oid fn)
+sg_analyze_function(Oid fn, const char *session_path)
 {
 	List	   *result = NIL;
 	ListCell   *lc;
@@ -246,7 +250,8 @@ sg_analyze_function(Oid fn)
 	foreach(lc, sg_function_units(fn))
 	{
 		SgUnit	   *unit = (SgUnit *) lfirst(lc);
-		SgAnalysis *analysis = sg_analyze_unit(unit->fn, unit->tg);
+		SgAnalysis *analysis = sg_analyze_unit(unit->fn, unit->tg,
+											   session_path);
 
 		if (analysis != NULL)
 			result = lappend(result, analysis);
@@ -255,12 +260,13 @@ sg_analyze_function(Oid fn)
 }
 
 /*
- * Analyse one unit.  Returns NULL if the function does not exist or is
- * not analysable.  The result is allocated in the caller's memory
- * context; everything else is freed before returning.
+ * Analyse one unit.  Names resolve with the function's own search_path,
+ * or with session_path if it sets none.  Returns NULL if the function
+ * does not exist or is not analysable.  The result is allocated in the
+ * caller's memory context; everything else is freed before returning.
  */
 SgAnalysis *
-sg_analyze_unit(Oid fn, Oid tg)
+sg_analyze_unit(Oid fn, Oid tg, const char *session_path)
 {
 	MemoryContext caller = CurrentMemoryContext;
 	MemoryContext unitcxt;
@@ -312,7 +318,9 @@ sg_analyze_unit(Oid fn, Oid tg)
 	sg_detect_search_path_change(us);
 	if (OidIsValid(tg))
 		sg_unit_setup_trigger(us);
-	path = sg_analysis_search_path(fn);
+	path = sg_function_config_path(fn);
+	if (path == NULL)
+		path = pstrdup(session_path ? session_path : "");
 
 	/* Analyse, restarting after each failing point. */
 	while (!done)
@@ -330,6 +338,13 @@ sg_analyze_unit(Oid fn, Oid tg)
 			Oid			save_userid;
 			int			save_sec_context;
 
+			/*
+			 * Errors of the analysis are ours to read: keep the callers'
+			 * error context callbacks (a SQL function, a DO block) from
+			 * turning their positions into "internal" ones.  PG_TRY
+			 * restores the stack.
+			 */
+			error_context_stack = NULL;
 			GetUserIdAndSecContext(&save_userid, &save_sec_context);
 			sg_enter_unit_environment(us, path);
 
@@ -405,6 +420,7 @@ sg_analyze_unit(Oid fn, Oid tg)
 	result->proc_xmin = HeapTupleHeaderGetRawXmin(us->proctup->t_data);
 	result->proc_tid = us->proctup->t_self;
 	result->search_path = pstrdup(path);
+	result->session_path = pstrdup(session_path ? session_path : "");
 	{
 		ListCell   *lc;
 

@@ -116,7 +116,6 @@ typedef struct SgPendingFn
 	List	   *baseline;		/* SgSlot *: its errors before the first break */
 	List	   *breaks;			/* SgBreak * */
 	char	   *message;		/* primary message of the first breaking DDL */
-	bool		in_extension;	/* broken inside an extension's script */
 } SgPendingFn;
 
 /* What sql_drop saw, for the ddl_command_end of the same command. */
@@ -126,11 +125,14 @@ static MemoryContext sg_dropped_cxt = NULL;
 /* Transaction state, in TopTransactionContext. */
 static List *sg_pending = NIL;
 
+/* Functions another extension's running script touched (OIDs). */
+static List *sg_script_fns = NIL;
+
 static bool sg_should_handle(void);
 static Oid	sg_type_namespace(Oid typid);
 static bool sg_bodies_checked(void);
 static List *sg_read_commands(void);
-static List *sg_altered_columns(Node *parsetree);
+static List *sg_altered_columns(Node *parsetree, List *commands);
 static void sg_collect_units(List *touched, List **affected,
 							 List **subjects, List **new_triggers);
 static void sg_add_fn(List **fns, Oid fn);
@@ -150,7 +152,8 @@ static void sg_lock_references(List *analyses, Oid fn, List **analyses_out);
 static void sg_report_new_problems(List *lines, const char *what);
 static void sg_remember(Oid fn, List *baseline, List *breaks,
 						const char *message);
-static void sg_verdict(bool extension_only, Oid extension);
+static void sg_verdict(void);
+static void sg_script_remember(List *fns);
 static void sg_xact_callback(XactEvent event, void *arg);
 static void sg_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 								SubTransactionId parentSubid, void *arg);
@@ -213,16 +216,21 @@ sg_ddl_command_start(PG_FUNCTION_ARGS)
 				 errmsg("function \"%s\" must be fired as an event trigger",
 						"schema_guard._ddl_command_start")));
 
-	if (sg_should_handle() && sg_bodies_checked() && !XactReadOnly)
+	if (sg_should_handle() && sg_bodies_checked() && !creating_extension &&
+		!XactReadOnly)
 	{
+		SgEntry		entry;
+
+		sg_enter(&entry, NULL);
 		if (!sg_catalog_is_ready())
 		{
 			ereport(NOTICE,
 					(errmsg("building the schema_guard reference catalog for this database")));
-			sg_catalog_rebuild();
+			(void) sg_catalog_rebuild();
 		}
 		else
 			sg_catalog_catch_up();
+		sg_leave(&entry);
 	}
 	PG_RETURN_VOID();
 }
@@ -231,6 +239,7 @@ Datum
 sg_sql_drop(PG_FUNCTION_ARGS)
 {
 	MemoryContext old;
+	SgEntry		entry;
 	uint64		i;
 
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
@@ -246,6 +255,7 @@ sg_sql_drop(PG_FUNCTION_ARGS)
 											   "schema_guard dropped objects",
 											   ALLOCSET_SMALL_SIZES);
 
+	sg_enter(&entry, NULL);
 	SPI_connect();
 	if (SPI_execute("SELECT classid, objid, objsubid, is_temporary, object_type,"
 					" object_identity FROM pg_catalog.pg_event_trigger_dropped_objects()",
@@ -272,6 +282,7 @@ sg_sql_drop(PG_FUNCTION_ARGS)
 	}
 	MemoryContextSwitchTo(old);
 	SPI_finish();
+	sg_leave(&entry);
 	PG_RETURN_VOID();
 }
 
@@ -280,17 +291,32 @@ sg_sql_drop(PG_FUNCTION_ARGS)
  * a broken statement uses (the command itself reports only the table).
  */
 static List *
-sg_altered_columns(Node *parsetree)
+sg_altered_columns(Node *parsetree, List *commands)
 {
 	AlterTableStmt *stmt;
 	List	   *result = NIL;
-	Oid			relid;
+	Oid			relid = InvalidOid;
 	ListCell   *lc;
 
 	if (parsetree == NULL || !IsA(parsetree, AlterTableStmt))
 		return NIL;
 	stmt = (AlterTableStmt *) parsetree;
-	relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+
+	/*
+	 * The table is the one the command reports (the parse tree's name would
+	 * resolve with this function's search_path, not the user's).
+	 */
+	foreach(lc, commands)
+	{
+		SgTouched  *t = (SgTouched *) lfirst(lc);
+
+		if (t->addr.classId == RelationRelationId && t->addr.objectSubId == 0 &&
+			!t->dropped)
+		{
+			relid = t->addr.objectId;
+			break;
+		}
+	}
 	if (!OidIsValid(relid))
 		return NIL;
 	foreach(lc, stmt->cmds)
@@ -362,6 +388,7 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 	List	   *touched;
 	List	   *affected = NIL;
 	List	   *subjects = NIL;
+	List	   *members = NIL;
 	List	   *new_triggers = NIL;
 	List	   *created_names = NIL;
 	List	   *break_lines = NIL;
@@ -371,6 +398,7 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 	ListCell   *lc;
 	MemoryContext work;
 	MemoryContext old;
+	SgEntry		entry;
 	bool		judge;
 
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
@@ -386,41 +414,84 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 		PG_RETURN_VOID();
 	}
 
+	sg_enter(&entry, NULL);
 	work = AllocSetContextCreate(CurrentMemoryContext, "schema_guard command",
 								 ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(work);
 
-	touched = list_concat(list_copy(sg_dropped), sg_read_commands());
-	touched = list_concat(touched, sg_altered_columns(trigdata->parsetree));
+	{
+		List	   *commands = sg_read_commands();
+
+		touched = list_concat(list_copy(sg_dropped), commands);
+		touched = list_concat(touched,
+							  sg_altered_columns(trigdata->parsetree, commands));
+	}
 	sg_dropped = NIL;
 
-	/* The end of another extension's script: judge what it broke. */
-	if ((trigdata->tag == CMDTAG_CREATE_EXTENSION ||
-		 trigdata->tag == CMDTAG_ALTER_EXTENSION) && !creating_extension)
+	sg_collect_units(touched, &affected, &subjects, &new_triggers);
+
+	/*
+	 * Inside another extension's script (which PostgreSQL runs with
+	 * check_function_bodies off): remember what it touches, and judge it
+	 * all when the CREATE or ALTER EXTENSION command ends.
+	 */
+	if (creating_extension)
 	{
 		foreach(lc, touched)
 		{
 			SgTouched  *t = (SgTouched *) lfirst(lc);
 
-			if (t->addr.classId == ExtensionRelationId)
-				sg_verdict(true, t->addr.objectId);
+			if (t->dropped && t->addr.classId == ProcedureRelationId)
+				sg_catalog_forget_function(t->addr.objectId);
 		}
+		sg_script_remember(list_concat(affected, subjects));
+		MemoryContextSwitchTo(old);
+		MemoryContextDelete(work);
+		sg_leave(&entry);
+		PG_RETURN_VOID();
 	}
 
-	sg_collect_units(touched, &affected, &subjects, &new_triggers);
-	judge = sg_mode != SG_MODE_OFF;
+	/*
+	 * The end of CREATE or ALTER EXTENSION: the functions its script touched.
+	 * The extension's own functions are its authors' business: analysed and
+	 * stored, never judged.  Other functions are judged like any others.
+	 */
+	if ((trigdata->tag == CMDTAG_CREATE_EXTENSION ||
+		 trigdata->tag == CMDTAG_ALTER_EXTENSION) && sg_script_fns != NIL)
+	{
+		Oid			extension = InvalidOid;
+
+		foreach(lc, touched)
+		{
+			SgTouched  *t = (SgTouched *) lfirst(lc);
+
+			if (t->addr.classId == ExtensionRelationId)
+				extension = t->addr.objectId;
+		}
+		foreach(lc, sg_script_fns)
+		{
+			Oid			fn = lfirst_oid(lc);
+
+			if (OidIsValid(extension) &&
+				getExtensionOfObject(ProcedureRelationId, fn) == extension)
+				members = list_append_unique_oid(members, fn);
+			else
+				affected = list_append_unique_oid(affected, fn);
+		}
+		sg_script_fns = NIL;
+	}
 
 	if (!sg_bodies_checked())
 	{
 		/* restore mode: analyse later, judge nothing */
-		foreach(lc, affected)
-			sg_catalog_mark_pending(lfirst_oid(lc));
-		foreach(lc, subjects)
+		foreach(lc, list_concat(list_concat(list_copy(affected), subjects), members))
 			sg_catalog_mark_pending(lfirst_oid(lc));
 		MemoryContextSwitchTo(old);
 		MemoryContextDelete(work);
+		sg_leave(&entry);
 		PG_RETURN_VOID();
 	}
+	judge = sg_mode != SG_MODE_OFF;
 
 	if (affected != NIL || subjects != NIL)
 		created_names = sg_catalog_runtime_created_names();
@@ -429,7 +500,7 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 	foreach(lc, subjects)
 	{
 		Oid			fn = lfirst_oid(lc);
-		List	   *analyses = sg_analyze_function(fn);
+		List	   *analyses = sg_analyze_function(fn, sg_caller_search_path());
 		ListCell   *lc2;
 
 		sg_lock_references(analyses, fn, &analyses);
@@ -454,12 +525,17 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 		store = lappend(store, analyses);
 	}
 
+	/* An extension's own functions, after its script: stored quietly. */
+	foreach(lc, members)
+		store = lappend(store, sg_analyze_function(lfirst_oid(lc),
+												   sg_caller_search_path()));
+
 	/* Functions the command may have broken. */
 	foreach(lc, affected)
 	{
 		Oid			fn = lfirst_oid(lc);
 		List	   *before = sg_catalog_load_function(fn);
-		List	   *after = sg_analyze_function(fn);
+		List	   *after = sg_analyze_function(fn, sg_session_path(before));
 		List	   *baseline = sg_error_slots(before, created_names);
 		List	   *breaks = NIL;
 		ListCell   *lc2;
@@ -536,7 +612,7 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 					 errmsg("%s", message),
 					 errdetail("%s", detail),
 					 errhint("schema_guard.mode is \"warn\", so the change was made; schema_guard.validate() lists what is broken.")));
-		else if (!creating_extension && !IsTransactionBlock())
+		else if (!IsTransactionBlock())
 			ereport(ERROR,
 					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
 					 errmsg("%s", message),
@@ -544,12 +620,11 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 					 errhint("Change or drop these functions first, or make the change and fix them in one transaction. To break them on purpose, a superuser can SET schema_guard.mode = warn.")));
 		else
 		{
-			if (!creating_extension)
-				ereport(WARNING,
-						(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
-						 errmsg("%s", message),
-						 errdetail("%s", detail),
-						 errhint("The transaction will be refused at COMMIT unless these functions are fixed before then.")));
+			ereport(WARNING,
+					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+					 errmsg("%s", message),
+					 errdetail("%s", detail),
+					 errhint("The transaction will be refused at COMMIT unless these functions are fixed before then.")));
 			foreach(lc, remember)
 			{
 				SgFound    *found = (SgFound *) lfirst(lc);
@@ -560,7 +635,7 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 		}
 	}
 
-	if (problem_lines != NIL && judge && !creating_extension &&
+	if (problem_lines != NIL && judge &&
 		sg_function_check != SG_FUNCTION_CHECK_OFF)
 		sg_report_new_problems(problem_lines,
 							   subjects != NIL ? "function" : "trigger");
@@ -589,7 +664,7 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 		}
 	}
 	/* analysed functions that no longer exist, or are no longer analysable */
-	foreach(lc, list_concat(list_copy(affected), subjects))
+	foreach(lc, list_concat(list_concat(list_copy(affected), subjects), members))
 	{
 		Oid			fn = lfirst_oid(lc);
 
@@ -599,6 +674,7 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(work);
+	sg_leave(&entry);
 	PG_RETURN_VOID();
 }
 
@@ -1048,6 +1124,8 @@ sg_object_word(ObjectType type)
 			return "column";
 		case OBJECT_TRIGGER:
 			return "trigger";
+		case OBJECT_EXTENSION:
+			return "extension";
 		default:
 			return "object";
 	}
@@ -1069,9 +1147,9 @@ sg_object_name(ObjectType type, Node *object)
 		case OBJECT_TYPE:
 		case OBJECT_DOMAIN:
 			return strVal(llast(((TypeName *) object)->names));
-		case OBJECT_SCHEMA:
-			return strVal(object);
 		default:
+			if (IsA(object, String))
+				return strVal(object);
 			if (IsA(object, List))
 				return strVal(llast((List *) object));
 			return "?";
@@ -1229,7 +1307,8 @@ sg_lock_references(List *analyses, Oid fn, List **analyses_out)
 			}
 		}
 	}
-	*analyses_out = vanished ? sg_analyze_function(fn) : analyses;
+	*analyses_out = vanished ?
+		sg_analyze_function(fn, sg_caller_search_path()) : analyses;
 }
 
 /* A new body or trigger with problems: WARNING, or ERROR if so set. */
@@ -1277,7 +1356,6 @@ sg_remember(Oid fn, List *baseline, List *breaks, const char *message)
 		p->message = pstrdup(message);
 		sg_pending = lappend(sg_pending, p);
 	}
-	p->in_extension = creating_extension;
 	foreach(lc, breaks)
 	{
 		SgBreak    *b = palloc(sizeof(SgBreak));
@@ -1290,23 +1368,29 @@ sg_remember(Oid fn, List *baseline, List *breaks, const char *message)
 	MemoryContextSwitchTo(old);
 }
 
+/* Note functions an extension's script touched. */
+static void
+sg_script_remember(List *fns)
+{
+	MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+	ListCell   *lc;
+
+	foreach(lc, fns)
+		sg_script_fns = list_append_unique_oid(sg_script_fns, lfirst_oid(lc));
+	MemoryContextSwitchTo(old);
+}
+
 /*
- * Judge the functions broken earlier: refuse if any now has an error it
- * did not have before its first break.  With extension_only, only those
- * broken inside an extension's script, leaving out the extension's own
- * functions (its script is its authors' business).
+ * Before COMMIT or PREPARE: refuse the transaction if a function broken
+ * earlier in it now has an error it did not have before its first break.
  */
 static void
-sg_verdict(bool extension_only, Oid extension)
+sg_verdict(void)
 {
 	List	   *lines = NIL;
-	List	   *keep = NIL;
 	const char *message = NULL;
 	List	   *created_names;
 	ListCell   *lc;
-
-	if (sg_pending == NIL)
-		return;
 
 	PushActiveSnapshot(GetTransactionSnapshot());
 	created_names = sg_catalog_runtime_created_names();
@@ -1316,19 +1400,12 @@ sg_verdict(bool extension_only, Oid extension)
 		List	   *now;
 		ListCell   *lc2;
 
-		if (extension_only && !p->in_extension)
-		{
-			keep = lappend(keep, p);
-			continue;
-		}
-		if (extension_only &&
-			getExtensionOfObject(ProcedureRelationId, p->fn) == extension)
-			continue;
 		if (!sg_function_is_analysable(p->fn))
 			continue;			/* dropped since: gone, not broken */
+		now = sg_analyze_function(p->fn,
+								  sg_session_path(sg_catalog_load_function(p->fn)));
 
-		now = sg_error_slots(sg_analyze_function(p->fn), NIL);
-		foreach(lc2, now)
+		foreach(lc2, sg_error_slots(now, created_names))
 		{
 			SgSlot	   *slot = (SgSlot *) lfirst(lc2);
 			ListCell   *lc3;
@@ -1351,29 +1428,12 @@ sg_verdict(bool extension_only, Oid extension)
 			if (message == NULL)
 				message = p->message;
 		}
-		if (extension_only)
-		{
-			p->in_extension = false;
-			keep = lappend(keep, p);
-		}
 	}
-	(void) created_names;
 	PopActiveSnapshot();
 
-	sg_pending = extension_only ? keep : NIL;
+	sg_pending = NIL;
 	if (lines == NIL)
 		return;
-
-	if (extension_only && IsTransactionBlock())
-	{
-		ereport(WARNING,
-				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
-				 errmsg("%s", message),
-				 errdetail("%s", sg_detail(lines)),
-				 errhint("The transaction will be refused at COMMIT unless these functions are fixed before then.")));
-		return;
-	}
-	sg_pending = NIL;
 	ereport(ERROR,
 			(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
 			 errmsg("%s", message),
@@ -1389,7 +1449,7 @@ sg_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PRE_COMMIT:
 		case XACT_EVENT_PRE_PREPARE:
 			if (sg_pending != NIL && sg_mode == SG_MODE_ENFORCE)
-				sg_verdict(false, InvalidOid);
+				sg_verdict();
 			sg_pending = NIL;
 			break;
 		case XACT_EVENT_COMMIT:
@@ -1397,7 +1457,9 @@ sg_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PREPARE:
 		case XACT_EVENT_PARALLEL_COMMIT:
 		case XACT_EVENT_PARALLEL_ABORT:
+			sg_forget_caller();
 			sg_pending = NIL;
+			sg_script_fns = NIL;
 			sg_dropped = NIL;
 			sg_dropped_cxt = NULL;
 			break;

@@ -38,7 +38,8 @@
 PG_FUNCTION_INFO_V1(sg_dependencies);
 PG_FUNCTION_INFO_V1(sg_body_findings);
 PG_FUNCTION_INFO_V1(sg_rebuild);
-PG_FUNCTION_INFO_V1(sg_refresh);
+PG_FUNCTION_INFO_V1(sg_catalog_warning);
+PG_FUNCTION_INFO_V1(sg_start_catalog);
 
 typedef struct SgUnitEntry
 {
@@ -245,8 +246,11 @@ sg_dependencies(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	List	   *analyses;
 	ListCell   *lc;
+	SgEntry		entry;
+	char	   *path;
 
 	sg_init_materialized_srf(fcinfo);
+	sg_enter(&entry, text_to_cstring(PG_GETARG_TEXT_PP(1)));
 
 	if (!sg_function_is_analysable(fn))
 	{
@@ -280,10 +284,13 @@ sg_dependencies(PG_FUNCTION_ARGS)
 				ReleaseSysCache(ltup);
 			}
 		}
+		sg_leave(&entry);
 		return (Datum) 0;
 	}
 
-	analyses = sg_analyze_function(fn);
+	/* names resolve with the path the function was created with */
+	path = sg_catalog_is_ready() ? sg_catalog_session_path(fn) : NULL;
+	analyses = sg_analyze_function(fn, path ? path : sg_caller_search_path());
 	foreach(lc, analyses)
 	{
 		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
@@ -341,6 +348,7 @@ sg_dependencies(PG_FUNCTION_ARGS)
 								 values, nulls);
 		}
 	}
+	sg_leave(&entry);
 	return (Datum) 0;
 }
 
@@ -417,8 +425,10 @@ sg_body_findings(PG_FUNCTION_ARGS)
 	List	   *created_names = NIL;
 	bool		ready;
 	ListCell   *lc;
+	SgEntry		sgentry;
 
 	sg_init_materialized_srf(fcinfo);
+	sg_enter(&sgentry, text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	resultcxt = CurrentMemoryContext;
 
 	memset(&ctl, 0, sizeof(ctl));
@@ -465,8 +475,7 @@ sg_body_findings(PG_FUNCTION_ARGS)
 
 			if (entry != NULL && !list_member_oid(pending, fn) &&
 				sg_analysis_is_current(fn, entry->analysis->proc_xmin,
-									   &entry->analysis->proc_tid,
-									   entry->analysis->search_path))
+									   &entry->analysis->proc_tid))
 				a = entry->analysis;
 			else
 			{
@@ -474,7 +483,12 @@ sg_body_findings(PG_FUNCTION_ARGS)
 														   "schema_guard validate",
 														   ALLOCSET_DEFAULT_SIZES);
 				MemoryContext old = MemoryContextSwitchTo(work);
-				SgAnalysis *fresh = sg_analyze_unit(unit->fn, unit->tg);
+				SgAnalysis *fresh;
+
+				fresh = sg_analyze_unit(unit->fn, unit->tg,
+										(entry && entry->analysis->session_path) ?
+										entry->analysis->session_path :
+										sg_caller_search_path());
 
 				MemoryContextSwitchTo(resultcxt);
 				if (fresh != NULL)
@@ -574,6 +588,7 @@ sg_body_findings(PG_FUNCTION_ARGS)
 			}
 		}
 	}
+	sg_leave(&sgentry);
 	return (Datum) 0;
 }
 
@@ -586,28 +601,44 @@ sg_body_findings(PG_FUNCTION_ARGS)
 Datum
 sg_rebuild(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_INT32(sg_catalog_rebuild());
+	SgEntry		entry;
+	int			n;
+
+	sg_enter(&entry, NULL);
+	n = sg_catalog_rebuild();
+	sg_leave(&entry);
+	PG_RETURN_INT32(n);
 }
 
 /*
- * Bring the catalog up to date before dependents() reads it, when that can
- * be done without holding locks for a caller's transaction; else warn.
+ * Reports that read the catalog say so when it is not current: functions
+ * created with body checks off wait for the next DDL to be analysed, and a
+ * catalog copied from another database (pg_upgrade, CREATE DATABASE ...
+ * TEMPLATE) waits to be rebuilt.  Reports never write.
  */
 Datum
-sg_refresh(PG_FUNCTION_ARGS)
+sg_catalog_warning(PG_FUNCTION_ARGS)
 {
-	bool		can_write = !XactReadOnly && !RecoveryInProgress() &&
-		!IsTransactionBlock();
-	bool		ready = sg_catalog_is_ready();
+	SgEntry		entry;
 
-	if (can_write && !ready)
-		(void) sg_catalog_rebuild();
-	else if (can_write)
-		sg_catalog_catch_up();
-	else if (!ready || sg_catalog_pending() != NIL)
+	sg_enter(&entry, NULL);
+	if (!sg_catalog_is_ready())
 		ereport(WARNING,
-				(errmsg("the schema_guard reference catalog is not up to date"),
-				 errdetail("Functions created while function bodies were not checked have not been analysed yet."),
-				 errhint("Run this outside a transaction block, or run schema_guard.rebuild().")));
+				(errmsg("the schema_guard reference catalog was built for another database"),
+				 errhint("Run SELECT schema_guard.rebuild(); as a superuser.")));
+	else if (sg_catalog_pending() != NIL)
+		ereport(WARNING,
+				(errmsg("some functions created while check_function_bodies was off are not analysed yet"),
+				 errdetail("They are analysed before the next DDL command, or by schema_guard.rebuild()."),
+				 errhint("Run SELECT schema_guard.rebuild(); as a superuser to include them now.")));
+	sg_leave(&entry);
+	PG_RETURN_VOID();
+}
+
+/* Called once by the install script. */
+Datum
+sg_start_catalog(PG_FUNCTION_ARGS)
+{
+	sg_catalog_start();
 	PG_RETURN_VOID();
 }

@@ -17,8 +17,10 @@
  */
 #include "postgres.h"
 
+#include "catalog/namespace.h"
 #include "fmgr.h"
 #include "utils/guc.h"
+#include "utils/memutils.h"
 
 #include "compat.h"
 #include "engine.h"
@@ -42,6 +44,12 @@ static const struct config_enum_entry sg_function_check_options[] = {
 	{"off", SG_FUNCTION_CHECK_OFF, false},
 	{NULL, 0, false}
 };
+
+/*
+ * The search_path of whoever called into schema_guard: names in bodies of
+ * functions created in that session resolve with it.
+ */
+static char *sg_caller_path = NULL;
 
 void		_PG_init(void);
 
@@ -74,4 +82,48 @@ _PG_init(void)
 
 	sg_plpgsql_init();
 	sg_guard_init();
+}
+
+/*
+ * Every C entry point that runs on behalf of a user (event triggers, the
+ * report functions) starts here: note the caller's search_path, then set
+ * search_path = pg_catalog, pg_temp for schema_guard's own work.  This is
+ * what "SET search_path = pg_catalog, pg_temp" on the function would do,
+ * except that it keeps the caller's path for analysing bodies with.
+ * caller_path is NULL to take the path in effect now.
+ */
+void
+sg_enter(SgEntry *entry, const char *caller_path)
+{
+	entry->saved_path = sg_caller_path;
+	sg_caller_path = MemoryContextStrdup(TopMemoryContext,
+										 caller_path ? caller_path :
+										 namespace_search_path);
+	entry->nestlevel = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp",
+							 PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+}
+
+void
+sg_leave(SgEntry *entry)
+{
+	AtEOXact_GUC(false, entry->nestlevel);
+	if (sg_caller_path != NULL)
+		pfree(sg_caller_path);
+	sg_caller_path = entry->saved_path;
+}
+
+/* The caller's search_path, or the path in effect if not inside an entry. */
+const char *
+sg_caller_search_path(void)
+{
+	return sg_caller_path ? sg_caller_path : namespace_search_path;
+}
+
+/* At transaction end: an entry left by an error is over. */
+void
+sg_forget_caller(void)
+{
+	sg_caller_path = NULL;
 }

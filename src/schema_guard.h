@@ -106,6 +106,8 @@ typedef struct SgAnalysis
 	TransactionId proc_xmin;	/* the pg_proc row that was analysed */
 	ItemPointerData proc_tid;
 	char	   *search_path;	/* names were resolved with this path */
+	char	   *session_path;	/* the path used when the function sets
+								 * none: the creating session's */
 	List	   *refs;			/* of SgRef */
 } SgAnalysis;
 
@@ -134,14 +136,26 @@ typedef enum SgFunctionCheck
 extern int	sg_mode;
 extern int	sg_function_check;
 
+/* schema_guard.c: entering and leaving schema_guard's C entry points */
+typedef struct SgEntry
+{
+	int			nestlevel;		/* GUC nest level of our search_path */
+	char	   *saved_path;		/* caller path of an enclosing entry */
+} SgEntry;
+
+extern void sg_enter(SgEntry *entry, const char *caller_path);
+extern void sg_leave(SgEntry *entry);
+extern const char *sg_caller_search_path(void);
+extern void sg_forget_caller(void);
+
 /* engine.c */
 extern bool sg_function_is_analysable(Oid fn);
 extern List *sg_function_units(Oid fn);
-extern SgAnalysis *sg_analyze_unit(Oid fn, Oid tg);
-extern List *sg_analyze_function(Oid fn);
+extern SgAnalysis *sg_analyze_unit(Oid fn, Oid tg, const char *session_path);
+extern List *sg_analyze_function(Oid fn, const char *session_path);
 extern bool sg_analysis_is_current(Oid fn, TransactionId xmin,
-								   ItemPointer tid, const char *search_path);
-extern char *sg_analysis_search_path(Oid fn);
+								   ItemPointer tid);
+extern const char *sg_session_path(List *analyses);
 extern Oid	sg_trigger_function(Oid tg);
 extern char *sg_type_name(Oid typid);
 
@@ -157,9 +171,11 @@ extern List *sg_catalog_users_of_trigger(Oid tg);
 extern List *sg_catalog_pending(void);
 extern List *sg_catalog_load_findings(void);
 extern List *sg_catalog_function_oids(void);
+extern char *sg_catalog_session_path(Oid fn);
 extern void sg_catalog_mark_pending(Oid fn);
 extern void sg_catalog_catch_up(void);
 extern int	sg_catalog_rebuild(void);
+extern void sg_catalog_start(void);
 extern bool sg_catalog_is_ready(void);
 extern List *sg_catalog_runtime_created_names(void);
 
