@@ -17,6 +17,14 @@ DATA = schema_guard--1.0.sql
 
 PG_CPPFLAGS = -Isrc
 
+# pg_regress: sql/<name>.sql against expected/<name>.out, one file per
+# construct or DDL family.  Isolation specs: specs/<name>.spec.
+REGRESS = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
+REGRESS_OPTS = --encoding=UTF8
+ISOLATION = $(sort $(basename $(notdir $(wildcard specs/*.spec))))
+ISOLATION_OPTS = --encoding=UTF8
+EXTRA_CLEAN = output_iso
+
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)

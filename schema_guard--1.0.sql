@@ -171,41 +171,54 @@ RETURNS TABLE (function pg_catalog.text, function_kind pg_catalog.text,
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT (pg_catalog.pg_identify_object('pg_catalog.pg_proc'::pg_catalog.regclass, r.fn, 0)).identity,
-           CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END,
-           NULLIF(r.line, 0),
-           CASE r.access
-               WHEN 'r' THEN 'read' WHEN 'i' THEN 'insert'
-               WHEN 'u' THEN 'update' WHEN 'd' THEN 'delete'
-               WHEN 'x' THEN 'call' WHEN 't' THEN 'type use'
-               WHEN 'g' THEN 'trigger'
-           END,
-           (pg_catalog.pg_identify_object(r.classid, r.objid, 0)).identity,
-           CASE WHEN r.objsubid OPERATOR(pg_catalog.>) 0 THEN r.name END,
-           pg_catalog.array_agg(DISTINCT
-               ((pg_catalog.pg_identify_object('pg_catalog.pg_trigger'::pg_catalog.regclass, r.tg, 0)).identity COLLATE pg_catalog."C"))
-               FILTER (WHERE r.tg OPERATOR(pg_catalog.<>) 0)
-      FROM schema_guard.reference AS r
-      JOIN pg_catalog.pg_proc AS p ON p.oid OPERATOR(pg_catalog.=) r.fn
-     WHERE r.severity OPERATOR(pg_catalog.=) 'o'
-       AND r.access OPERATOR(pg_catalog.<>) 'c'
-       AND r.objid OPERATOR(pg_catalog.<>) 0
-       AND (p_objid IS NULL
-            OR (r.classid OPERATOR(pg_catalog.=) p_classid
-                AND r.objid OPERATOR(pg_catalog.=) p_objid
-                AND (p_objsubid IS NULL OR r.objsubid OPERATOR(pg_catalog.=) p_objsubid)))
-       AND (p_nspid IS NULL
-            OR p_nspid OPERATOR(pg_catalog.=) CASE r.classid
-                WHEN 'pg_catalog.pg_class'::pg_catalog.regclass THEN
-                    (SELECT c.relnamespace FROM pg_catalog.pg_class AS c WHERE c.oid OPERATOR(pg_catalog.=) r.objid)
-                WHEN 'pg_catalog.pg_proc'::pg_catalog.regclass THEN
-                    (SELECT f.pronamespace FROM pg_catalog.pg_proc AS f WHERE f.oid OPERATOR(pg_catalog.=) r.objid)
-                WHEN 'pg_catalog.pg_type'::pg_catalog.regclass THEN
-                    (SELECT t.typnamespace FROM pg_catalog.pg_type AS t WHERE t.oid OPERATOR(pg_catalog.=) r.objid)
-            END)
-     GROUP BY 1, 2, 3, 4, 5, 6
-     ORDER BY 1 COLLATE pg_catalog."C", 3 NULLS FIRST, 4 COLLATE pg_catalog."C",
-              5 COLLATE pg_catalog."C", 6 COLLATE pg_catalog."C" NULLS FIRST
+    SELECT d.function, d.function_kind, d.line, d.access, d.referenced,
+           d.column_name,
+           pg_catalog.array_agg(DISTINCT d.trigger ORDER BY d.trigger)
+               FILTER (WHERE d.trigger IS NOT NULL)
+      FROM (SELECT (pg_catalog.pg_identify_object('pg_catalog.pg_proc'::pg_catalog.regclass,
+                                                  r.fn, 0)).identity COLLATE pg_catalog."C" AS function,
+                   CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END AS function_kind,
+                   NULLIF(r.line, 0) AS line,
+                   CASE r.access
+                       WHEN 'r' THEN 'read' WHEN 'i' THEN 'insert'
+                       WHEN 'u' THEN 'update' WHEN 'd' THEN 'delete'
+                       WHEN 'x' THEN 'call' WHEN 't' THEN 'type use'
+                       WHEN 'g' THEN 'trigger'
+                   END COLLATE pg_catalog."C" AS access,
+                   (pg_catalog.pg_identify_object(r.classid, r.objid, 0)).identity
+                       COLLATE pg_catalog."C" AS referenced,
+                   CASE WHEN r.objsubid OPERATOR(pg_catalog.>) 0 THEN r.name END
+                       COLLATE pg_catalog."C" AS column_name,
+                   CASE WHEN r.tg OPERATOR(pg_catalog.<>) 0 THEN
+                       (pg_catalog.pg_identify_object('pg_catalog.pg_trigger'::pg_catalog.regclass,
+                                                      r.tg, 0)).identity
+                   END COLLATE pg_catalog."C" AS trigger
+              FROM schema_guard.reference AS r
+              JOIN pg_catalog.pg_proc AS p ON p.oid OPERATOR(pg_catalog.=) r.fn
+             WHERE r.severity OPERATOR(pg_catalog.=) 'o'
+               AND r.access OPERATOR(pg_catalog.<>) 'c'
+               AND r.objid OPERATOR(pg_catalog.<>) 0
+               AND (p_objid IS NULL
+                    OR (r.classid OPERATOR(pg_catalog.=) p_classid
+                        AND r.objid OPERATOR(pg_catalog.=) p_objid
+                        AND (p_objsubid IS NULL
+                             OR r.objsubid OPERATOR(pg_catalog.=) p_objsubid)))
+               AND (p_nspid IS NULL
+                    OR p_nspid OPERATOR(pg_catalog.=) CASE r.classid
+                        WHEN 'pg_catalog.pg_class'::pg_catalog.regclass THEN
+                            (SELECT c.relnamespace FROM pg_catalog.pg_class AS c
+                              WHERE c.oid OPERATOR(pg_catalog.=) r.objid)
+                        WHEN 'pg_catalog.pg_proc'::pg_catalog.regclass THEN
+                            (SELECT f.pronamespace FROM pg_catalog.pg_proc AS f
+                              WHERE f.oid OPERATOR(pg_catalog.=) r.objid)
+                        WHEN 'pg_catalog.pg_type'::pg_catalog.regclass THEN
+                            (SELECT t.typnamespace FROM pg_catalog.pg_type AS t
+                              WHERE t.oid OPERATOR(pg_catalog.=) r.objid)
+                    END)) AS d
+     GROUP BY d.function, d.function_kind, d.line, d.access, d.referenced,
+              d.column_name
+     ORDER BY d.function, d.line NULLS FIRST, d.access, d.referenced,
+              d.column_name NULLS FIRST
 $$;
 
 CREATE FUNCTION schema_guard.dependents(relation pg_catalog.regclass)
