@@ -58,6 +58,10 @@ COMMENT ON TABLE schema_guard.catalog_origin IS
 REVOKE ALL ON schema_guard.analysis, schema_guard.reference,
     schema_guard.pending_analysis, schema_guard.catalog_origin FROM PUBLIC;
 
+-- The reports are for everyone (they show what pg_proc shows anyway); the
+-- catalog tables and maintenance functions are not.
+GRANT USAGE ON SCHEMA schema_guard TO PUBLIC;
+
 --
 -- The guard: event triggers.
 --
@@ -160,10 +164,38 @@ COMMENT ON FUNCTION schema_guard.dependencies(pg_catalog.regprocedure) IS
 -- dependents(): who uses an object.
 --
 
+-- The stored references that resolve, formatted for dependents().
+CREATE VIEW schema_guard._resolved_reference AS
+    SELECT r.classid, r.objid, r.objsubid,
+           (pg_catalog.pg_identify_object('pg_catalog.pg_proc'::pg_catalog.regclass,
+                                          r.fn, 0)).identity COLLATE pg_catalog."C" AS function,
+           CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END AS function_kind,
+           NULLIF(r.line, 0) AS line,
+           CASE r.access
+               WHEN 'r' THEN 'read' WHEN 'i' THEN 'insert'
+               WHEN 'u' THEN 'update' WHEN 'd' THEN 'delete'
+               WHEN 'x' THEN 'call' WHEN 't' THEN 'type use'
+               WHEN 'g' THEN 'trigger'
+           END COLLATE pg_catalog."C" AS access,
+           (pg_catalog.pg_identify_object(r.classid, r.objid, 0)).identity
+               COLLATE pg_catalog."C" AS referenced,
+           CASE WHEN r.objsubid OPERATOR(pg_catalog.>) 0 THEN r.name END
+               COLLATE pg_catalog."C" AS column_name,
+           CASE WHEN r.tg OPERATOR(pg_catalog.<>) 0 THEN
+               (pg_catalog.pg_identify_object('pg_catalog.pg_trigger'::pg_catalog.regclass,
+                                              r.tg, 0)).identity
+           END COLLATE pg_catalog."C" AS trigger
+      FROM schema_guard.reference AS r
+      JOIN pg_catalog.pg_proc AS p ON p.oid OPERATOR(pg_catalog.=) r.fn
+     WHERE r.severity OPERATOR(pg_catalog.=) 'o'
+       AND r.access OPERATOR(pg_catalog.<>) 'c'
+       AND r.objid OPERATOR(pg_catalog.<>) 0;
+REVOKE ALL ON schema_guard._resolved_reference FROM PUBLIC;
+
+-- Who uses one object (a look-up by the referenced object's index).
 CREATE FUNCTION schema_guard._dependents(p_classid pg_catalog.oid,
                                          p_objid pg_catalog.oid,
-                                         p_objsubid pg_catalog.int4,
-                                         p_nspid pg_catalog.oid)
+                                         p_objsubid pg_catalog.int4)
 RETURNS TABLE (function pg_catalog.text, function_kind pg_catalog.text,
                line pg_catalog.int4, access pg_catalog.text,
                referenced pg_catalog.text, column_name pg_catalog.text,
@@ -175,46 +207,39 @@ AS $$
            d.column_name,
            pg_catalog.array_agg(DISTINCT d.trigger ORDER BY d.trigger)
                FILTER (WHERE d.trigger IS NOT NULL)
-      FROM (SELECT (pg_catalog.pg_identify_object('pg_catalog.pg_proc'::pg_catalog.regclass,
-                                                  r.fn, 0)).identity COLLATE pg_catalog."C" AS function,
-                   CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END AS function_kind,
-                   NULLIF(r.line, 0) AS line,
-                   CASE r.access
-                       WHEN 'r' THEN 'read' WHEN 'i' THEN 'insert'
-                       WHEN 'u' THEN 'update' WHEN 'd' THEN 'delete'
-                       WHEN 'x' THEN 'call' WHEN 't' THEN 'type use'
-                       WHEN 'g' THEN 'trigger'
-                   END COLLATE pg_catalog."C" AS access,
-                   (pg_catalog.pg_identify_object(r.classid, r.objid, 0)).identity
-                       COLLATE pg_catalog."C" AS referenced,
-                   CASE WHEN r.objsubid OPERATOR(pg_catalog.>) 0 THEN r.name END
-                       COLLATE pg_catalog."C" AS column_name,
-                   CASE WHEN r.tg OPERATOR(pg_catalog.<>) 0 THEN
-                       (pg_catalog.pg_identify_object('pg_catalog.pg_trigger'::pg_catalog.regclass,
-                                                      r.tg, 0)).identity
-                   END COLLATE pg_catalog."C" AS trigger
-              FROM schema_guard.reference AS r
-              JOIN pg_catalog.pg_proc AS p ON p.oid OPERATOR(pg_catalog.=) r.fn
-             WHERE r.severity OPERATOR(pg_catalog.=) 'o'
-               AND r.access OPERATOR(pg_catalog.<>) 'c'
-               AND r.objid OPERATOR(pg_catalog.<>) 0
-               AND (p_objid IS NULL
-                    OR (r.classid OPERATOR(pg_catalog.=) p_classid
-                        AND r.objid OPERATOR(pg_catalog.=) p_objid
-                        AND (p_objsubid IS NULL
-                             OR r.objsubid OPERATOR(pg_catalog.=) p_objsubid)))
-               AND (p_nspid IS NULL
-                    OR p_nspid OPERATOR(pg_catalog.=) CASE r.classid
-                        WHEN 'pg_catalog.pg_class'::pg_catalog.regclass THEN
-                            (SELECT c.relnamespace FROM pg_catalog.pg_class AS c
-                              WHERE c.oid OPERATOR(pg_catalog.=) r.objid)
-                        WHEN 'pg_catalog.pg_proc'::pg_catalog.regclass THEN
-                            (SELECT f.pronamespace FROM pg_catalog.pg_proc AS f
-                              WHERE f.oid OPERATOR(pg_catalog.=) r.objid)
-                        WHEN 'pg_catalog.pg_type'::pg_catalog.regclass THEN
-                            (SELECT t.typnamespace FROM pg_catalog.pg_type AS t
-                              WHERE t.oid OPERATOR(pg_catalog.=) r.objid)
-                    END)) AS d
+      FROM schema_guard._resolved_reference AS d
+     WHERE d.objid OPERATOR(pg_catalog.=) p_objid
+       AND d.classid OPERATOR(pg_catalog.=) p_classid
+       AND (p_objsubid IS NULL OR d.objsubid OPERATOR(pg_catalog.=) p_objsubid)
+     GROUP BY d.function, d.function_kind, d.line, d.access, d.referenced,
+              d.column_name
+     ORDER BY d.function, d.line NULLS FIRST, d.access, d.referenced,
+              d.column_name NULLS FIRST
+$$;
+
+-- Who uses anything in a schema.
+CREATE FUNCTION schema_guard._dependents_in_schema(p_nspid pg_catalog.oid)
+RETURNS TABLE (function pg_catalog.text, function_kind pg_catalog.text,
+               line pg_catalog.int4, access pg_catalog.text,
+               referenced pg_catalog.text, column_name pg_catalog.text,
+               triggers pg_catalog.text[])
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT d.function, d.function_kind, d.line, d.access, d.referenced,
+           d.column_name,
+           pg_catalog.array_agg(DISTINCT d.trigger ORDER BY d.trigger)
+               FILTER (WHERE d.trigger IS NOT NULL)
+      FROM schema_guard._resolved_reference AS d
+     WHERE (d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+            AND d.objid IN (SELECT c.oid FROM pg_catalog.pg_class AS c
+                             WHERE c.relnamespace OPERATOR(pg_catalog.=) p_nspid))
+        OR (d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+            AND d.objid IN (SELECT f.oid FROM pg_catalog.pg_proc AS f
+                             WHERE f.pronamespace OPERATOR(pg_catalog.=) p_nspid))
+        OR (d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
+            AND d.objid IN (SELECT t.oid FROM pg_catalog.pg_type AS t
+                             WHERE t.typnamespace OPERATOR(pg_catalog.=) p_nspid))
      GROUP BY d.function, d.function_kind, d.line, d.access, d.referenced,
               d.column_name
      ORDER BY d.function, d.line NULLS FIRST, d.access, d.referenced,
@@ -231,14 +256,14 @@ AS $$
 BEGIN
     PERFORM schema_guard._catalog_warning();
     RETURN QUERY SELECT * FROM schema_guard._dependents(
-        'pg_catalog.pg_class'::pg_catalog.regclass, relation, NULL, NULL);
+        'pg_catalog.pg_class'::pg_catalog.regclass, relation, NULL);
 END
 $$;
 COMMENT ON FUNCTION schema_guard.dependents(pg_catalog.regclass) IS
     'The functions and procedures that use a table, view, sequence or other relation (any of its columns, or NEW/OLD of its triggers), with line and access.';
 
 CREATE FUNCTION schema_guard.dependents(relation pg_catalog.regclass,
-                                        column_name pg_catalog.name)
+                                        attname pg_catalog.name)
 RETURNS TABLE (function pg_catalog.text, function_kind pg_catalog.text,
                line pg_catalog.int4, access pg_catalog.text,
                referenced pg_catalog.text, column_name pg_catalog.text,
@@ -252,15 +277,15 @@ BEGIN
     SELECT a.attnum INTO colnum
       FROM pg_catalog.pg_attribute AS a
      WHERE a.attrelid OPERATOR(pg_catalog.=) relation
-       AND a.attname OPERATOR(pg_catalog.=) column_name
+       AND a.attname OPERATOR(pg_catalog.=) dependents.attname
        AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped;
     IF colnum IS NULL THEN
-        RAISE EXCEPTION 'column "%" of relation "%" does not exist', column_name, relation
+        RAISE EXCEPTION 'column "%" of relation "%" does not exist', dependents.attname, relation
             USING ERRCODE = 'undefined_column';
     END IF;
     PERFORM schema_guard._catalog_warning();
     RETURN QUERY SELECT * FROM schema_guard._dependents(
-        'pg_catalog.pg_class'::pg_catalog.regclass, relation, colnum, NULL);
+        'pg_catalog.pg_class'::pg_catalog.regclass, relation, colnum);
 END
 $$;
 COMMENT ON FUNCTION schema_guard.dependents(pg_catalog.regclass, pg_catalog.name) IS
@@ -276,7 +301,7 @@ AS $$
 BEGIN
     PERFORM schema_guard._catalog_warning();
     RETURN QUERY SELECT * FROM schema_guard._dependents(
-        'pg_catalog.pg_proc'::pg_catalog.regclass, routine, NULL, NULL);
+        'pg_catalog.pg_proc'::pg_catalog.regclass, routine, NULL);
 END
 $$;
 COMMENT ON FUNCTION schema_guard.dependents(pg_catalog.regprocedure) IS
@@ -292,8 +317,7 @@ AS $$
 BEGIN
     PERFORM schema_guard._catalog_warning();
     RETURN QUERY SELECT * FROM schema_guard._dependents(
-        'pg_catalog.pg_type'::pg_catalog.regclass,
-        type, NULL, NULL);
+        'pg_catalog.pg_type'::pg_catalog.regclass, type, NULL);
 END
 $$;
 COMMENT ON FUNCTION schema_guard.dependents(pg_catalog.regtype) IS
@@ -308,7 +332,7 @@ LANGUAGE plpgsql STRICT VOLATILE
 AS $$
 BEGIN
     PERFORM schema_guard._catalog_warning();
-    RETURN QUERY SELECT * FROM schema_guard._dependents(NULL, NULL, NULL, schema);
+    RETURN QUERY SELECT * FROM schema_guard._dependents_in_schema(schema);
 END
 $$;
 COMMENT ON FUNCTION schema_guard.dependents(pg_catalog.regnamespace) IS
@@ -340,8 +364,18 @@ AS $$
     -- CONCURRENTLY (not those being built right now).
     SELECT 'warning', 'invalid_index', 'index', o.identity, NULL::pg_catalog.int4,
            (pg_catalog.pg_identify_object('pg_catalog.pg_class'::pg_catalog.regclass, i.indrelid, 0)).identity,
-           pg_catalog.format('index %s is invalid: a concurrent build or rebuild failed, so writes still maintain it but no query uses it', o.identity),
-           pg_catalog.format('REINDEX INDEX CONCURRENTLY %s;', o.identity),
+           pg_catalog.format('index %s is invalid: a concurrent build or rebuild failed, so writes still maintain it but no query uses it%s',
+                             o.identity,
+                             CASE WHEN c.relname::pg_catalog.text ~ '_cc(new|old)[0-9]*$' THEN
+                                      '; it is the leftover of a failed REINDEX CONCURRENTLY, and the index it was to replace is still there'
+                                  WHEN i.indisunique THEN
+                                      '; as a unique index it cannot be rebuilt until duplicate keys are removed'
+                                  ELSE '' END),
+           CASE
+               WHEN c.relname::pg_catalog.text ~ '_cc(new|old)[0-9]*$' THEN
+                   pg_catalog.format('DROP INDEX CONCURRENTLY %s;', o.identity)
+               ELSE pg_catalog.format('REINDEX INDEX CONCURRENTLY %s;', o.identity)
+           END,
            n.nspname::pg_catalog.text
       FROM pg_catalog.pg_index AS i
       JOIN pg_catalog.pg_class AS c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid
@@ -378,7 +412,12 @@ AS $$
                              con.conname, t.identity, k.cols,
                              (pg_catalog.pg_identify_object('pg_catalog.pg_class'::pg_catalog.regclass, con.confrelid, 0)).identity,
                              t.identity),
-           pg_catalog.format('CREATE INDEX CONCURRENTLY ON %s (%s);', t.identity, k.cols),
+           CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'p' THEN
+               -- partitioned tables cannot be indexed concurrently
+               pg_catalog.format('CREATE INDEX ON %s (%s);', t.identity, k.cols)
+           ELSE
+               pg_catalog.format('CREATE INDEX CONCURRENTLY ON %s (%s);', t.identity, k.cols)
+           END,
            n.nspname::pg_catalog.text
       FROM pg_catalog.pg_constraint AS con
       JOIN pg_catalog.pg_class AS c ON c.oid OPERATOR(pg_catalog.=) con.conrelid
@@ -414,6 +453,24 @@ AS $$
       CROSS JOIN LATERAL pg_catalog.pg_identify_object('pg_catalog.pg_trigger'::pg_catalog.regclass, tg.oid, 0) AS o
       CROSS JOIN LATERAL pg_catalog.pg_identify_object('pg_catalog.pg_class'::pg_catalog.regclass, c.oid, 0) AS t
      WHERE tg.tgenabled OPERATOR(pg_catalog.=) 'D' AND NOT tg.tgisinternal
+       AND n.nspname OPERATOR(pg_catalog.<>) ALL ('{pg_catalog,information_schema,schema_guard}'::pg_catalog.name[])
+    UNION ALL
+    -- Constraints whose enforcement triggers are disabled (DISABLE TRIGGER
+    -- ALL): a foreign key that is not enforced, one row per constraint.
+    SELECT DISTINCT 'warning', 'disabled_trigger', 'constraint', o.identity, NULL::pg_catalog.int4,
+           t.identity,
+           pg_catalog.format('constraint %I on table %s is not enforced: its triggers on table %s are disabled',
+                             con.conname, ct.identity, t.identity),
+           pg_catalog.format('ALTER TABLE %s ENABLE TRIGGER ALL;', t.identity),
+           n.nspname::pg_catalog.text
+      FROM pg_catalog.pg_trigger AS tg
+      JOIN pg_catalog.pg_constraint AS con ON con.oid OPERATOR(pg_catalog.=) tg.tgconstraint
+      JOIN pg_catalog.pg_class AS c ON c.oid OPERATOR(pg_catalog.=) tg.tgrelid
+      JOIN pg_catalog.pg_namespace AS n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+      CROSS JOIN LATERAL pg_catalog.pg_identify_object('pg_catalog.pg_constraint'::pg_catalog.regclass, con.oid, 0) AS o
+      CROSS JOIN LATERAL pg_catalog.pg_identify_object('pg_catalog.pg_class'::pg_catalog.regclass, c.oid, 0) AS t
+      CROSS JOIN LATERAL pg_catalog.pg_identify_object('pg_catalog.pg_class'::pg_catalog.regclass, con.conrelid, 0) AS ct
+     WHERE tg.tgenabled OPERATOR(pg_catalog.=) 'D' AND tg.tgisinternal
        AND n.nspname OPERATOR(pg_catalog.<>) ALL ('{pg_catalog,information_schema,schema_guard}'::pg_catalog.name[])
     UNION ALL
     -- Functions in procedural languages schema_guard does not read.
@@ -462,9 +519,9 @@ RETURNS TABLE (severity pg_catalog.text, "check" pg_catalog.text,
 LANGUAGE plpgsql VOLATILE
 AS $$
 DECLARE
-    max_rank pg_catalog.int4 := schema_guard._severity_rank(min_severity);
+    max_rank pg_catalog.int4 :=
+        schema_guard._severity_rank(COALESCE(min_severity, 'info'));
 BEGIN
-    PERFORM schema_guard._catalog_warning();
     RETURN QUERY
     SELECT f.severity, f."check", f.object_type, f.object_name, f.line,
            f.referenced, f.message, f.hint

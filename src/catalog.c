@@ -150,7 +150,7 @@ static SgPlan plan_users_of_object = {
 static SgPlan plan_users_of_name = {
 	"SELECT DISTINCT fn, tg FROM schema_guard.reference"
 	" WHERE name OPERATOR(pg_catalog.=) $1"
-	" AND kind OPERATOR(pg_catalog.=) ANY ('{r,f,t}'::pg_catalog.\"char\"[])"
+	" AND kind OPERATOR(pg_catalog.=) ANY ('{r,f,t,w}'::pg_catalog.\"char\"[])"
 	" ORDER BY fn, tg",
 	1, {TEXTOID}
 };
@@ -193,8 +193,8 @@ static SgPlan plan_clear_pending = {
 };
 
 static SgPlan plan_created_names = {
-	"SELECT DISTINCT name FROM schema_guard.reference"
-	" WHERE access OPERATOR(pg_catalog.=) 'c' AND name IS NOT NULL ORDER BY 1",
+	"SELECT DISTINCT name, fn FROM schema_guard.reference"
+	" WHERE access OPERATOR(pg_catalog.=) 'c' AND name IS NOT NULL ORDER BY 1, 2",
 	0, {InvalidOid}
 };
 
@@ -699,7 +699,7 @@ sg_catalog_pending(void)
 	return result;
 }
 
-/* Names of relations that some body creates at run time. */
+/* The relations bodies create at run time (SgCreated), and who creates them. */
 List *
 sg_catalog_runtime_created_names(void)
 {
@@ -713,9 +713,16 @@ sg_catalog_runtime_created_names(void)
 	{
 		char	   *name = sg_text_or_null(SPI_tuptable->vals[i],
 										   SPI_tuptable->tupdesc, 1);
+		bool		isnull;
+		Oid			fn = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
+														SPI_tuptable->tupdesc,
+														2, &isnull));
 		MemoryContext old = MemoryContextSwitchTo(caller);
+		SgCreated  *c = palloc(sizeof(SgCreated));
 
-		result = lappend(result, pstrdup(name));
+		c->name = pstrdup(name);
+		c->fn = fn;
+		result = lappend(result, c);
 		MemoryContextSwitchTo(old);
 	}
 	SPI_finish();
@@ -775,7 +782,7 @@ sg_analyse_and_store(Oid fn)
 
 	values[0] = ObjectIdGetDatum(fn);
 	sg_exec(&plan_delete_function, values, true);
-	foreach(lc, sg_analyze_function(fn, path ? path : sg_caller_search_path()))
+	foreach(lc, sg_analyze_function(fn, path ? path : sg_default_session_path(fn)))
 		sg_store_rows((SgAnalysis *) lfirst(lc));
 }
 
@@ -833,6 +840,7 @@ sg_catalog_rebuild(void)
 	List	   *paths = NIL;
 	ListCell   *lc;
 	uint64		i;
+	int			analysed = 0;
 
 	SPI_connect();
 	if (SPI_execute("LOCK TABLE schema_guard.analysis, schema_guard.reference,"
@@ -873,17 +881,24 @@ sg_catalog_rebuild(void)
 
 	foreach(lc, fns)
 	{
-		MemoryContext work = AllocSetContextCreate(CurrentMemoryContext,
-												   "schema_guard rebuild",
-												   ALLOCSET_DEFAULT_SIZES);
-		MemoryContext old = MemoryContextSwitchTo(work);
+		MemoryContext work;
+		MemoryContext old;
 		Oid			fn = lfirst_oid(lc);
-		const char *path = sg_caller_search_path();
+		const char *path;
 		int			pos = list_oid_index(paths_fn, fn);
 		ListCell   *lc2;
 
+		if (!sg_function_is_analysable(fn))
+			continue;
+		analysed++;
+		work = AllocSetContextCreate(CurrentMemoryContext,
+									 "schema_guard rebuild",
+									 ALLOCSET_DEFAULT_SIZES);
+		old = MemoryContextSwitchTo(work);
 		if (pos >= 0 && list_nth(paths, pos) != NULL)
 			path = (const char *) list_nth(paths, pos);
+		else
+			path = sg_default_session_path(fn);
 		foreach(lc2, sg_analyze_function(fn, path))
 			sg_store_rows((SgAnalysis *) lfirst(lc2));
 		MemoryContextSwitchTo(old);
@@ -892,7 +907,7 @@ sg_catalog_rebuild(void)
 	sg_write_origin();
 	SPI_finish();
 	sg_catalog_verified = true;
-	return list_length(fns);
+	return analysed;
 }
 
 /* The position of an OID in a list, or -1. */

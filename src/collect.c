@@ -48,7 +48,11 @@ typedef struct SgCollect
 	SgUnitState *us;
 	SgPoint    *pc;
 	SgRawScan  *scan;
-	bool		sequence_arg;	/* inside nextval(), setval(), currval() */
+	bool		sequence_arg;	/* inside nextval() or setval() */
+	List	   *queries;		/* the queries being walked, innermost first */
+	List	   *relnames;		/* access and name of each relation use met
+								 * so far, so each use finds its own place */
+	List	   *placed;			/* columns read placed by a Var */
 } SgCollect;
 
 static bool sg_raw_walker(Node *node, void *context);
@@ -57,8 +61,10 @@ static void sg_raw_add(SgRawScan *scan, char category, List *names,
 static void sg_raw_add_relation(SgRawScan *scan, RangeVar *rv, char access,
 								bool created);
 static void sg_raw_dml(Node *node, SgRawWalk *w);
+static void sg_raw_targets(SgRawWalk *w, List *targets, char access);
 static bool sg_collect_walker(Node *node, SgCollect *c);
 static void sg_collect_rtable(SgCollect *c, Query *query);
+static void sg_collect_var(SgCollect *c, Var *var);
 static void sg_collect_columns(SgCollect *c, Oid relid, Bitmapset *cols,
 							   char access, int line);
 static void sg_collect_function(SgCollect *c, Oid funcid, int location);
@@ -207,10 +213,34 @@ sg_raw_add_relation(SgRawScan *scan, RangeVar *rv, char access, bool created)
 		scan->created = lappend(scan->created, item);
 	}
 	else
+	{
 		sg_raw_add(scan, SG_KIND_RELATION, names, rv->location, access);
+		if (rv->alias != NULL)
+			((SgRawName *) llast(scan->items))->alias = rv->alias->aliasname;
+	}
 }
 
-/* The statements that name a target relation: note what they do to it. */
+/* Note the columns a list of ResTargets assigns, and walk their values. */
+static void
+sg_raw_targets(SgRawWalk *w, List *targets, char access)
+{
+	ListCell   *lc;
+
+	foreach(lc, targets)
+	{
+		ResTarget  *rt = lfirst_node(ResTarget, lc);
+
+		if (rt->name != NULL)
+			sg_raw_add(w->scan, SG_KIND_COLUMN,
+					   list_make1(makeString(rt->name)), rt->location, access);
+		(void) sg_raw_walker(rt->val, w);
+	}
+}
+
+/*
+ * The statements that name a target relation: note what they do to it and
+ * to which columns, in the order the text has them.
+ */
 static void
 sg_raw_dml(Node *node, SgRawWalk *w)
 {
@@ -223,65 +253,81 @@ sg_raw_dml(Node *node, SgRawWalk *w)
 			{
 				InsertStmt *stmt = (InsertStmt *) node;
 
+				(void) sg_raw_walker((Node *) stmt->withClause, w);
 				sg_raw_add_relation(w->scan, stmt->relation, SG_ACCESS_INSERT,
 									false);
-				foreach(lc, stmt->cols)
-				{
-					ResTarget  *rt = lfirst_node(ResTarget, lc);
-
-					sg_raw_add(w->scan, SG_KIND_COLUMN,
-							   list_make1(makeString(rt->name)),
-							   rt->location, SG_ACCESS_INSERT);
-				}
+				sg_raw_targets(w, stmt->cols, SG_ACCESS_INSERT);
 				(void) sg_raw_walker(stmt->selectStmt, w);
-				(void) sg_raw_walker((Node *) stmt->onConflictClause, w);
+				if (stmt->onConflictClause != NULL)
+				{
+					OnConflictClause *oc = stmt->onConflictClause;
+
+					if (oc->infer != NULL)
+					{
+						/* ON CONFLICT (col, ...): the conflict target */
+						foreach(lc, oc->infer->indexElems)
+						{
+							IndexElem  *elem = lfirst_node(IndexElem, lc);
+
+							if (elem->name != NULL)
+								sg_raw_add(w->scan, SG_KIND_COLUMN,
+										   list_make1(makeString(elem->name)),
+										   oc->infer->location, SG_ACCESS_READ);
+							else
+								(void) sg_raw_walker(elem->expr, w);
+						}
+						(void) sg_raw_walker(oc->infer->whereClause, w);
+					}
+					sg_raw_targets(w, oc->targetList, SG_ACCESS_UPDATE);
+					(void) sg_raw_walker(oc->whereClause, w);
+				}
 				(void) sg_raw_walker((Node *) stmt->returningList, w);
-				(void) sg_raw_walker((Node *) stmt->withClause, w);
 			}
 			break;
 		case T_UpdateStmt:
 			{
 				UpdateStmt *stmt = (UpdateStmt *) node;
 
+				(void) sg_raw_walker((Node *) stmt->withClause, w);
 				sg_raw_add_relation(w->scan, stmt->relation, SG_ACCESS_UPDATE,
 									false);
-				foreach(lc, stmt->targetList)
-				{
-					ResTarget  *rt = lfirst_node(ResTarget, lc);
-
-					sg_raw_add(w->scan, SG_KIND_COLUMN,
-							   list_make1(makeString(rt->name)),
-							   rt->location, SG_ACCESS_UPDATE);
-					(void) sg_raw_walker(rt->val, w);
-				}
-				(void) sg_raw_walker(stmt->whereClause, w);
+				sg_raw_targets(w, stmt->targetList, SG_ACCESS_UPDATE);
 				(void) sg_raw_walker((Node *) stmt->fromClause, w);
+				(void) sg_raw_walker(stmt->whereClause, w);
 				(void) sg_raw_walker((Node *) stmt->returningList, w);
-				(void) sg_raw_walker((Node *) stmt->withClause, w);
 			}
 			break;
 		case T_DeleteStmt:
 			{
 				DeleteStmt *stmt = (DeleteStmt *) node;
 
+				(void) sg_raw_walker((Node *) stmt->withClause, w);
 				sg_raw_add_relation(w->scan, stmt->relation, SG_ACCESS_DELETE,
 									false);
 				(void) sg_raw_walker((Node *) stmt->usingClause, w);
 				(void) sg_raw_walker(stmt->whereClause, w);
 				(void) sg_raw_walker((Node *) stmt->returningList, w);
-				(void) sg_raw_walker((Node *) stmt->withClause, w);
 			}
 			break;
 		case T_MergeStmt:
 			{
 				MergeStmt  *stmt = (MergeStmt *) node;
 
+				(void) sg_raw_walker((Node *) stmt->withClause, w);
 				sg_raw_add_relation(w->scan, stmt->relation, SG_ACCESS_UPDATE,
 									false);
 				(void) sg_raw_walker(stmt->sourceRelation, w);
 				(void) sg_raw_walker(stmt->joinCondition, w);
-				(void) sg_raw_walker((Node *) stmt->mergeWhenClauses, w);
-				(void) sg_raw_walker((Node *) stmt->withClause, w);
+				foreach(lc, stmt->mergeWhenClauses)
+				{
+					MergeWhenClause *mwc = lfirst_node(MergeWhenClause, lc);
+
+					(void) sg_raw_walker(mwc->condition, w);
+					sg_raw_targets(w, mwc->targetList,
+								   mwc->commandType == CMD_INSERT ?
+								   SG_ACCESS_INSERT : SG_ACCESS_UPDATE);
+					(void) sg_raw_walker((Node *) mwc->values, w);
+				}
 			}
 			break;
 		default:
@@ -397,6 +443,38 @@ sg_raw_find(SgRawScan *scan, char category, const char *name)
 	return NULL;
 }
 
+/*
+ * The n-th item (0-based) of a category with this name, preferring those
+ * noted with this access; NULL if there are not that many.
+ */
+static SgRawName *
+sg_raw_find_nth(SgRawScan *scan, char category, const char *name,
+				char access, int n)
+{
+	ListCell   *lc;
+	int			pass;
+
+	if (scan == NULL || name == NULL)
+		return NULL;
+	for (pass = 0; pass < 2; pass++)
+	{
+		int			seen = 0;
+
+		foreach(lc, scan->items)
+		{
+			SgRawName  *item = (SgRawName *) lfirst(lc);
+
+			if (item->category != category || strcmp(item->name, name) != 0)
+				continue;
+			if (pass == 0 && item->access != access)
+				continue;
+			if (seen++ == n)
+				return item;
+		}
+	}
+	return NULL;
+}
+
 /* The item at a byte offset, or NULL. */
 SgRawName *
 sg_raw_at(SgRawScan *scan, int location)
@@ -427,6 +505,9 @@ sg_collect_query(SgUnitState *us, SgPoint *pc, SgRawScan *scan, Query *query)
 	c.pc = pc;
 	c.scan = scan;
 	c.sequence_arg = false;
+	c.queries = NIL;
+	c.relnames = NIL;
+	c.placed = NIL;
 	(void) sg_collect_walker((Node *) query, &c);
 }
 
@@ -478,8 +559,9 @@ sg_collect_walker(Node *node, SgCollect *c)
 	if (IsA(node, Query))
 	{
 		Query	   *query = (Query *) node;
+		bool		result;
 
-		sg_collect_rtable(c, query);
+		c->queries = lcons(query, c->queries);
 		if (query->commandType == CMD_INSERT)
 			sg_check_insert(c, query, query->targetList);
 		{
@@ -506,8 +588,17 @@ sg_collect_walker(Node *node, SgCollect *c)
 			else if (IsA(utility, ExplainStmt))
 				(void) sg_collect_walker(((ExplainStmt *) utility)->query, c);
 		}
-		return query_tree_walker(query, sg_collect_walker, (void *) c,
-								 QTW_IGNORE_JOINALIASES);
+		result = query_tree_walker(query, sg_collect_walker, (void *) c,
+								   QTW_IGNORE_JOINALIASES);
+
+		/*
+		 * The relations after the expressions: columns read are recorded
+		 * where each Var names them; the rest of what the permission
+		 * bitmaps list is placed by the range table entry.
+		 */
+		sg_collect_rtable(c, query);
+		c->queries = list_delete_first(c->queries);
+		return result;
 	}
 
 	switch (nodeTag(node))
@@ -519,13 +610,14 @@ sg_collect_walker(Node *node, SgCollect *c)
 				sg_collect_function(c, f->funcid, f->location);
 				if (f->funcformat == COERCE_EXPLICIT_CAST)
 					sg_collect_type(c, f->funcresulttype, f->location);
-				if (f->funcid == F_NEXTVAL || f->funcid == F_CURRVAL ||
+				if (f->funcid == F_NEXTVAL ||
 					f->funcid == F_SETVAL_REGCLASS_INT8 ||
 					f->funcid == F_SETVAL_REGCLASS_INT8_BOOL)
 				{
 					bool		save = c->sequence_arg;
 					bool		result;
 
+					/* nextval() and setval() change the sequence */
 					c->sequence_arg = true;
 					result = expression_tree_walker((Node *) f->args,
 													sg_collect_walker,
@@ -605,10 +697,82 @@ sg_collect_walker(Node *node, SgCollect *c)
 				sg_collect_type(c, ((RowExpr *) node)->row_typeid,
 								((RowExpr *) node)->location);
 			break;
+		case T_FieldSelect:
+			{
+				/* (p).b of a composite value: an attribute of its type */
+				FieldSelect *fs = (FieldSelect *) node;
+				Oid			relid = get_typ_typrelid(exprType((Node *) fs->arg));
+
+				if (OidIsValid(relid) && sg_user_object(relid) &&
+					!isAnyTempNamespace(get_rel_namespace(relid)))
+				{
+					char	   *attname = get_attname(relid, fs->fieldnum, true);
+
+					if (attname != NULL)
+						sg_add_ref(c->us, SG_KIND_COLUMN, SG_ACCESS_READ,
+								   sg_collect_line(c, SG_KIND_COLUMN, attname, -1),
+								   RelationRelationId, relid, fs->fieldnum,
+								   attname, NULL);
+				}
+			}
+			break;
+		case T_Var:
+			sg_collect_var(c, (Var *) node);
+			break;
 		default:
 			break;
 	}
 	return expression_tree_walker(node, sg_collect_walker, (void *) c);
+}
+
+/*
+ * A column a query reads, where it reads it.  A column read through a
+ * trigger's transition table is a column of the trigger's table.
+ */
+static void
+sg_collect_var(SgCollect *c, Var *var)
+{
+	Query	   *query;
+	RangeTblEntry *rte;
+	char	   *attname;
+
+	if (var->varattno <= 0 || var->varlevelsup >= list_length(c->queries))
+		return;
+	query = (Query *) list_nth(c->queries, var->varlevelsup);
+	if (var->varno <= 0 || var->varno > list_length(query->rtable))
+		return;
+	rte = rt_fetch(var->varno, query->rtable);
+	if (rte->rtekind == RTE_RELATION)
+	{
+		if (!sg_user_object(rte->relid) ||
+			isAnyTempNamespace(get_rel_namespace(rte->relid)) ||
+			var->location < 0 ||
+			(query->onConflict != NULL &&
+			 (int) var->varno == query->onConflict->exclRelIndex))
+			return;				/* placed by the range table entry */
+		attname = get_attname(rte->relid, var->varattno, true);
+		if (attname != NULL)
+		{
+			sg_add_ref(c->us, SG_KIND_COLUMN, SG_ACCESS_READ,
+					   sg_line_at(c->pc, var->location), RelationRelationId,
+					   rte->relid, var->varattno, attname, NULL);
+			c->placed = lappend(c->placed, list_make3_int((int) rte->relid,
+														  var->varattno,
+														  (int) var->varlevelsup));
+		}
+		return;
+	}
+	if (!OidIsValid(c->us->trigrel) ||
+		rte->rtekind != RTE_NAMEDTUPLESTORE || rte->enrname == NULL ||
+		!((c->us->trig_newtable && strcmp(rte->enrname, c->us->trig_newtable) == 0) ||
+		  (c->us->trig_oldtable && strcmp(rte->enrname, c->us->trig_oldtable) == 0)))
+		return;
+	attname = get_attname(c->us->trigrel, var->varattno, true);
+	if (attname != NULL)
+		sg_add_ref(c->us, SG_KIND_COLUMN, SG_ACCESS_READ,
+				   sg_collect_line(c, SG_KIND_COLUMN, attname, var->location),
+				   RelationRelationId, c->us->trigrel, var->varattno,
+				   attname, NULL);
 }
 
 /* Relations of a range table, and the columns each statement uses. */
@@ -665,7 +829,30 @@ sg_collect_rtable(SgCollect *c, Query *query)
 					break;
 			}
 		}
-		line = sg_collect_line(c, SG_KIND_RELATION, relname, -1);
+		{
+			/* the n-th use of a name in the statement is its n-th mention */
+			int			n = 0;
+			ListCell   *lc2;
+			SgRawName  *item;
+			bool		excluded = query->onConflict != NULL &&
+				rti == query->onConflict->exclRelIndex;
+
+			char	   *key = psprintf("%c%s", access, relname);
+
+			foreach(lc2, c->relnames)
+			{
+				if (strcmp((char *) lfirst(lc2), key) == 0)
+					n++;
+			}
+			if (!excluded)
+				c->relnames = lappend(c->relnames, key);
+			item = sg_raw_find_nth(c->scan, SG_KIND_RELATION, relname, access,
+								   excluded ? 0 : n);
+			if (item == NULL)
+				item = sg_raw_find(c->scan, SG_KIND_RELATION, relname);
+			line = item ? sg_line_at(c->pc, item->location) :
+				(c->scan ? c->scan->stmt_line : c->pc->base_line);
+		}
 		sg_add_ref(c->us, SG_KIND_RELATION, access, line, RelationRelationId,
 				   rte->relid, 0, relname, NULL);
 
@@ -676,6 +863,12 @@ sg_collect_rtable(SgCollect *c, Query *query)
 	}
 }
 
+/*
+ * The columns a range table entry uses, as its permission bitmaps list
+ * them.  Reads a Var already placed are skipped; targets of INSERT and
+ * UPDATE are placed where the statement names them; anything else on the
+ * relation's line.
+ */
 static void
 sg_collect_columns(SgCollect *c, Oid relid, Bitmapset *cols, char access,
 				   int line)
@@ -693,7 +886,22 @@ sg_collect_columns(SgCollect *c, Oid relid, Bitmapset *cols, char access,
 		attname = get_attname(relid, attnum, true);
 		if (attname == NULL)
 			continue;
-		item = sg_raw_find(c->scan, SG_KIND_COLUMN, attname);
+		if (access == SG_ACCESS_READ)
+		{
+			bool		placed = false;
+			ListCell   *lc;
+
+			foreach(lc, c->placed)
+			{
+				List	   *p = (List *) lfirst(lc);
+
+				if ((Oid) linitial_int(p) == relid && lsecond_int(p) == attnum)
+					placed = true;
+			}
+			if (placed)
+				continue;		/* a Var said where */
+		}
+		item = sg_raw_find_nth(c->scan, SG_KIND_COLUMN, attname, access, 0);
 		sg_add_ref(c->us, SG_KIND_COLUMN, access,
 				   item ? sg_line_at(c->pc, item->location) : line,
 				   RelationRelationId, relid, attnum, attname, NULL);
@@ -720,7 +928,10 @@ sg_collect_type(SgCollect *c, Oid typid, int location)
 {
 	char	   *name;
 	Oid			relid;
+	Oid			elem = get_element_type(typid);
 
+	if (OidIsValid(elem))
+		typid = elem;			/* an array of a type uses that type */
 	if (!sg_user_object(typid))
 		return;
 	relid = get_typ_typrelid(typid);
@@ -740,6 +951,36 @@ sg_collect_type(SgCollect *c, Oid typid, int location)
 	sg_add_ref(c->us, SG_KIND_TYPE, SG_ACCESS_TYPE,
 			   sg_collect_line(c, SG_KIND_TYPE, name, location),
 			   TypeRelationId, typid, 0, name, NULL);
+}
+
+/*
+ * A type a declaration or signature uses: the table for a table's row
+ * type, the element type for an array.
+ */
+void
+sg_type_use(SgUnitState *us, Oid typid, int line)
+{
+	Oid			elem = get_element_type(typid);
+	Oid			relid;
+	char	   *name;
+
+	if (OidIsValid(elem))
+		typid = elem;
+	if (!sg_user_object(typid))
+		return;
+	relid = get_typ_typrelid(typid);
+	if (OidIsValid(relid))
+	{
+		name = get_rel_name(relid);
+		if (name != NULL && !isAnyTempNamespace(get_rel_namespace(relid)))
+			sg_add_ref(us, SG_KIND_RELATION, SG_ACCESS_TYPE, line,
+					   RelationRelationId, relid, 0, name, NULL);
+		return;
+	}
+	name = sg_type_name(typid);
+	if (name != NULL)
+		sg_add_ref(us, SG_KIND_TYPE, SG_ACCESS_TYPE, line, TypeRelationId,
+				   typid, 0, name, NULL);
 }
 
 /* A type's own name (not formatted), or NULL if it is gone. */

@@ -66,11 +66,15 @@
 #define sg_raw_parse(str)				raw_parser((str), RAW_PARSE_DEFAULT)
 #define sg_raw_parse_mode(str, mode)	raw_parser((str), (RawParseMode) (mode))
 #define sg_expr_parse_mode(expr)		((int) (expr)->parseMode)
+#define sg_is_assignment_mode(mode) \
+	((mode) == RAW_PARSE_PLPGSQL_ASSIGN1 || (mode) == RAW_PARSE_PLPGSQL_ASSIGN2 || \
+	 (mode) == RAW_PARSE_PLPGSQL_ASSIGN3)
 #else
 #define SG_PARSE_DEFAULT				0
 #define sg_raw_parse(str)				raw_parser(str)
 #define sg_raw_parse_mode(str, mode)	raw_parser(str)
 #define sg_expr_parse_mode(expr)		0
+#define sg_is_assignment_mode(mode)		false
 #endif
 
 /* Parameters whose types parse analysis infers: renamed in 15. */
@@ -246,8 +250,10 @@ sg_init_materialized_srf(FunctionCallInfo fcinfo)
 /* A compiled PL/pgSQL function's use count moved into CachedFunction in 18. */
 #if PG_VERSION_NUM >= 180000
 #define SG_PLPGSQL_USE_COUNT(func)		((func)->cfunc.use_count)
+#define SG_PLPGSQL_FN_XMIN(func)		((func)->cfunc.fn_xmin)
 #else
 #define SG_PLPGSQL_USE_COUNT(func)		((func)->use_count)
+#define SG_PLPGSQL_FN_XMIN(func)		((func)->fn_xmin)
 #endif
 
 /* Entry points of the PL/pgSQL library, reached with load_external_function. */

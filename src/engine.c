@@ -34,11 +34,16 @@
 #include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include <ctype.h>
+#include "commands/extension.h"
 #include "commands/proclang.h"
+#include "lib/stringinfo.h"
+#include "catalog/pg_extension.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "parser/analyze.h"
 #include "parser/parse_node.h"
+#include "parser/scanner.h"
+#include "parser/gram.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
@@ -70,6 +75,9 @@ static int	sg_char_to_byte(const char *src, int charpos);
 static const char *sg_default_hint(const char *check);
 static int	sg_ref_cmp(const void *a, const void *b);
 static void sg_detect_search_path_change(SgUnitState *us);
+static void sg_add_body_words(SgUnitState *us);
+static bool sg_unattached_trigger_function(SgUnitState *us);
+static Oid	sg_extension_schema(Oid ext);
 
 /*
  * Is this a function whose body schema_guard reads?  PL/pgSQL and SQL
@@ -214,11 +222,76 @@ sg_function_config_path(Oid fn)
  * that are only differences of path.
  */
 const char *
-sg_session_path(List *analyses)
+sg_session_path(List *analyses, Oid fn)
 {
 	if (analyses != NIL && ((SgAnalysis *) linitial(analyses))->session_path)
 		return ((SgAnalysis *) linitial(analyses))->session_path;
-	return sg_caller_search_path();
+	return sg_default_session_path(fn);
+}
+
+/* The schema of an extension, or InvalidOid. */
+static Oid
+sg_extension_schema(Oid ext)
+{
+	Relation	rel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	Oid			result = InvalidOid;
+
+	rel = table_open(ExtensionRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(ext));
+	scan = systable_beginscan(rel, ExtensionOidIndexId, true, NULL, 1, &key);
+	tup = systable_getnext(scan);
+	if (HeapTupleIsValid(tup))
+		result = ((Form_pg_extension) GETSTRUCT(tup))->extnamespace;
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return result;
+}
+
+/*
+ * The path to analyse a function with when none is stored: for a member
+ * of an extension, the path its script ran with (the extension's schema,
+ * then those of the extensions it requires), which is what its code
+ * expects; for any other function, the caller's.
+ */
+const char *
+sg_default_session_path(Oid fn)
+{
+	Oid			ext = getExtensionOfObject(ProcedureRelationId, fn);
+	Relation	rel;
+	ScanKeyData key[2];
+	SysScanDesc scan;
+	HeapTuple	tup;
+	StringInfoData path;
+	char	   *schema;
+
+	if (!OidIsValid(ext) ||
+		(schema = get_namespace_name(sg_extension_schema(ext))) == NULL)
+		return sg_caller_search_path();
+
+	initStringInfo(&path);
+	appendStringInfoString(&path, quote_identifier(schema));
+	rel = table_open(DependRelationId, AccessShareLock);
+	ScanKeyInit(&key[0], Anum_pg_depend_classid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(ExtensionRelationId));
+	ScanKeyInit(&key[1], Anum_pg_depend_objid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(ext));
+	scan = systable_beginscan(rel, DependDependerIndexId, true, NULL, 2, key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
+		char	   *req;
+
+		if (dep->refclassid == ExtensionRelationId &&
+			(req = get_namespace_name(sg_extension_schema(dep->refobjid))) != NULL)
+			appendStringInfo(&path, ", %s", quote_identifier(req));
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return path.data;
 }
 
 /*
@@ -321,6 +394,15 @@ sg_analyze_unit(Oid fn, Oid tg, const char *session_path)
 	path = sg_function_config_path(fn);
 	if (path == NULL)
 		path = pstrdup(session_path ? session_path : "");
+
+	/* the types of the arguments and result: attributes of composite ones */
+	{
+		int			i;
+
+		for (i = 0; i < us->proc->pronargs; i++)
+			sg_type_use(us, us->proc->proargtypes.values[i], 0);
+		sg_type_use(us, us->proc->prorettype, 0);
+	}
 
 	/* Analyse, restarting after each failing point. */
 	while (!done)
@@ -438,6 +520,28 @@ sg_analyze_unit(Oid fn, Oid tg, const char *session_path)
 		}
 	}
 	MemoryContextDelete(unitcxt);
+	return result;
+}
+
+/* The table of a trigger, or InvalidOid. */
+Oid
+sg_trigger_relation(Oid tg)
+{
+	Relation	rel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	Oid			result = InvalidOid;
+
+	rel = table_open(TriggerRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_trigger_oid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(tg));
+	scan = systable_beginscan(rel, TriggerOidIndexId, true, NULL, 1, &key);
+	tup = systable_getnext(scan);
+	if (HeapTupleIsValid(tup))
+		result = ((Form_pg_trigger) GETSTRUCT(tup))->tgrelid;
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
 	return result;
 }
 
@@ -589,7 +693,7 @@ sg_point_analyze(SgUnitState *us, SgPoint *pc, RawStmt *raw)
 
 	memset(&scan, 0, sizeof(scan));
 	sg_raw_scan(raw->stmt, &scan);
-	scan.stmt_line = sg_line_at(pc, raw->stmt_location);
+	scan.stmt_line = sg_line_at(pc, sg_statement_start(pc->src, raw->stmt_location));
 	sg_note_raw_scan(us, pc, &scan);
 
 	query = sg_transform(pc, raw);
@@ -597,6 +701,9 @@ sg_point_analyze(SgUnitState *us, SgPoint *pc, RawStmt *raw)
 		sg_collect_utility(us, pc, &scan, raw->stmt);
 	sg_collect_query(us, pc, &scan, query);
 
+	us->last_scan = palloc(sizeof(SgRawScan));
+	*us->last_scan = scan;
+	us->last_point = pc;
 	MemoryContextSwitchTo(old);
 	return query;
 }
@@ -620,6 +727,8 @@ sg_point_enter(SgUnitState *us, SgPoint *pc, RawStmt *raw)
 	MemoryContextReset(us->point_cxt);
 	us->in_point = true;
 	us->cur_parsed = false;
+	us->last_scan = NULL;
+	us->last_point = NULL;
 	if (p != us->failed_point)
 		return true;
 
@@ -725,6 +834,13 @@ sg_detect_search_path_change(SgUnitState *us)
 	}
 }
 
+/* A trigger function no trigger calls: transition table names are unknown. */
+static bool
+sg_unattached_trigger_function(SgUnitState *us)
+{
+	return us->dml_trigger && !OidIsValid(us->tg);
+}
+
 bool
 sg_name_created_by_body(SgUnitState *us, const char *name)
 {
@@ -772,7 +888,7 @@ sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 	if (location >= 0)
 		line = sg_line_at(pc, location);
 	else if (raw != NULL)
-		line = sg_line_at(pc, raw->stmt_location);
+		line = sg_line_at(pc, sg_statement_start(pc->src, raw->stmt_location));
 	else
 		line = pc->base_line;
 
@@ -811,12 +927,20 @@ sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 				check = SG_CHECK_MISSING_COLUMN;
 				kind = SG_KIND_COLUMN;
 			}
+			else if (code == ERRCODE_UNDEFINED_COLUMN && at == NULL &&
+					 raw != NULL && IsA(raw->stmt, PLAssignStmt) &&
+					 sg_plpgsql_target_missing(us, (PLAssignStmt *) raw->stmt))
+			{
+				/* the target of "NEW.x := ...": reported by the target check */
+				return;
+			}
 			else if (code == ERRCODE_UNDEFINED_COLUMN && us->plpgsql != NULL &&
 					 location < 0)
 			{
 				/* a record field, reported by PL/pgSQL without a position */
 				if (!sg_plpgsql_field_failure(us, &scan, &check, &kind,
-											  &severity, &name, &written))
+											  &severity, &name, &written,
+											  &message))
 					check = SG_CHECK_MISSING_COLUMN;
 			}
 			else if (code == ERRCODE_UNDEFINED_COLUMN)
@@ -839,6 +963,17 @@ sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 		case ERRCODE_INVALID_TEXT_REPRESENTATION:
 		case ERRCODE_INVALID_PARAMETER_VALUE:
 			check = SG_CHECK_INVALID_VALUE;
+			break;
+		case ERRCODE_SYNTAX_ERROR:
+
+			/*
+			 * Text that does not parse, in the body itself: PostgreSQL's
+			 * validator rejects the function for it (not so in an EXECUTE
+			 * string).  Parse analysis uses the same code for some errors
+			 * of statements that do parse; those are invalid statements.
+			 */
+			if (raw == NULL && !pc->dynamic)
+				check = SG_CHECK_COMPILE;
 			break;
 		case ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE:
 			/* a RECORD variable whose fields cannot be known before run time */
@@ -920,13 +1055,17 @@ sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 /*
  * After a failed point, still record the relations its statement names,
  * so that look-ups by object find this function; and report each that
- * does not exist.
+ * does not exist.  Columns are recorded where the raw text says whose they
+ * are: qualified by a relation's name or alias, or unqualified when only
+ * one of the statement's relations exists.
  */
 static void
 sg_fallback_relations(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
 					  SgRawName *failed)
 {
 	ListCell   *lc;
+	List	   *found_items = NIL;
+	List	   *found_relids = NIL;
 
 	foreach(lc, scan->items)
 	{
@@ -960,15 +1099,53 @@ sg_fallback_relations(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
 		{
 			if (!isAnyTempNamespace(get_rel_namespace(relid)) &&
 				sg_user_object(relid))
+			{
 				sg_add_ref(us, SG_KIND_RELATION, item->access, line,
 						   RelationRelationId, relid, 0, get_rel_name(relid),
 						   NULL);
+				found_items = lappend(found_items, item);
+				found_relids = lappend_oid(found_relids, relid);
+			}
 		}
-		else if (failed == NULL || failed->category != SG_KIND_RELATION)
+		else
 		{
-			/* a second missing relation of the same statement */
+			/* another missing relation of the same statement */
 			sg_missing_relation(us, pc, item, line);
 		}
+	}
+
+	foreach(lc, scan->items)
+	{
+		SgRawName  *item = (SgRawName *) lfirst(lc);
+		Oid			relid = InvalidOid;
+		AttrNumber	attnum;
+
+		if (item->category != SG_KIND_COLUMN || list_length(item->names) > 2)
+			continue;
+		if (list_length(item->names) == 2)
+		{
+			const char *qual = strVal(linitial(item->names));
+			ListCell   *lc2;
+			ListCell   *lc3;
+
+			forboth(lc2, found_items, lc3, found_relids)
+			{
+				SgRawName  *rel = (SgRawName *) lfirst(lc2);
+
+				if ((rel->alias && strcmp(rel->alias, qual) == 0) ||
+					(!rel->alias && strcmp(rel->name, qual) == 0))
+					relid = lfirst_oid(lc3);
+			}
+		}
+		else if (list_length(found_relids) == 1)
+			relid = linitial_oid(found_relids);
+		if (!OidIsValid(relid) ||
+			(attnum = get_attnum(relid, item->name)) == InvalidAttrNumber)
+			continue;
+		sg_add_ref(us, SG_KIND_COLUMN, item->access == SG_ACCESS_INSERT ||
+				   item->access == SG_ACCESS_UPDATE ? item->access : SG_ACCESS_READ,
+				   sg_line_at(pc, item->location), RelationRelationId, relid,
+				   attnum, item->name, NULL);
 	}
 }
 
@@ -1008,8 +1185,22 @@ sg_record_unit_failure(SgUnitState *us, ErrorData *edata)
 	const char *check = SG_CHECK_COMPILE;
 	char		severity = SG_ERROR;
 
-	/* PL/pgSQL puts the line in its context: "... near line N" */
-	if (edata->context != NULL)
+	/*
+	 * Where: the error's position in the body if it has one (PL/pgSQL
+	 * reports it as an internal query), else the line PL/pgSQL puts in its
+	 * context ("... near line N"), which may lag behind.
+	 */
+	if (edata->internalpos > 0 && edata->internalquery != NULL &&
+		strcmp(edata->internalquery, us->prosrc) == 0)
+	{
+		SgPoint		pc;
+
+		memset(&pc, 0, sizeof(pc));
+		pc.src = us->prosrc;
+		pc.base_line = 1;
+		line = sg_line_at(&pc, sg_char_to_byte(us->prosrc, edata->internalpos - 1));
+	}
+	else if (edata->context != NULL)
 	{
 		const char *p = strstr(edata->context, "line ");
 
@@ -1029,7 +1220,57 @@ sg_record_unit_failure(SgUnitState *us, ErrorData *edata)
 				   edata->hint ? edata->hint :
 				   (severity == SG_ERROR ?
 					"Fix the function body; every call of the function fails until then." :
-					NULL));
+					"The body could not be analysed; run validate() again, or report this as a bug."));
+
+	/*
+	 * A PL/pgSQL body can fail to compile because a table or type its
+	 * declarations name is missing; creating it must analyse the function
+	 * again, so keep every name the body mentions.
+	 */
+	if (us->proc->prolang != SQLlanguageId)
+		sg_add_body_words(us);
+}
+
+/*
+ * Note every identifier of the body as a name key (kind 'w').  Runs after
+ * the analysis subtransaction is gone: a lexical error (the body may be
+ * malformed) only stops the scan.  The lexer touches nothing but memory,
+ * so catching its errors without a subtransaction is safe.
+ */
+static void
+sg_add_body_words(SgUnitState *us)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	core_yy_extra_type yyextra;
+	core_yyscan_t scanner;
+	core_YYSTYPE lval;
+	int			loc;
+	int			tok;
+	List	   *words = NIL;
+	ListCell   *lc;
+
+	PG_TRY();
+	{
+		scanner = scanner_init(us->prosrc, &yyextra, &ScanKeywords,
+							   ScanKeywordTokens);
+		while ((tok = core_yylex(&lval, &loc, scanner)) != 0 &&
+			   list_length(words) < 1000)
+		{
+			if (tok == IDENT && !list_member(words, makeString(lval.str)))
+				words = lappend(words, makeString(pstrdup(lval.str)));
+		}
+		scanner_finish(scanner);
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(cxt);
+		FlushErrorState();
+	}
+	PG_END_TRY();
+
+	foreach(lc, words)
+		sg_add_ref(us, SG_KIND_NAME, SG_ACCESS_NONE, 0, InvalidOid,
+				   InvalidOid, 0, strVal(lfirst(lc)), strVal(lfirst(lc)));
 }
 
 /*
@@ -1103,6 +1344,14 @@ sg_default_hint(const char *check)
 		return "Declare the variable with a row type (table%ROWTYPE) to have its fields checked.";
 	if (strcmp(check, SG_CHECK_TEMP_RELATION) == 0)
 		return "The relation is temporary; make sure every session creates it before calling the function.";
+	if (strcmp(check, SG_CHECK_MISSING_FIELD) == 0)
+		return "Add the column to the trigger's table, or change the trigger function.";
+	if (strcmp(check, SG_CHECK_RECORD_FIELD) == 0)
+		return "Change the query that fills the record, or the field the function reads.";
+	if (strcmp(check, SG_CHECK_COMPILE) == 0)
+		return "Fix the function body; every call of the function fails until then.";
+	if (strcmp(check, SG_CHECK_ANALYSIS_FAILED) == 0)
+		return "The statement could not be analysed; check it by hand.";
 	return NULL;
 }
 
@@ -1172,6 +1421,18 @@ sg_finish_refs(SgUnitState *us)
 	foreach(lc, us->refs)
 	{
 		SgRef	   *ref = (SgRef *) lfirst(lc);
+
+		/*
+		 * A trigger function no trigger calls cannot run, and its NEW, OLD
+		 * and transition tables are unknown: nothing about it is certain.
+		 * It is analysed again, per trigger, when a trigger is created.
+		 */
+		if (ref->severity == SG_ERROR && sg_unattached_trigger_function(us))
+		{
+			ref->severity = SG_WARNING;
+			ref->message = psprintf("%s (no trigger calls this trigger function yet)",
+									ref->message);
+		}
 
 		/*
 		 * A relation the body creates before using it is not missing;
@@ -1249,6 +1510,73 @@ sg_ref_cmp(const void *a, const void *b)
 	return sg_strcmp_null(ra->message, rb->message);
 }
 
+/* The offset where a body line starts (1-based), computing the index once. */
+int
+sg_body_line_start(SgUnitState *us, int line)
+{
+	if (us->line_starts == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(us->cxt);
+		int			n = 1;
+		const char *p;
+
+		for (p = us->prosrc; *p; p++)
+		{
+			if (*p == '\n')
+				n++;
+		}
+		us->line_starts = palloc(sizeof(int) * n);
+		us->nlines = 0;
+		us->line_starts[us->nlines++] = 0;
+		for (p = us->prosrc; *p; p++)
+		{
+			if (*p == '\n')
+				us->line_starts[us->nlines++] = (p - us->prosrc) + 1;
+		}
+		MemoryContextSwitchTo(old);
+	}
+	if (line < 1)
+		line = 1;
+	if (line > us->nlines)
+		line = us->nlines;
+	return us->line_starts[line - 1];
+}
+
+/*
+ * Where a statement really starts: its location in a text of several
+ * statements is just after the previous semicolon.
+ */
+int
+sg_statement_start(const char *src, int location)
+{
+	const char *p;
+
+	if (src == NULL || location < 0)
+		return location;
+	p = src + location;
+	for (;;)
+	{
+		while (*p && isspace((unsigned char) *p))
+			p++;
+		if (p[0] == '-' && p[1] == '-')
+		{
+			while (*p && *p != '\n')
+				p++;
+		}
+		else if (p[0] == '/' && p[1] == '*')
+		{
+			const char *end = strstr(p + 2, "*/");
+
+			if (end == NULL)
+				break;
+			p = end + 2;
+		}
+		else
+			break;
+	}
+	return p - src;
+}
+
 /* The body line of a byte offset into a point's text. */
 int
 sg_line_at(SgPoint *pc, int location)
@@ -1258,6 +1586,24 @@ sg_line_at(SgPoint *pc, int location)
 
 	if (pc->src == NULL || location < 0)
 		return pc->base_line;
+	if (pc->body_lines != NULL && pc->body_offset >= 0)
+	{
+		/* the text was cut from the body with its line breaks blanked */
+		int			offset = pc->body_offset + location;
+		int			lo = 0;
+		int			hi = pc->body_nlines - 1;
+
+		while (lo < hi)
+		{
+			int			mid = (lo + hi + 1) / 2;
+
+			if (pc->body_lines[mid] <= offset)
+				lo = mid;
+			else
+				hi = mid - 1;
+		}
+		return lo + 1;
+	}
 	for (i = 0; i < location && pc->src[i] != '\0'; i++)
 	{
 		if (pc->src[i] == '\n')

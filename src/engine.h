@@ -38,6 +38,9 @@ typedef struct SgPoint
 	List	   *handlers;		/* PLpgSQL_exception_block * protecting this
 								 * point, innermost first */
 	const char *uncertain;		/* why failures here are not certain, or NULL */
+	const int  *body_lines;		/* offsets of the body's line starts, and */
+	int			body_nlines;	/* how many: when body_offset >= 0, lines */
+	int			body_offset;	/* come from src's offset in the body */
 	bool		dynamic;		/* text of a constant EXECUTE */
 } SgPoint;
 
@@ -50,6 +53,7 @@ typedef struct SgRawName
 	List	   *names;			/* the whole name, as String nodes */
 	int			location;		/* byte offset in the point's text */
 	char		access;			/* for relations: what the statement does */
+	const char *alias;			/* for relations: the alias, if any */
 } SgRawName;
 
 typedef struct SgRawScan
@@ -78,6 +82,8 @@ typedef struct SgUnitState
 	bool		changes_search_path;	/* the body sets its own path */
 	int			search_path_line;
 	List	   *created;		/* char *: relations the body creates */
+	int		   *line_starts;	/* offsets where the body's lines start */
+	int			nlines;
 	List	   *refs;			/* SgRef * */
 
 	MemoryContext cxt;			/* lives as long as the unit */
@@ -91,6 +97,8 @@ typedef struct SgUnitState
 	bool		failed_parsed;	/* its text parsed before it failed */
 	bool		in_point;		/* a point is being analysed */
 	bool		cur_parsed;		/* and its text parsed */
+	SgRawScan  *last_scan;		/* the last point analysed, valid until the */
+	SgPoint    *last_point;		/* next one: where its names are */
 
 	void	   *plpgsql;		/* engine_plpgsql.c state */
 } SgUnitState;
@@ -107,6 +115,8 @@ extern SgRef *sg_add_finding(SgUnitState *us, char kind, char severity,
 							 const char *written, const char *message,
 							 const char *hint);
 extern int	sg_line_at(SgPoint *pc, int location);
+extern int	sg_body_line_start(SgUnitState *us, int line);
+extern int	sg_statement_start(const char *src, int location);
 extern char sg_point_severity(SgPoint *pc, int sqlerrcode, char severity,
 							  char **note);
 extern bool sg_user_object(Oid oid);
@@ -123,15 +133,17 @@ extern void sg_collect_query(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
 							 Query *query);
 extern void sg_collect_utility(SgUnitState *us, SgPoint *pc,
 							   SgRawScan *scan, Node *stmt);
+extern void sg_type_use(SgUnitState *us, Oid typid, int line);
 
 /* engine_plpgsql.c */
 extern void sg_plpgsql_init(void);
 extern void sg_plpgsql_analyze(SgUnitState *us);
 extern void sg_plpgsql_finish(SgUnitState *us);
+extern bool sg_plpgsql_target_missing(SgUnitState *us, PLAssignStmt *stmt);
 extern bool sg_plpgsql_field_failure(SgUnitState *us, SgRawScan *scan,
 									 const char **check, char *kind,
 									 char *severity, const char **name,
-									 char **written);
+									 char **written, char **message);
 
 /* engine_sql.c */
 extern void sg_sql_analyze(SgUnitState *us);

@@ -22,6 +22,7 @@
 #include "postgres.h"
 
 #include "access/tupdesc.h"
+#include <ctype.h>
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
@@ -37,6 +38,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/queryenvironment.h"
+#include "utils/syscache.h"
 
 #include "compat.h"
 #include "engine.h"
@@ -49,8 +51,10 @@ typedef struct SgPlpgsql
 	bool		pinned;			/* we raised the use count */
 	List	   *handlers;		/* exception blocks protecting the walk */
 	const char *uncertain;		/* why failures here are not certain */
+	bool		blanked_into;	/* the statement walked had its INTO blanked */
 	QueryEnvironment *queryenv; /* transition tables of the trigger */
 	int		   *assignments;	/* per datum: statements assigning it */
+	List	  **shapes;			/* per datum: row types assigned to it */
 	TupleDesc  *cursor_desc;	/* per datum: row type of a cursor */
 } SgPlpgsql;
 
@@ -65,6 +69,9 @@ static sg_plpgsql_compile_fn sg_compile_p = NULL;
 static sg_plpgsql_parser_setup_fn sg_parser_setup_p = NULL;
 
 static PLpgSQL_function *sg_compile(SgUnitState *us);
+static bool sg_seen_before(PLpgSQL_function *func);
+static void sg_remember_seen(PLpgSQL_function *func);
+static bool sg_declarations_stale(PLpgSQL_function *func);
 static void sg_setup_estate(SgUnitState *us, SgPlpgsql *ps);
 static void sg_prewalk(SgPlpgsql *ps, List *stmts);
 static void sg_count_target(SgPlpgsql *ps, PLpgSQL_variable *target);
@@ -73,6 +80,13 @@ static void sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt);
 static void sg_walk_declaration(SgUnitState *us, SgPlpgsql *ps, int dno);
 static Query *sg_expr(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_expr *expr,
 					  int line);
+static Query *sg_expr_target(SgUnitState *us, SgPlpgsql *ps,
+							 PLpgSQL_expr *expr, int line, int target_dno);
+static int	sg_body_offset(SgUnitState *us, int line, const char *query);
+static int	sg_field_line(SgUnitState *us, SgPlpgsql *ps,
+						  PLpgSQL_recfield *field, int line);
+static void sg_check_record_shapes(SgUnitState *us, SgPlpgsql *ps,
+								   PLpgSQL_recfield *field, int line);
 static void sg_expr_list(SgUnitState *us, SgPlpgsql *ps, List *exprs,
 						 int line);
 static void sg_dynamic(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_expr *query,
@@ -93,6 +107,8 @@ static bool sg_is_datum_name(SgPlpgsql *ps, const char *name);
 static bool sg_is_keyword_token(int tok);
 static bool sg_falls_through(PLpgSQL_stmt *stmt);
 static bool sg_tests_version(PLpgSQL_expr *cond);
+static bool sg_tests_trigger_table(PLpgSQL_expr *cond);
+static const char *sg_branch_uncertainty(PLpgSQL_expr *cond);
 static bool sg_is_trigger_record(SgPlpgsql *ps, int dno);
 static void sg_varparams_setup(ParseState *pstate, void *arg);
 
@@ -131,8 +147,11 @@ sg_plpgsql_analyze(SgUnitState *us)
 		MemoryContextSwitchTo(old);
 	}
 
+	/* a pass may start after a failure left these set: start clean */
 	ps->func->cur_estate = ps->estate;
 	ps->handlers = NIL;
+	ps->uncertain = NULL;
+	ps->blanked_into = false;
 
 	if (OidIsValid(us->trigrel))
 		sg_add_ref(us, SG_KIND_RELATION, SG_ACCESS_TRIGGER, 0,
@@ -156,14 +175,30 @@ sg_plpgsql_finish(SgUnitState *us)
 	}
 }
 
-/* Compile the function as PostgreSQL's validator does. */
+/*
+ * Compile the function as a call of it would: PL/pgSQL's normal mode, not
+ * the validator's (whose compile errors point into the CREATE FUNCTION
+ * text instead of saying the line), with a synthetic call expression that
+ * gives polymorphic arguments the validator's stand-in types, and for a
+ * trigger function the trigger being analysed.
+ *
+ * PL/pgSQL caches compiled functions and only notices a redefinition of the
+ * function itself, not of what its declarations name; a cached compile
+ * can be stale.  When it may be (this backend analysed the function
+ * before, or a declared type is gone), PL/pgSQL is made to compile it
+ * again, the way it does when a function is redefined.
+ */
 static PLpgSQL_function *
 sg_compile(SgUnitState *us)
 {
 	LOCAL_FCINFO(fcinfo, 0);
 	FmgrInfo	flinfo;
 	TriggerData trigdata;
+	Trigger		trigger;
 	EventTriggerData etrigdata;
+	FuncExpr   *call = makeNode(FuncExpr);
+	PLpgSQL_function *func;
+	int			i;
 
 	MemSet(fcinfo, 0, SizeForFunctionCallInfo(0));
 	MemSet(&flinfo, 0, sizeof(flinfo));
@@ -171,10 +206,22 @@ sg_compile(SgUnitState *us)
 	flinfo.fn_oid = us->fn;
 	flinfo.fn_mcxt = CurrentMemoryContext;
 
+	call->funcid = us->fn;
+	call->funcresulttype = sg_polymorphic_stand_in(us->proc->prorettype);
+	call->location = -1;
+	for (i = 0; i < us->proc->pronargs; i++)
+		call->args = lappend(call->args,
+							 makeNullConst(sg_polymorphic_stand_in(us->proc->proargtypes.values[i]),
+										   -1, InvalidOid));
+	flinfo.fn_expr = (Node *) call;
+
 	if (us->proc->prorettype == TRIGGEROID)
 	{
 		MemSet(&trigdata, 0, sizeof(trigdata));
+		MemSet(&trigger, 0, sizeof(trigger));
 		trigdata.type = T_TriggerData;
+		trigdata.tg_trigger = &trigger;
+		trigger.tgoid = us->tg;
 		fcinfo->context = (Node *) &trigdata;
 	}
 	else if (us->proc->prorettype == EVENT_TRIGGEROID)
@@ -183,7 +230,71 @@ sg_compile(SgUnitState *us)
 		etrigdata.type = T_EventTriggerData;
 		fcinfo->context = (Node *) &etrigdata;
 	}
-	return sg_compile_p(fcinfo, true);
+
+	func = sg_compile_p(fcinfo, false);
+	if ((sg_seen_before(func) || sg_declarations_stale(func)) &&
+		SG_PLPGSQL_USE_COUNT(func) == 0)
+	{
+		SG_PLPGSQL_FN_XMIN(func) = InvalidTransactionId;
+		flinfo.fn_extra = NULL;
+		func = sg_compile_p(fcinfo, false);
+	}
+	sg_remember_seen(func);
+	return func;
+}
+
+/*
+ * The compiled functions this backend has analysed.  PL/pgSQL never frees
+ * a PLpgSQL_function struct (only its contents), so the pointers stay
+ * valid for the life of the backend.
+ */
+static List *sg_seen = NIL;
+
+static bool
+sg_seen_before(PLpgSQL_function *func)
+{
+	return list_member_ptr(sg_seen, func);
+}
+
+static void
+sg_remember_seen(PLpgSQL_function *func)
+{
+	MemoryContext old;
+
+	if (sg_seen_before(func))
+		return;
+	old = MemoryContextSwitchTo(TopMemoryContext);
+	sg_seen = lappend(sg_seen, func);
+	MemoryContextSwitchTo(old);
+}
+
+/* Does the compiled function declare a type that no longer exists? */
+static bool
+sg_declarations_stale(PLpgSQL_function *func)
+{
+	int			i;
+
+	for (i = 0; i < func->ndatums; i++)
+	{
+		PLpgSQL_datum *datum = func->datums[i];
+		Oid			typid = InvalidOid;
+
+		if (datum->dtype == PLPGSQL_DTYPE_VAR ||
+			datum->dtype == PLPGSQL_DTYPE_PROMISE)
+		{
+			PLpgSQL_var *var = (PLpgSQL_var *) datum;
+
+			if (var->datatype != NULL)
+				typid = var->datatype->typoid;
+		}
+		else if (datum->dtype == PLPGSQL_DTYPE_REC)
+			typid = ((PLpgSQL_rec *) datum)->rectypeid;
+
+		if (OidIsValid(typid) && sg_user_object(typid) &&
+			!SearchSysCacheExists1(TYPEOID, ObjectIdGetDatum(typid)))
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -224,6 +335,7 @@ sg_setup_estate(SgUnitState *us, SgPlpgsql *ps)
 	ps->estate = estate;
 	ps->assignments = palloc0(sizeof(int) * func->ndatums);
 	ps->cursor_desc = palloc0(sizeof(TupleDesc) * func->ndatums);
+	ps->shapes = palloc0(sizeof(List *) * func->ndatums);
 
 	if (func->fn_is_trigger == PLPGSQL_DML_TRIGGER && OidIsValid(us->trigrel))
 	{
@@ -431,10 +543,53 @@ sg_tests_version(PLpgSQL_expr *cond)
 		return false;
 	for (p = cond->query; *p; p++)
 	{
-		if (pg_strncasecmp(p, "version", 7) == 0)
+		if (pg_strncasecmp(p, "server_version", 14) == 0 ||
+			pg_strncasecmp(p, "pg_version", 10) == 0 ||
+			(pg_strncasecmp(p, "version", 7) == 0 &&
+			 (p == cond->query || !(isalnum((unsigned char) p[-1]) || p[-1] == '_')) &&
+			 p[7] == '('))
 			return true;
 	}
 	return false;
+}
+
+/*
+ * Does a condition test which table's trigger runs the function?  Then a
+ * trigger function shared by several tables uses some NEW fields only for
+ * some of them.
+ */
+static bool
+sg_tests_trigger_table(PLpgSQL_expr *cond)
+{
+	static const char *const names[] = {
+		"tg_table_name", "tg_relname", "tg_relid", "tg_table_schema",
+		"tg_name", "tg_argv"
+	};
+	const char *p;
+	int			i;
+
+	if (cond == NULL)
+		return false;
+	for (p = cond->query; *p; p++)
+	{
+		for (i = 0; i < lengthof(names); i++)
+		{
+			if (pg_strncasecmp(p, names[i], strlen(names[i])) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Why failures in the branches of a condition are uncertain, or NULL. */
+static const char *
+sg_branch_uncertainty(PLpgSQL_expr *cond)
+{
+	if (sg_tests_version(cond))
+		return "in a branch taken only on some server versions";
+	if (sg_tests_trigger_table(cond))
+		return "in a branch taken only for some of the trigger's tables";
+	return NULL;
 }
 
 static void
@@ -474,23 +629,25 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 			{
 				PLpgSQL_stmt_assign *s = (PLpgSQL_stmt_assign *) stmt;
 
-				query = sg_expr(us, ps, s->expr, line);
+				(void) sg_expr_target(us, ps, s->expr, line, s->varno);
 				sg_target_datum(us, ps, s->varno, line);
-				(void) query;
 			}
 			break;
 		case PLPGSQL_STMT_IF:
 			{
 				PLpgSQL_stmt_if *s = (PLpgSQL_stmt_if *) stmt;
 				const char *save = ps->uncertain;
-				bool		by_version = sg_tests_version(s->cond);
+				const char *why = sg_branch_uncertainty(s->cond);
 
 				foreach(lc, s->elsif_list)
-					by_version |= sg_tests_version(((PLpgSQL_if_elsif *) lfirst(lc))->cond);
+				{
+					if (why == NULL)
+						why = sg_branch_uncertainty(((PLpgSQL_if_elsif *) lfirst(lc))->cond);
+				}
 
 				(void) sg_expr(us, ps, s->cond, line);
-				if (by_version && save == NULL)
-					ps->uncertain = "in a branch taken only on some server versions";
+				if (why != NULL && save == NULL)
+					ps->uncertain = why;
 				sg_walk_stmts(us, ps, s->then_body);
 				foreach(lc, s->elsif_list)
 				{
@@ -507,14 +664,17 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 			{
 				PLpgSQL_stmt_case *s = (PLpgSQL_stmt_case *) stmt;
 				const char *save = ps->uncertain;
-				bool		by_version = sg_tests_version(s->t_expr);
+				const char *why = sg_branch_uncertainty(s->t_expr);
 
 				foreach(lc, s->case_when_list)
-					by_version |= sg_tests_version(((PLpgSQL_case_when *) lfirst(lc))->expr);
+				{
+					if (why == NULL)
+						why = sg_branch_uncertainty(((PLpgSQL_case_when *) lfirst(lc))->expr);
+				}
 
 				(void) sg_expr(us, ps, s->t_expr, line);
-				if (by_version && save == NULL)
-					ps->uncertain = "in a branch taken only on some server versions";
+				if (why != NULL && save == NULL)
+					ps->uncertain = why;
 				foreach(lc, s->case_when_list)
 				{
 					PLpgSQL_case_when *cw = (PLpgSQL_case_when *) lfirst(lc);
@@ -611,7 +771,9 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 			{
 				PLpgSQL_stmt_execsql *s = (PLpgSQL_stmt_execsql *) stmt;
 
+				ps->blanked_into = s->into;
 				query = sg_expr(us, ps, s->sqlstmt, line);
+				ps->blanked_into = false;
 				if (s->into)
 					sg_target(us, ps, s->target, query, line);
 			}
@@ -689,15 +851,8 @@ sg_walk_declaration(SgUnitState *us, SgPlpgsql *ps, int dno)
 		PLpgSQL_var *var = (PLpgSQL_var *) datum;
 		Query	   *query;
 
-		if (var->datatype != NULL && sg_user_object(var->datatype->typoid))
-		{
-			char	   *name = sg_type_name(var->datatype->typoid);
-
-			if (name != NULL)
-				sg_add_ref(us, SG_KIND_TYPE, SG_ACCESS_TYPE, var->lineno,
-						   TypeRelationId, var->datatype->typoid, 0, name,
-						   NULL);
-		}
+		if (var->datatype != NULL)
+			sg_type_use(us, var->datatype->typoid, var->lineno);
 		(void) sg_expr(us, ps, var->default_val, var->lineno);
 		if (var->cursor_explicit_expr != NULL)
 		{
@@ -731,6 +886,17 @@ sg_walk_declaration(SgUnitState *us, SgPlpgsql *ps, int dno)
 static Query *
 sg_expr(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_expr *expr, int line)
 {
+	return sg_expr_target(us, ps, expr, line, -1);
+}
+
+/*
+ * The same, for the expression of an assignment to target_dno: the target
+ * appears among the expression's parameters, but is written, not read.
+ */
+static Query *
+sg_expr_target(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_expr *expr, int line,
+			   int target_dno)
+{
 	SgPoint		pc;
 	Query	   *query;
 	int			dno;
@@ -750,6 +916,14 @@ sg_expr(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_expr *expr, int line)
 	pc.queryenv = ps->queryenv;
 	pc.handlers = ps->handlers;
 	pc.uncertain = ps->uncertain;
+	pc.body_offset = -1;
+	if (ps->blanked_into)
+	{
+		/* PL/pgSQL blanked the INTO clause, line breaks included */
+		pc.body_offset = sg_body_offset(us, line, expr->query);
+		pc.body_lines = us->line_starts;
+		pc.body_nlines = us->nlines;
+	}
 
 	query = sg_point_analyze(us, &pc, NULL);
 	if (query == NULL)
@@ -761,11 +935,108 @@ sg_expr(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_expr *expr, int line)
 	{
 		PLpgSQL_datum *datum = ps->estate->datums[dno];
 
-		if (datum->dtype == PLPGSQL_DTYPE_RECFIELD)
-			sg_field_ref(us, ps, (PLpgSQL_recfield *) datum, SG_ACCESS_READ,
-						 line);
+		if (datum->dtype != PLPGSQL_DTYPE_RECFIELD)
+			continue;
+		/* the target of rec.f := ... is written; read only if named again */
+		if (dno == target_dno &&
+			sg_field_line(us, ps, (PLpgSQL_recfield *) datum, -1) < 0)
+			continue;
+		sg_field_ref(us, ps, (PLpgSQL_recfield *) datum, SG_ACCESS_READ,
+					 sg_field_line(us, ps, (PLpgSQL_recfield *) datum, line));
+		sg_check_record_shapes(us, ps, (PLpgSQL_recfield *) datum, line);
 	}
 	return query;
+}
+
+/*
+ * Where a statement's text starts in the body: PL/pgSQL keeps the text as
+ * written, except that it blanks an INTO clause (same length, line breaks
+ * included).  Blanks of the query match anything.  -1 if not found.
+ */
+static int
+sg_body_offset(SgUnitState *us, int line, const char *query)
+{
+	const char *body = us->prosrc;
+	const char *p = body + sg_body_line_start(us, line);
+	size_t		qlen = strlen(query);
+
+	for (; *p; p++)
+	{
+		size_t		i;
+
+		for (i = 0; i < qlen && p[i] != '\0'; i++)
+		{
+			if (query[i] != ' ' && query[i] != p[i])
+				break;
+		}
+		if (i == qlen)
+			return p - body;
+	}
+	return -1;
+}
+
+/* The line where the point just analysed names a record field. */
+static int
+sg_field_line(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_recfield *field,
+			  int line)
+{
+	PLpgSQL_rec *rec = (PLpgSQL_rec *) ps->estate->datums[field->recparentno];
+	ListCell   *lc;
+
+	if (us->last_scan == NULL || us->last_point == NULL)
+		return line;
+	foreach(lc, us->last_scan->items)
+	{
+		SgRawName  *item = (SgRawName *) lfirst(lc);
+
+		if (item->category == SG_KIND_COLUMN &&
+			list_length(item->names) == 2 &&
+			strcmp(strVal(linitial(item->names)), rec->refname) == 0 &&
+			strcmp(strVal(lsecond(item->names)), field->fieldname) == 0)
+			return sg_line_at(us->last_point, item->location);
+	}
+	return line;
+}
+
+/*
+ * A RECORD variable filled in several places with rows of different
+ * shapes: a field some of them lack fails when the code runs after one of
+ * those, which the analysis cannot rule out.
+ */
+static void
+sg_check_record_shapes(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_recfield *field,
+					   int line)
+{
+	PLpgSQL_rec *rec = (PLpgSQL_rec *) ps->estate->datums[field->recparentno];
+	List	   *shapes = ps->shapes[field->recparentno];
+	ListCell   *lc;
+
+	if (list_length(shapes) < 2 || rec->rectypeid != RECORDOID ||
+		sg_is_trigger_record(ps, field->recparentno))
+		return;
+	foreach(lc, shapes)
+	{
+		TupleDesc	desc = (TupleDesc) lfirst(lc);
+		int			i;
+		bool		found = false;
+
+		for (i = 0; i < desc->natts; i++)
+		{
+			if (!TupleDescAttr(desc, i)->attisdropped &&
+				strcmp(NameStr(TupleDescAttr(desc, i)->attname), field->fieldname) == 0)
+				found = true;
+		}
+		if (!found)
+		{
+			sg_add_finding(us, SG_KIND_PROBLEM, SG_WARNING, line,
+						   SG_CHECK_RECORD_FIELD, field->fieldname,
+						   psprintf("%s.%s", rec->refname, field->fieldname),
+						   psprintf("record \"%s\" is filled with rows of different columns, and some have no field \"%s\"",
+									rec->refname, field->fieldname),
+						   "Give every query that fills the record the same columns, or declare the record with a row type.");
+			return;
+		}
+	}
 }
 
 static void
@@ -966,10 +1237,15 @@ sg_type_record(SgUnitState *us, SgPlpgsql *ps, int dno, TupleDesc desc)
 {
 	PLpgSQL_rec *rec = (PLpgSQL_rec *) ps->estate->datums[dno];
 
+	MemoryContext old;
+
 	if (desc == NULL || rec->dtype != PLPGSQL_DTYPE_REC ||
 		rec->rectypeid != RECORDOID || sg_is_trigger_record(ps, dno))
 		return;
 	rec->erh = make_expanded_record_from_tupdesc(desc, us->cxt);
+	old = MemoryContextSwitchTo(us->cxt);
+	ps->shapes[dno] = lappend(ps->shapes[dno], desc);
+	MemoryContextSwitchTo(old);
 }
 
 /* The row type a query returns, kept for the life of the unit. */
@@ -1090,6 +1366,30 @@ sg_check_return_query(SgUnitState *us, SgPlpgsql *ps, Query *query, int line)
 	}
 }
 
+/* Is the target of an assignment "rec.field := ..." a missing field? */
+bool
+sg_plpgsql_target_missing(SgUnitState *us, PLAssignStmt *stmt)
+{
+	SgPlpgsql  *ps = (SgPlpgsql *) us->plpgsql;
+	const char *field;
+	int			dno;
+
+	if (ps == NULL || stmt->nnames < 2 || stmt->indirection == NIL ||
+		!IsA(linitial(stmt->indirection), String))
+		return false;
+	field = strVal(linitial(stmt->indirection));
+	for (dno = 0; dno < ps->estate->ndatums; dno++)
+	{
+		PLpgSQL_rec *rec = (PLpgSQL_rec *) ps->estate->datums[dno];
+		ExpandedRecordFieldInfo finfo;
+
+		if (rec->dtype == PLPGSQL_DTYPE_REC && rec->erh != NULL &&
+			strcmp(rec->refname, stmt->name) == 0)
+			return !expanded_record_lookup_field(rec->erh, field, &finfo);
+	}
+	return false;
+}
+
 /*
  * A failure reported by PL/pgSQL without a position: a field missing from
  * a record.  Find which, among the qualified names the statement uses.
@@ -1097,7 +1397,7 @@ sg_check_return_query(SgUnitState *us, SgPlpgsql *ps, Query *query, int line)
 bool
 sg_plpgsql_field_failure(SgUnitState *us, SgRawScan *scan,
 						 const char **check, char *kind, char *severity,
-						 const char **name, char **written)
+						 const char **name, char **written, char **message)
 {
 	SgPlpgsql  *ps = (SgPlpgsql *) us->plpgsql;
 	ListCell   *lc;
@@ -1144,6 +1444,9 @@ sg_plpgsql_field_failure(SgUnitState *us, SgRawScan *scan,
 				*severity = (rec->rectypeid != RECORDOID ||
 							 ps->assignments[dno] <= 1) ? SG_ERROR : SG_WARNING;
 				*written = psprintf("%s.%s", recname, fieldname);
+				if (*severity == SG_WARNING)
+					*message = psprintf("record \"%s\" is filled with rows of different columns, and some have no field \"%s\"",
+										recname, fieldname);
 			}
 			return true;
 		}

@@ -29,8 +29,7 @@ sg_sql_analyze(SgUnitState *us)
 	SQLFunctionParseInfoPtr pinfo;
 	SgPoint		pc;
 	List	   *raws;
-	List	   *queries = NIL;
-	bool		analysed_all = true;
+	Query	   *last = NULL;
 	ListCell   *lc;
 	int			last_line = 1;
 	int			i;
@@ -85,26 +84,33 @@ sg_sql_analyze(SgUnitState *us)
 		RawStmt    *raw = lfirst_node(RawStmt, lc);
 		Query	   *query = sg_point_analyze(us, &pc, raw);
 
-		last_line = sg_line_at(&pc, raw->stmt_location);
-		if (query == NULL)
-			analysed_all = false;
-		else
-			queries = lappend(queries, list_make1(copyObject(query)));
+		if (lnext(raws, lc) == NULL)
+		{
+			last_line = sg_line_at(&pc, sg_statement_start(pc.src,
+														   raw->stmt_location));
+			if (query != NULL)
+				last = copyObject(query);
+		}
 	}
 
-	/* The result, as the executor checks it. */
+	/*
+	 * The result, as the executor checks it: the last statement's result
+	 * against the declared one (even if an earlier statement fails, so
+	 * that both problems are reported).
+	 */
 	if (raws == NIL || us->proc->prokind == PROKIND_PROCEDURE ||
 		us->polymorphic)
 		return;
 	pc.base_line = last_line;
 	pc.src = NULL;
-	if (sg_point_enter(us, &pc, NULL) && analysed_all)
+	if (sg_point_enter(us, &pc, NULL) && last != NULL)
 	{
 		Oid			rettype;
 		TupleDesc	rettupdesc;
 
 		(void) get_func_result_type(us->fn, &rettype, &rettupdesc);
-		sg_check_sql_fn_retval(queries, rettype, rettupdesc);
+		sg_check_sql_fn_retval(list_make1(list_make1(last)), rettype,
+							   rettupdesc);
 	}
 }
 

@@ -125,8 +125,13 @@ static MemoryContext sg_dropped_cxt = NULL;
 /* Transaction state, in TopTransactionContext. */
 static List *sg_pending = NIL;
 
-/* Functions another extension's running script touched (OIDs). */
+/*
+ * What another extension's running script touched: functions to judge at
+ * the end of CREATE or ALTER EXTENSION, and objects (SgTouched), to say
+ * what broke.
+ */
 static List *sg_script_fns = NIL;
+static List *sg_script_touched = NIL;
 
 static bool sg_should_handle(void);
 static Oid	sg_type_namespace(Oid typid);
@@ -139,7 +144,8 @@ static void sg_add_fn(List **fns, Oid fn);
 static void sg_add_units_fns(List **fns, List *units);
 static bool sg_oid_member(List *list, Oid oid);
 static char sg_slot_class(SgRef *ref);
-static List *sg_error_slots(List *analyses, List *created_names);
+static List *sg_error_slots(List *analyses, List *created_names,
+							 bool baseline);
 static bool sg_slot_member(List *slots, SgSlot *slot);
 static char *sg_describe_break(Oid fn, Oid tg, SgRef *failure,
 							   List *old_analyses, List *touched);
@@ -153,7 +159,7 @@ static void sg_report_new_problems(List *lines, const char *what);
 static void sg_remember(Oid fn, List *baseline, List *breaks,
 						const char *message);
 static void sg_verdict(void);
-static void sg_script_remember(List *fns);
+static void sg_script_remember(List *fns, List *touched);
 static void sg_xact_callback(XactEvent event, void *arg);
 static void sg_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 								SubTransactionId parentSubid, void *arg);
@@ -444,7 +450,7 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 			if (t->dropped && t->addr.classId == ProcedureRelationId)
 				sg_catalog_forget_function(t->addr.objectId);
 		}
-		sg_script_remember(list_concat(affected, subjects));
+		sg_script_remember(list_concat(affected, subjects), touched);
 		MemoryContextSwitchTo(old);
 		MemoryContextDelete(work);
 		sg_leave(&entry);
@@ -478,7 +484,9 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 			else
 				affected = list_append_unique_oid(affected, fn);
 		}
+		touched = list_concat(touched, sg_script_touched);
 		sg_script_fns = NIL;
+		sg_script_touched = NIL;
 	}
 
 	if (!sg_bodies_checked())
@@ -500,7 +508,7 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 	foreach(lc, subjects)
 	{
 		Oid			fn = lfirst_oid(lc);
-		List	   *analyses = sg_analyze_function(fn, sg_caller_search_path());
+		List	   *analyses = sg_analyze_function(fn, sg_default_session_path(fn));
 		ListCell   *lc2;
 
 		sg_lock_references(analyses, fn, &analyses);
@@ -513,7 +521,7 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 			{
 				SgRef	   *ref = (SgRef *) lfirst(lc3);
 
-				sg_adjust_runtime_created(ref, created_names);
+				sg_adjust_runtime_created(ref, fn, created_names);
 				if (ref->severity == SG_ERROR)
 					problem_lines = list_append_unique(problem_lines,
 													   makeString(psprintf("%s: %s%s.",
@@ -528,15 +536,15 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 	/* An extension's own functions, after its script: stored quietly. */
 	foreach(lc, members)
 		store = lappend(store, sg_analyze_function(lfirst_oid(lc),
-												   sg_caller_search_path()));
+												   sg_default_session_path(lfirst_oid(lc))));
 
 	/* Functions the command may have broken. */
 	foreach(lc, affected)
 	{
 		Oid			fn = lfirst_oid(lc);
 		List	   *before = sg_catalog_load_function(fn);
-		List	   *after = sg_analyze_function(fn, sg_session_path(before));
-		List	   *baseline = sg_error_slots(before, created_names);
+		List	   *after = sg_analyze_function(fn, sg_session_path(before, fn));
+		List	   *baseline = sg_error_slots(before, created_names, true);
 		List	   *breaks = NIL;
 		ListCell   *lc2;
 
@@ -557,7 +565,7 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 				SgRef	   *ref = (SgRef *) lfirst(lc3);
 				SgSlot		slot;
 
-				sg_adjust_runtime_created(ref, created_names);
+				sg_adjust_runtime_created(ref, fn, created_names);
 				if (ref->severity != SG_ERROR)
 					continue;
 				if (!had_unit)
@@ -638,7 +646,10 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 	if (problem_lines != NIL && judge &&
 		sg_function_check != SG_FUNCTION_CHECK_OFF)
 		sg_report_new_problems(problem_lines,
-							   subjects != NIL ? "function" : "trigger");
+							   subjects == NIL ? "trigger function" :
+							   (list_length(subjects) == 1 &&
+								get_func_prokind(linitial_oid(subjects)) == PROKIND_PROCEDURE) ?
+							   "procedure" : "function");
 
 	/* The catalog follows the schema. */
 	foreach(lc, touched)
@@ -823,9 +834,15 @@ sg_slot_class(SgRef *ref)
 		'n' : 's';
 }
 
-/* The error slots of a function's analyses. */
+/*
+ * The error slots of a function's analyses.  For a baseline (what was
+ * broken before a command), statements whose record fields could not be
+ * verified count too: a record filled by a statement that failed is not
+ * typed, and once that statement is repaired, a field error appearing
+ * further down was there all along, not made by the command.
+ */
 static List *
-sg_error_slots(List *analyses, List *created_names)
+sg_error_slots(List *analyses, List *created_names, bool baseline)
 {
 	List	   *slots = NIL;
 	ListCell   *lc;
@@ -840,8 +857,11 @@ sg_error_slots(List *analyses, List *created_names)
 			SgRef	   *ref = (SgRef *) lfirst(lc2);
 			SgSlot	   *slot;
 
-			sg_adjust_runtime_created(ref, created_names);
-			if (ref->severity != SG_ERROR)
+			sg_adjust_runtime_created(ref, a->fn, created_names);
+			if (ref->severity != SG_ERROR &&
+				!(baseline && ref->check != NULL &&
+				  (strcmp(ref->check, SG_CHECK_RECORD_TYPE) == 0 ||
+				   strcmp(ref->check, SG_CHECK_RECORD_FIELD) == 0)))
 				continue;
 			slot = palloc(sizeof(SgSlot));
 			slot->tg = a->tg;
@@ -1126,34 +1146,68 @@ sg_object_word(ObjectType type)
 			return "trigger";
 		case OBJECT_EXTENSION:
 			return "extension";
+		case OBJECT_FOREIGN_SERVER:
+			return "server";
+		case OBJECT_FDW:
+			return "foreign-data wrapper";
+		case OBJECT_ATTRIBUTE:
+			return "attribute";
+		case OBJECT_INDEX:
+			return "index";
+		case OBJECT_OPERATOR:
+			return "operator";
+		case OBJECT_CAST:
+			return "cast";
+		case OBJECT_COLLATION:
+			return "collation";
+		case OBJECT_CONVERSION:
+			return "conversion";
+		case OBJECT_LANGUAGE:
+			return "language";
+		case OBJECT_ROLE:
+			return "role";
 		default:
 			return "object";
 	}
 }
 
-/* The last name of a DROP or ALTER ... SET SCHEMA object. */
+/*
+ * The last name of an object a DROP, RENAME or SET SCHEMA names.  The
+ * parse tree holds a TypeName, an ObjectWithArgs, a list of names or a
+ * single name, depending on the statement and object type.
+ */
 static const char *
-sg_object_name(ObjectType type, Node *object)
+sg_object_name(Node *object)
 {
 	if (object == NULL)
 		return "?";
-	switch (type)
+	switch (nodeTag(object))
 	{
-		case OBJECT_FUNCTION:
-		case OBJECT_PROCEDURE:
-		case OBJECT_ROUTINE:
-		case OBJECT_AGGREGATE:
+		case T_ObjectWithArgs:
 			return strVal(llast(((ObjectWithArgs *) object)->objname));
-		case OBJECT_TYPE:
-		case OBJECT_DOMAIN:
+		case T_TypeName:
 			return strVal(llast(((TypeName *) object)->names));
-		default:
-			if (IsA(object, String))
-				return strVal(object);
-			if (IsA(object, List))
+		case T_String:
+			return strVal(object);
+		case T_List:
+			if (list_length((List *) object) > 0 &&
+				IsA(llast((List *) object), String))
 				return strVal(llast((List *) object));
 			return "?";
+		default:
+			return "?";
 	}
+}
+
+/* The plural of an object type word. */
+static char *
+sg_plural(const char *word)
+{
+	size_t		len = strlen(word);
+
+	if (len > 0 && (word[len - 1] == 's' || word[len - 1] == 'x'))
+		return psprintf("%ses", word);
+	return psprintf("%ss", word);
 }
 
 /*
@@ -1176,10 +1230,9 @@ sg_command_message(Node *parsetree, CommandTag tag, List *touched)
 				if (list_length(stmt->objects) == 1)
 					return psprintf("cannot drop %s \"%s\" because functions use it",
 									sg_object_word(stmt->removeType),
-									sg_object_name(stmt->removeType,
-												   linitial(stmt->objects)));
-				return psprintf("cannot drop these %s objects because functions use them",
-								sg_object_word(stmt->removeType));
+									sg_object_name(linitial(stmt->objects)));
+				return psprintf("cannot drop these %s because functions use them",
+								sg_plural(sg_object_word(stmt->removeType)));
 			}
 		case T_DropOwnedStmt:
 			return pstrdup("cannot drop the objects owned by these roles because functions use them");
@@ -1187,6 +1240,9 @@ sg_command_message(Node *parsetree, CommandTag tag, List *touched)
 			{
 				AlterTableStmt *stmt = (AlterTableStmt *) parsetree;
 				const char *rel = stmt->relation->relname;
+				bool		type = stmt->objtype == OBJECT_TYPE;
+				const char *col = type ? "attribute" : "column";
+				const char *tab = type ? "type" : "table";
 
 				if (list_length(stmt->cmds) == 1)
 				{
@@ -1195,12 +1251,14 @@ sg_command_message(Node *parsetree, CommandTag tag, List *touched)
 					switch (cmd->subtype)
 					{
 						case AT_DropColumn:
-							return psprintf("cannot drop column \"%s\" of table \"%s\" because functions use it",
-											cmd->name, rel);
+							return psprintf("cannot drop %s \"%s\" of %s \"%s\" because functions use it",
+											col, cmd->name, tab, rel);
 						case AT_AlterColumnType:
-							return psprintf("cannot change the type of column \"%s\" of table \"%s\" because functions use it",
-											cmd->name, rel);
+							return psprintf("cannot change the type of %s \"%s\" of %s \"%s\" because functions use it",
+											col, cmd->name, tab, rel);
 						case AT_AddColumn:
+							if (type)
+								break;
 							return psprintf("cannot add column \"%s\" to table \"%s\" because functions insert into the table without it",
 											((ColumnDef *) cmd->def)->colname, rel);
 						case AT_SetNotNull:
@@ -1223,7 +1281,11 @@ sg_command_message(Node *parsetree, CommandTag tag, List *touched)
 				RenameStmt *stmt = (RenameStmt *) parsetree;
 
 				if (stmt->renameType == OBJECT_COLUMN && stmt->relation)
-					return psprintf("cannot rename column \"%s\" of table \"%s\" because functions use it",
+					return psprintf("cannot rename column \"%s\" of %s \"%s\" because functions use it",
+									stmt->subname, sg_object_word(stmt->relationType),
+									stmt->relation->relname);
+				if (stmt->renameType == OBJECT_ATTRIBUTE && stmt->relation)
+					return psprintf("cannot rename attribute \"%s\" of type \"%s\" because functions use it",
 									stmt->subname, stmt->relation->relname);
 				if (stmt->relation != NULL)
 					return psprintf("cannot rename %s \"%s\" because functions use it",
@@ -1234,7 +1296,15 @@ sg_command_message(Node *parsetree, CommandTag tag, List *touched)
 									stmt->subname);
 				return psprintf("cannot rename %s \"%s\" because functions use it",
 								sg_object_word(stmt->renameType),
-								sg_object_name(stmt->renameType, stmt->object));
+								sg_object_name(stmt->object));
+			}
+		case T_CreateFunctionStmt:
+			{
+				CreateFunctionStmt *stmt = (CreateFunctionStmt *) parsetree;
+
+				return psprintf("cannot create %s \"%s\" because calls in other functions would no longer resolve",
+								stmt->is_procedure ? "procedure" : "function",
+								strVal(llast(stmt->funcname)));
 			}
 		case T_AlterEnumStmt:
 			{
@@ -1252,7 +1322,7 @@ sg_command_message(Node *parsetree, CommandTag tag, List *touched)
 				return psprintf("cannot move %s \"%s\" to schema \"%s\" because functions use it",
 								sg_object_word(stmt->objectType),
 								stmt->relation ? stmt->relation->relname :
-								sg_object_name(stmt->objectType, stmt->object),
+								sg_object_name(stmt->object),
 								stmt->newschema);
 			}
 		default:
@@ -1308,7 +1378,7 @@ sg_lock_references(List *analyses, Oid fn, List **analyses_out)
 		}
 	}
 	*analyses_out = vanished ?
-		sg_analyze_function(fn, sg_caller_search_path()) : analyses;
+		sg_analyze_function(fn, sg_default_session_path(fn)) : analyses;
 }
 
 /* A new body or trigger with problems: WARNING, or ERROR if so set. */
@@ -1368,15 +1438,25 @@ sg_remember(Oid fn, List *baseline, List *breaks, const char *message)
 	MemoryContextSwitchTo(old);
 }
 
-/* Note functions an extension's script touched. */
+/* Note what an extension's script touched. */
 static void
-sg_script_remember(List *fns)
+sg_script_remember(List *fns, List *touched)
 {
 	MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
 	ListCell   *lc;
 
 	foreach(lc, fns)
 		sg_script_fns = list_append_unique_oid(sg_script_fns, lfirst_oid(lc));
+	foreach(lc, touched)
+	{
+		SgTouched  *t = palloc(sizeof(SgTouched));
+
+		*t = *(SgTouched *) lfirst(lc);
+		t->type = t->type ? pstrdup(t->type) : NULL;
+		t->identity = t->identity ? pstrdup(t->identity) : NULL;
+		t->tag = t->tag ? pstrdup(t->tag) : NULL;
+		sg_script_touched = lappend(sg_script_touched, t);
+	}
 	MemoryContextSwitchTo(old);
 }
 
@@ -1403,9 +1483,10 @@ sg_verdict(void)
 		if (!sg_function_is_analysable(p->fn))
 			continue;			/* dropped since: gone, not broken */
 		now = sg_analyze_function(p->fn,
-								  sg_session_path(sg_catalog_load_function(p->fn)));
+								  sg_session_path(sg_catalog_load_function(p->fn),
+												  p->fn));
 
-		foreach(lc2, sg_error_slots(now, created_names))
+		foreach(lc2, sg_error_slots(now, created_names, false))
 		{
 			SgSlot	   *slot = (SgSlot *) lfirst(lc2);
 			ListCell   *lc3;
@@ -1460,6 +1541,7 @@ sg_xact_callback(XactEvent event, void *arg)
 			sg_forget_caller();
 			sg_pending = NIL;
 			sg_script_fns = NIL;
+			sg_script_touched = NIL;
 			sg_dropped = NIL;
 			sg_dropped_cxt = NULL;
 			break;

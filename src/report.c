@@ -139,20 +139,23 @@ sg_access_name(char access)
 }
 
 /*
- * A relation missing now that some body creates at run time (pgTAP's
- * temporary tables, say) is not a certain failure.
+ * A relation missing now that another function creates at run time
+ * (pgTAP's temporary tables, say) is not a certain failure.  (One the
+ * function itself creates was dealt with by the engine.)
  */
 void
-sg_adjust_runtime_created(SgRef *ref, List *created_names)
+sg_adjust_runtime_created(SgRef *ref, Oid fn, List *created)
 {
 	ListCell   *lc;
 
 	if (ref->severity != SG_ERROR || ref->check == NULL ||
 		strcmp(ref->check, SG_CHECK_MISSING_RELATION) != 0 || ref->name == NULL)
 		return;
-	foreach(lc, created_names)
+	foreach(lc, created)
 	{
-		if (strcmp((char *) lfirst(lc), ref->name) == 0)
+		SgCreated  *c = (SgCreated *) lfirst(lc);
+
+		if (c->fn != fn && strcmp(c->name, ref->name) == 0)
 		{
 			ref->severity = SG_INFO;
 			ref->check = SG_CHECK_RUNTIME_RELATION;
@@ -290,7 +293,7 @@ sg_dependencies(PG_FUNCTION_ARGS)
 
 	/* names resolve with the path the function was created with */
 	path = sg_catalog_is_ready() ? sg_catalog_session_path(fn) : NULL;
-	analyses = sg_analyze_function(fn, path ? path : sg_caller_search_path());
+	analyses = sg_analyze_function(fn, path ? path : sg_default_session_path(fn));
 	foreach(lc, analyses)
 	{
 		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
@@ -311,6 +314,8 @@ sg_dependencies(PG_FUNCTION_ARGS)
 			/* a row every unit shares is shown once, by the first unit */
 			if (shared && a != linitial(analyses))
 				continue;
+			if (ref->kind == SG_KIND_NAME)
+				continue;		/* an internal name key, not a reference */
 
 			memset(nulls, false, sizeof(nulls));
 			if (OidIsValid(a->tg) && !shared)
@@ -369,6 +374,11 @@ sg_emit_finding(ReturnSetInfo *rsinfo, SgRef *ref, Oid fn, Oid tg,
 	values[1] = CStringGetTextDatum(ref->check ? ref->check : "unknown");
 	if (OidIsValid(tg))
 	{
+		Oid			relid = sg_trigger_relation(tg);
+
+		/* a trigger belongs where its table is */
+		if (OidIsValid(relid))
+			schema = get_namespace_name(get_rel_namespace(relid));
 		values[2] = CStringGetTextDatum("trigger");
 		values[3] = sg_text_datum(sg_trigger_identity(tg), &nulls[3]);
 		values[6] = CStringGetTextDatum(psprintf("%s (in function %s)",
@@ -386,7 +396,7 @@ sg_emit_finding(ReturnSetInfo *rsinfo, SgRef *ref, Oid fn, Oid tg,
 	nulls[4] = ref->line <= 0;
 	values[5] = sg_text_datum(ref->written, &nulls[5]);
 	values[7] = sg_text_datum(ref->hint, &nulls[7]);
-	values[8] = CStringGetTextDatum(schema);
+	values[8] = sg_text_datum(schema, &nulls[8]);
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 }
 
@@ -422,7 +432,7 @@ sg_body_findings(PG_FUNCTION_ARGS)
 	List	   *pending;
 	List	   *fns;
 	List	   *per_fn = NIL;	/* List of (fn, List of SgAnalysis) */
-	List	   *created_names = NIL;
+	List	   *created = NIL;
 	bool		ready;
 	ListCell   *lc;
 	SgEntry		sgentry;
@@ -488,7 +498,7 @@ sg_body_findings(PG_FUNCTION_ARGS)
 				fresh = sg_analyze_unit(unit->fn, unit->tg,
 										(entry && entry->analysis->session_path) ?
 										entry->analysis->session_path :
-										sg_caller_search_path());
+										sg_default_session_path(unit->fn));
 
 				MemoryContextSwitchTo(resultcxt);
 				if (fresh != NULL)
@@ -527,21 +537,17 @@ sg_body_findings(PG_FUNCTION_ARGS)
 				SgRef	   *ref = (SgRef *) lfirst(lc3);
 
 				if (ref->access == SG_ACCESS_CREATE && ref->name != NULL)
-					created_names = list_append_unique(created_names,
-													   makeString(ref->name));
+				{
+					SgCreated  *c = palloc(sizeof(SgCreated));
+
+					c->name = ref->name;
+					c->fn = fn;
+					created = lappend(created, c);
+				}
 			}
 		}
 		if (analyses != NIL)
 			per_fn = lappend(per_fn, list_make2(makeInteger((int) fn), analyses));
-	}
-
-	/* the names as plain strings, for sg_adjust_runtime_created */
-	{
-		List	   *names = NIL;
-
-		foreach(lc, created_names)
-			names = lappend(names, strVal(lfirst(lc)));
-		created_names = names;
 	}
 
 	foreach(lc, per_fn)
@@ -562,7 +568,7 @@ sg_body_findings(PG_FUNCTION_ARGS)
 			{
 				SgRef	   *ref = (SgRef *) lfirst(lc3);
 
-				sg_adjust_runtime_created(ref, created_names);
+				sg_adjust_runtime_created(ref, fn, created);
 			}
 		}
 
@@ -628,8 +634,8 @@ sg_catalog_warning(PG_FUNCTION_ARGS)
 				 errhint("Run SELECT schema_guard.rebuild(); as a superuser.")));
 	else if (sg_catalog_pending() != NIL)
 		ereport(WARNING,
-				(errmsg("some functions created while check_function_bodies was off are not analysed yet"),
-				 errdetail("They are analysed before the next DDL command, or by schema_guard.rebuild()."),
+				(errmsg("some functions are not analysed yet, so they are not listed"),
+				 errdetail("Functions that existed when schema_guard was installed, or were created while check_function_bodies was off, are analysed by the next DDL command or by schema_guard.rebuild()."),
 				 errhint("Run SELECT schema_guard.rebuild(); as a superuser to include them now.")));
 	sg_leave(&entry);
 	PG_RETURN_VOID();

@@ -39,6 +39,9 @@
 #define SG_KIND_TYPE			't'
 #define SG_KIND_FIELD			'n'		/* NEW.x or OLD.x of a trigger */
 #define SG_KIND_PROBLEM			'p'		/* a finding tied to no object */
+#define SG_KIND_NAME			'w'		/* a name a body that does not compile
+										 * mentions: creating an object of
+										 * that name analyses it again */
 
 /* What the body does with it (schema_guard.reference.access). */
 #define SG_ACCESS_READ			'r'
@@ -111,6 +114,13 @@ typedef struct SgAnalysis
 	List	   *refs;			/* of SgRef */
 } SgAnalysis;
 
+/* A relation some body creates at run time, and which function. */
+typedef struct SgCreated
+{
+	char	   *name;
+	Oid			fn;
+} SgCreated;
+
 /* A unit's key. */
 typedef struct SgUnit
 {
@@ -155,8 +165,10 @@ extern SgAnalysis *sg_analyze_unit(Oid fn, Oid tg, const char *session_path);
 extern List *sg_analyze_function(Oid fn, const char *session_path);
 extern bool sg_analysis_is_current(Oid fn, TransactionId xmin,
 								   ItemPointer tid);
-extern const char *sg_session_path(List *analyses);
+extern const char *sg_session_path(List *analyses, Oid fn);
+extern const char *sg_default_session_path(Oid fn);
 extern Oid	sg_trigger_function(Oid tg);
+extern Oid	sg_trigger_relation(Oid tg);
 extern char *sg_type_name(Oid typid);
 
 /* catalog.c */
@@ -188,6 +200,6 @@ extern char *sg_trigger_identity(Oid tg);
 extern const char *sg_severity_name(char severity);
 extern const char *sg_kind_name(char kind);
 extern const char *sg_access_name(char access);
-extern void sg_adjust_runtime_created(SgRef *ref, List *created_names);
+extern void sg_adjust_runtime_created(SgRef *ref, Oid fn, List *created);
 
 #endif							/* SCHEMA_GUARD_H */

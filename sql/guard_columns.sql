@@ -1,0 +1,212 @@
+--
+-- guard_columns: ALTER TABLE ... DROP COLUMN, RENAME COLUMN and
+-- ALTER COLUMN ... TYPE on columns that function bodies use.
+--
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS schema_guard CASCADE;
+RESET client_min_messages;
+CREATE SCHEMA guard_columns;
+SET search_path = guard_columns;
+
+CREATE TABLE orders (
+    id int PRIMARY KEY,
+    customer text NOT NULL,
+    amount int NOT NULL,
+    note text,
+    legacy_flag boolean,
+    code varchar(10)
+);
+INSERT INTO orders VALUES (1, 'alice', 10, 'first', true, 'A1');
+
+CREATE FUNCTION order_total(p_customer text) RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT sum(amount) FROM orders
+             WHERE customer = p_customer);
+END
+$$;
+CREATE FUNCTION add_order(p_id int, p_customer text, p_amount int) RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO orders (id, customer, amount) VALUES (p_id, p_customer, p_amount)
+$$;
+CREATE PROCEDURE annotate(p_id int, p_note text)
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE orders SET note = p_note WHERE id = p_id;
+END
+$$;
+
+--
+-- DROP COLUMN
+--
+
+-- Refused: a function reads the column (in the select list).
+ALTER TABLE orders DROP COLUMN amount;
+SELECT order_total('alice');
+
+-- Refused: a function filters on the column (WHERE).
+ALTER TABLE orders DROP COLUMN customer;
+SELECT customer FROM orders ORDER BY id;
+
+-- Refused: a procedure updates the column; DETAIL says "Procedure".
+ALTER TABLE orders DROP COLUMN note;
+SELECT note FROM orders;
+
+-- Allowed: nobody uses the column.
+ALTER TABLE orders DROP COLUMN legacy_flag;
+
+-- Allowed: a function uses a column of the same name in another table.
+CREATE TABLE customers (id int, legacy_flag boolean);
+ALTER TABLE orders ADD COLUMN legacy_flag boolean;
+CREATE FUNCTION flagged_customers() RETURNS bigint
+LANGUAGE sql AS $$ SELECT count(*) FROM customers WHERE legacy_flag $$;
+ALTER TABLE orders DROP COLUMN legacy_flag;
+
+-- Refused: several subcommands in one ALTER TABLE, one of them breaking.
+ALTER TABLE orders ADD COLUMN extra int, DROP COLUMN amount;
+SELECT column_name FROM information_schema.columns
+ WHERE table_schema = 'guard_columns' AND table_name = 'orders'
+ ORDER BY ordinal_position;
+
+-- Refused: DROP COLUMN ... CASCADE drops a view column a function reads.
+CREATE VIEW order_notes AS SELECT id, note FROM orders;
+CREATE FUNCTION first_note() RETURNS text
+LANGUAGE sql AS $$ SELECT note FROM order_notes ORDER BY id LIMIT 1 $$;
+DROP PROCEDURE annotate(int, text);
+ALTER TABLE orders DROP COLUMN note CASCADE;
+SELECT first_note();
+DROP FUNCTION first_note();
+DROP VIEW order_notes;
+
+-- Allowed: a column read only through a whole-row %ROWTYPE variable and
+-- SELECT * is not named by the body.
+CREATE FUNCTION first_order() RETURNS orders
+LANGUAGE plpgsql AS $$
+DECLARE
+    r orders%ROWTYPE;
+BEGIN
+    SELECT * INTO r FROM orders ORDER BY id LIMIT 1;
+    RETURN r;
+END
+$$;
+ALTER TABLE orders DROP COLUMN code;
+SELECT id, customer FROM first_order();
+ALTER TABLE orders ADD COLUMN code varchar(10);
+
+--
+-- RENAME COLUMN
+--
+
+-- Refused: a function reads the column.
+ALTER TABLE orders RENAME COLUMN amount TO total;
+SELECT order_total('alice');
+
+-- Refused: a function inserts into the column.
+ALTER TABLE orders RENAME COLUMN customer TO client;
+SELECT column_name FROM information_schema.columns
+ WHERE table_schema = 'guard_columns' AND table_name = 'orders'
+ ORDER BY ordinal_position;
+
+-- Allowed: nobody uses the column.
+ALTER TABLE orders RENAME COLUMN code TO order_code;
+
+-- Refused: a %TYPE declaration names the column, even though no statement
+-- of the body does.
+CREATE FUNCTION blank_code() RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    c orders.order_code%TYPE;
+BEGIN
+    c := 'X1';
+    RETURN c;
+END
+$$;
+ALTER TABLE orders RENAME COLUMN order_code TO ref;
+SELECT blank_code();
+
+--
+-- ALTER COLUMN ... TYPE
+--
+
+-- Allowed: widening varchar, and int to bigint read into a bigint result.
+ALTER TABLE orders ALTER COLUMN order_code TYPE varchar(50);
+ALTER TABLE orders ALTER COLUMN amount TYPE bigint;
+SELECT order_total('alice');
+
+-- Allowed: the SQL function's INSERT still type-checks (int parameter into
+-- a bigint column).
+SELECT add_order(2, 'bob', 5);
+
+-- Refused: a function calls upper() on the column; upper(integer) does not
+-- exist.
+CREATE FUNCTION shout_customer(p_id int) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT upper(customer) FROM orders WHERE id = p_id);
+END
+$$;
+ALTER TABLE orders ALTER COLUMN customer TYPE int USING length(customer);
+SELECT shout_customer(1);
+
+-- Refused: RETURN QUERY whose result no longer matches the declared
+-- result columns (amount becomes numeric, the function returns bigint).
+-- A SQL function returning the same column is not listed: its result is
+-- coerced to the declared type.
+CREATE FUNCTION amounts() RETURNS TABLE (id int, amount bigint)
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT o.id, o.amount FROM orders o ORDER BY o.id;
+END
+$$;
+CREATE FUNCTION amounts_sql() RETURNS TABLE (id int, amount bigint)
+LANGUAGE sql AS $$ SELECT o.id, o.amount FROM orders o ORDER BY o.id $$;
+SELECT * FROM amounts();
+ALTER TABLE orders ALTER COLUMN amount TYPE numeric;
+SELECT * FROM amounts();
+SELECT data_type FROM information_schema.columns
+ WHERE table_schema = 'guard_columns' AND table_name = 'orders'
+   AND column_name = 'amount';
+
+-- The break is real: with the guard in warn mode the change goes through
+-- and the function fails (rolled back).
+BEGIN;
+SET LOCAL schema_guard.mode = warn;
+ALTER TABLE orders ALTER COLUMN amount TYPE numeric;
+SELECT * FROM amounts_sql();
+SELECT * FROM amounts();
+ROLLBACK;
+
+-- Allowed: without the PL/pgSQL function, the SQL function's result is
+-- coerced.
+DROP FUNCTION amounts();
+ALTER TABLE orders ALTER COLUMN amount TYPE numeric;
+SELECT * FROM amounts_sql();
+
+-- Refused: an INSERT of a text value into a column that becomes a date.
+CREATE TABLE shipments (id int, shipped text);
+CREATE FUNCTION ship(p_id int, p_when text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO shipments (id, shipped) VALUES (p_id, p_when);
+END
+$$;
+ALTER TABLE shipments ALTER COLUMN shipped TYPE date USING shipped::date;
+SELECT ship(1, '2024-05-01');
+SELECT * FROM shipments;
+
+-- Allowed: the same change once the function casts its value.
+CREATE OR REPLACE FUNCTION ship(p_id int, p_when text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO shipments (id, shipped) VALUES (p_id, p_when::date);
+END
+$$;
+ALTER TABLE shipments ALTER COLUMN shipped TYPE date USING shipped::date;
+
+-- Allowed: text to varchar keeps every use of the column valid.
+ALTER TABLE orders ALTER COLUMN note TYPE varchar(200);
+
+-- Clean up.
+SET client_min_messages = warning;
+DROP SCHEMA guard_columns CASCADE;
+RESET client_min_messages;

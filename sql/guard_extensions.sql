@@ -1,0 +1,105 @@
+--
+-- guard_extensions: schema_guard's own install is quiet; other extensions'
+-- CREATE / ALTER / DROP EXTENSION pass untouched unless they break a user's
+-- function (sg_test_ext, a two-version test extension in test/extension).
+--
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS schema_guard CASCADE;
+RESET client_min_messages;
+CREATE SCHEMA guard_extensions;
+SET search_path = guard_extensions;
+
+--
+-- schema_guard itself
+--
+
+-- Quiet: dropping and installing schema_guard again in a database that has
+-- functions, also with an empty search_path; the guard works at once.
+CREATE TABLE kept (id int);
+CREATE FUNCTION kept_count() RETURNS bigint
+LANGUAGE sql AS $$ SELECT count(*) FROM kept $$;
+DROP EXTENSION schema_guard;
+CREATE EXTENSION schema_guard;
+DROP TABLE kept;
+SET search_path = '';
+DROP EXTENSION schema_guard;
+CREATE EXTENSION schema_guard;
+SET search_path = guard_extensions;
+DROP TABLE kept;
+SELECT extversion FROM pg_extension WHERE extname = 'schema_guard';
+
+--
+-- pgTAP and pg_partman (Debian packages): nothing to say
+--
+CREATE EXTENSION pgtap SCHEMA guard_extensions;
+SELECT plan(1);
+SELECT ok(true, 'pgtap works');
+SELECT * FROM finish();
+DROP EXTENSION pgtap;
+
+CREATE SCHEMA guard_extensions_partman;
+CREATE EXTENSION pg_partman SCHEMA guard_extensions_partman;
+-- pg_partman's own functions run DDL (partitions, a template table): also
+-- quiet.
+CREATE TABLE measurements (id int, at timestamptz NOT NULL)
+    PARTITION BY RANGE (at);
+SELECT guard_extensions_partman.create_parent('guard_extensions.measurements',
+                                              'at', 'native', 'monthly',
+                                              p_premake := 1);
+SELECT count(*) > 0 AS has_partitions FROM pg_inherits
+ WHERE inhparent = 'measurements'::regclass;
+SELECT guard_extensions_partman.run_maintenance();
+DROP TABLE measurements CASCADE;
+DROP EXTENSION pg_partman;
+DROP SCHEMA guard_extensions_partman CASCADE;
+
+--
+-- sg_test_ext: 1.0 has functions label(int) and counter() and a table
+-- items (id, name); the update to 1.1 renames items.name to title and drops
+-- label(int).
+--
+
+-- Quiet: the install script creates its functions before its table.
+CREATE EXTENSION sg_test_ext VERSION '1.0';
+INSERT INTO sg_test_ext.items VALUES (1, 'one');
+
+-- Refused: a user function calls label(int), which the update drops.
+CREATE FUNCTION item_label() RETURNS text
+LANGUAGE sql AS $$ SELECT sg_test_ext.label(1) $$;
+ALTER EXTENSION sg_test_ext UPDATE TO '1.1';
+SELECT extversion FROM pg_extension WHERE extname = 'sg_test_ext';
+SELECT item_label();
+DROP FUNCTION item_label();
+
+-- Refused: a user function reads items.name, which the update renames.
+CREATE FUNCTION item_name(p_id int) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT name FROM sg_test_ext.items WHERE id = p_id);
+END
+$$;
+ALTER EXTENSION sg_test_ext UPDATE TO '1.1';
+SELECT extversion FROM pg_extension WHERE extname = 'sg_test_ext';
+DROP FUNCTION item_name(int);
+
+-- Allowed: no user function uses what the update changes; the extension's
+-- own label(int) used the renamed column, but the update drops it.
+ALTER EXTENSION sg_test_ext UPDATE TO '1.1';
+SELECT extversion FROM pg_extension WHERE extname = 'sg_test_ext';
+SELECT sg_test_ext.title(1);
+
+-- Refused: a user function calls one of the extension's functions.
+CREATE FUNCTION item_count() RETURNS bigint
+LANGUAGE sql AS $$ SELECT sg_test_ext.counter() $$;
+DROP EXTENSION sg_test_ext;
+DROP EXTENSION sg_test_ext CASCADE;
+SELECT item_count();
+
+-- Allowed: without the user function.
+DROP FUNCTION item_count();
+DROP EXTENSION sg_test_ext;
+
+-- Clean up.
+SET client_min_messages = warning;
+DROP SCHEMA guard_extensions CASCADE;
+RESET client_min_messages;

@@ -1,0 +1,158 @@
+--
+-- guard_not_null: ADD COLUMN ... NOT NULL without a default, SET NOT NULL
+-- and DROP DEFAULT on a NOT NULL column, while a body inserts into the table
+-- without that column.
+--
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS schema_guard CASCADE;
+RESET client_min_messages;
+CREATE SCHEMA guard_not_null;
+SET search_path = guard_not_null;
+
+CREATE TABLE documents (id serial PRIMARY KEY, title text NOT NULL, note text);
+CREATE FUNCTION add_document(p_title text) RETURNS int
+LANGUAGE sql AS $$
+    INSERT INTO documents (title) VALUES (p_title) RETURNING id
+$$;
+CREATE PROCEDURE add_documents_from(p_prefix text)
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO documents (title)
+    SELECT p_prefix || g FROM generate_series(1, 2) AS g;
+END
+$$;
+
+--
+-- ADD COLUMN ... NOT NULL
+--
+
+-- Refused: a NOT NULL column without a default, while two bodies insert
+-- rows without it.
+ALTER TABLE documents ADD COLUMN file_path text NOT NULL;
+SELECT column_name FROM information_schema.columns
+ WHERE table_schema = 'guard_not_null' AND table_name = 'documents'
+ ORDER BY ordinal_position;
+
+-- Allowed: with a default every INSERT gets a value.
+ALTER TABLE documents ADD COLUMN kind text NOT NULL DEFAULT 'plain';
+
+-- Allowed: a nullable column.
+ALTER TABLE documents ADD COLUMN summary text;
+
+-- Allowed: an identity column and a generated column fill themselves.
+ALTER TABLE documents ADD COLUMN seq int GENERATED ALWAYS AS IDENTITY;
+ALTER TABLE documents ADD COLUMN title_length int
+    GENERATED ALWAYS AS (length(title)) STORED NOT NULL;
+SELECT add_document('first');
+CALL add_documents_from('batch ');
+SELECT id, title, kind, seq, title_length FROM documents ORDER BY id;
+
+--
+-- SET NOT NULL
+--
+
+-- Refused: note is left out by both inserts.
+DELETE FROM documents;
+ALTER TABLE documents ALTER COLUMN note SET NOT NULL;
+SELECT is_nullable FROM information_schema.columns
+ WHERE table_schema = 'guard_not_null' AND table_name = 'documents'
+   AND column_name = 'note';
+
+-- Allowed: every INSERT supplies the column.
+CREATE TABLE tags (id int NOT NULL, label text);
+CREATE FUNCTION add_tag(p_id int, p_label text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO tags (id, label) VALUES (p_id, p_label);
+END
+$$;
+ALTER TABLE tags ALTER COLUMN label SET NOT NULL;
+
+-- Allowed: an INSERT without a column list supplies every column.
+CREATE TABLE pairs (a int, b int);
+CREATE FUNCTION add_pair(p_a int, p_b int) RETURNS void
+LANGUAGE sql AS $$ INSERT INTO pairs VALUES (p_a, p_b) $$;
+ALTER TABLE pairs ALTER COLUMN b SET NOT NULL;
+
+-- Refused: an INSERT without a column list that has fewer values.
+ALTER TABLE pairs ALTER COLUMN b DROP NOT NULL;
+CREATE FUNCTION add_half_pair(p_a int) RETURNS void
+LANGUAGE sql AS $$ INSERT INTO pairs VALUES (p_a) $$;
+ALTER TABLE pairs ALTER COLUMN b SET NOT NULL;
+SELECT is_nullable FROM information_schema.columns
+ WHERE table_schema = 'guard_not_null' AND table_name = 'pairs'
+   AND column_name = 'b';
+
+-- Refused: INSERT ... DEFAULT VALUES supplies no column.
+CREATE TABLE events (id serial, at timestamptz);
+CREATE FUNCTION add_event() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO events DEFAULT VALUES;
+END
+$$;
+ALTER TABLE events ALTER COLUMN at SET NOT NULL;
+SELECT is_nullable FROM information_schema.columns
+ WHERE table_schema = 'guard_not_null' AND table_name = 'events'
+   AND column_name = 'at';
+
+-- Allowed: with a default, the same INSERT gets a value.
+ALTER TABLE events ALTER COLUMN at SET DEFAULT now();
+ALTER TABLE events ALTER COLUMN at SET NOT NULL;
+
+--
+-- DROP DEFAULT
+--
+
+-- Refused: the NOT NULL column's default is what the INSERT relies on.
+ALTER TABLE events ALTER COLUMN at DROP DEFAULT;
+SELECT column_default FROM information_schema.columns
+ WHERE table_schema = 'guard_not_null' AND table_name = 'events'
+   AND column_name = 'at';
+
+-- Refused: the incident replayed: a column added NOT NULL with a default,
+-- then the default dropped.
+ALTER TABLE documents ADD COLUMN file_path text NOT NULL DEFAULT '';
+ALTER TABLE documents ALTER COLUMN file_path DROP DEFAULT;
+SELECT column_default FROM information_schema.columns
+ WHERE table_schema = 'guard_not_null' AND table_name = 'documents'
+   AND column_name = 'file_path';
+
+-- Allowed: DROP DEFAULT on a nullable column.
+ALTER TABLE documents ALTER COLUMN summary SET DEFAULT 'none';
+ALTER TABLE documents ALTER COLUMN summary DROP DEFAULT;
+
+-- Allowed: DROP DEFAULT on a NOT NULL column every INSERT supplies.
+ALTER TABLE tags ALTER COLUMN label SET DEFAULT 'x';
+ALTER TABLE tags ALTER COLUMN label DROP DEFAULT;
+
+--
+-- A BEFORE INSERT trigger that may fill the column: not a block; validate()
+-- lists the INSERT as a warning.
+--
+CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL, author text);
+CREATE FUNCTION add_note(p_body text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO notes (body) VALUES (p_body);
+END
+$$;
+CREATE FUNCTION fill_author() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.author := coalesce(NEW.author, current_user);
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER fill_author BEFORE INSERT ON notes
+    FOR EACH ROW EXECUTE FUNCTION fill_author();
+ALTER TABLE notes ALTER COLUMN author SET NOT NULL;
+SELECT add_note('hello');
+SELECT body, author = current_user AS filled FROM notes;
+SELECT severity, "check", object_name, line, message
+  FROM schema_guard.validate(ARRAY['guard_not_null']);
+
+-- Clean up.
+SET client_min_messages = warning;
+DROP SCHEMA guard_not_null CASCADE;
+RESET client_min_messages;

@@ -1,0 +1,236 @@
+--
+-- guard_routines: DROP FUNCTION / PROCEDURE / AGGREGATE / ROUTINE that
+-- other bodies call, overloads, and what CREATE [OR REPLACE] FUNCTION says
+-- about a body that uses missing objects (schema_guard.function_check).
+--
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS schema_guard CASCADE;
+RESET client_min_messages;
+CREATE SCHEMA guard_routines;
+SET search_path = guard_routines;
+
+CREATE TABLE ledger (id int, amount int);
+INSERT INTO ledger VALUES (1, 10), (2, 20);
+
+CREATE FUNCTION tax(p_amount int) RETURNS int
+LANGUAGE sql AS $$ SELECT p_amount / 10 $$;
+CREATE FUNCTION net(p_amount int) RETURNS int
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN p_amount - tax(p_amount);
+END
+$$;
+CREATE FUNCTION total_tax() RETURNS bigint
+LANGUAGE sql AS $$ SELECT sum(tax(amount)) FROM ledger $$;
+CREATE PROCEDURE record(p_id int, p_amount int)
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO ledger VALUES (p_id, p_amount);
+END
+$$;
+CREATE PROCEDURE record_twice(p_id int, p_amount int)
+LANGUAGE plpgsql AS $$
+BEGIN
+    CALL record(p_id, p_amount);
+    CALL record(p_id + 1, p_amount);
+END
+$$;
+CREATE AGGREGATE int_product(int) (sfunc = int4mul, stype = int, initcond = '1');
+CREATE FUNCTION amount_product() RETURNS int
+LANGUAGE sql AS $$ SELECT int_product(amount) FROM ledger $$;
+
+--
+-- DROP FUNCTION / PROCEDURE / AGGREGATE / ROUTINE
+--
+
+-- Refused: a PL/pgSQL function and a SQL function call it.
+DROP FUNCTION tax(int);
+SELECT net(100), total_tax();
+
+-- Refused: a procedure calls the procedure (twice: both lines are listed).
+DROP PROCEDURE record(int, int);
+SELECT count(*) FROM pg_proc WHERE oid = 'record(int,int)'::regprocedure;
+
+-- Refused: DROP ROUTINE is DROP FUNCTION by another name.
+DROP ROUTINE tax(int);
+SELECT net(100);
+
+-- Refused: a SQL function uses the aggregate.
+DROP AGGREGATE int_product(int);
+SELECT amount_product();
+
+-- Allowed: a function nobody calls.
+CREATE FUNCTION unused_helper() RETURNS int LANGUAGE sql AS 'SELECT 1';
+DROP FUNCTION unused_helper();
+
+-- Allowed: the caller and the callee go in one statement.
+CREATE FUNCTION inner_fn() RETURNS int LANGUAGE sql AS 'SELECT 1';
+CREATE FUNCTION outer_fn() RETURNS int LANGUAGE sql AS 'SELECT inner_fn()';
+DROP FUNCTION inner_fn(), outer_fn();
+
+-- Allowed: a name in a string literal or a comment is not a call.
+CREATE FUNCTION quoted_fn() RETURNS int LANGUAGE sql AS 'SELECT 1';
+CREATE FUNCTION mentions_quoted_fn() RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+    -- PERFORM quoted_fn();
+    RETURN 'quoted_fn()';
+END
+$$;
+DROP FUNCTION quoted_fn();
+DROP FUNCTION mentions_quoted_fn();
+
+--
+-- Overloads
+--
+CREATE FUNCTION label(p int) RETURNS text LANGUAGE sql AS $$ SELECT 'int ' || p $$;
+CREATE FUNCTION label(p text) RETURNS text LANGUAGE sql AS $$ SELECT 'text ' || p $$;
+CREATE FUNCTION label_of_id(p_id int) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN label(p_id);
+END
+$$;
+
+-- Allowed: nobody calls label(text); label(p_id) calls label(int).
+DROP FUNCTION label(text);
+
+-- Refused: label(p_id) calls label(int); with it gone nothing accepts an
+-- integer.
+DROP FUNCTION label(int);
+SELECT label_of_id(7);
+
+-- Allowed: a new overload that leaves the call resolving to the same
+-- function (an exact match beats label(bigint)).
+CREATE FUNCTION label(p bigint) RETURNS text LANGUAGE sql AS $$ SELECT 'bigint ' || p $$;
+SELECT label_of_id(7);
+
+-- Allowed: with label(bigint) in place, dropping label(int) leaves the call
+-- resolving (integer is implicitly cast to bigint).
+DROP FUNCTION label(int);
+SELECT label_of_id(7);
+
+-- Refused: a new overload that makes the call ambiguous: label(numeric)
+-- and label(bigint) are equally good for an integer.
+CREATE FUNCTION label(p numeric) RETURNS text LANGUAGE sql AS $$ SELECT 'numeric ' || p $$;
+SELECT count(*) FROM pg_proc WHERE proname = 'label'
+   AND pronamespace = 'guard_routines'::regnamespace;
+SELECT label_of_id(7);
+
+--
+-- ALTER FUNCTION
+--
+
+-- Refused: SET search_path on the function itself leaves its unqualified
+-- table name unresolved.
+CREATE FUNCTION ledger_size() RETURNS bigint
+LANGUAGE sql AS $$ SELECT count(*) FROM ledger $$;
+ALTER FUNCTION ledger_size() SET search_path = pg_catalog;
+SELECT proconfig FROM pg_proc WHERE oid = 'ledger_size()'::regprocedure;
+
+-- Allowed: a search_path under which the table still resolves.
+ALTER FUNCTION ledger_size() SET search_path = guard_routines, pg_catalog;
+SELECT ledger_size();
+
+--
+-- CREATE FUNCTION whose body uses missing objects
+--
+
+-- WARNING (the default, schema_guard.function_check = warning): the body
+-- reads a table that does not exist; the function is created.
+SHOW schema_guard.function_check;
+CREATE FUNCTION read_missing() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM no_such_table);
+END
+$$;
+SELECT count(*) FROM pg_proc WHERE proname = 'read_missing';
+
+-- WARNING: CREATE OR REPLACE with a body that calls a missing function.
+CREATE OR REPLACE FUNCTION read_missing() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN no_such_function(1);
+END
+$$;
+
+-- WARNING: a missing column of a table that exists, in a procedure.
+CREATE PROCEDURE read_missing_column()
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE ledger SET no_such_column = 1;
+END
+$$;
+
+-- (SQL-language bodies are checked by PostgreSQL itself while
+-- check_function_bodies is on; schema_guard adds nothing to its error.)
+CREATE FUNCTION sql_missing() RETURNS bigint
+LANGUAGE sql AS $$ SELECT count(*) FROM no_such_table $$;
+
+-- Quiet: once the objects exist, a replaced body has nothing to report.
+CREATE TABLE no_such_table (id int);
+CREATE OR REPLACE FUNCTION read_missing() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM no_such_table);
+END
+$$;
+SELECT read_missing();
+
+-- Quiet: with check_function_bodies = off (as in pg_restore's scripts),
+-- functions may be created before their tables.
+SET check_function_bodies = off;
+CREATE FUNCTION restored_first() RETURNS bigint
+LANGUAGE sql AS $$ SELECT count(*) FROM restored_later $$;
+CREATE TABLE restored_later (id int);
+RESET check_function_bodies;
+SELECT restored_first();
+
+-- ERROR with schema_guard.function_check = error: nothing is created.
+SET schema_guard.function_check = error;
+CREATE FUNCTION strict_missing() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM still_missing);
+END
+$$;
+SELECT count(*) FROM pg_proc WHERE proname = 'strict_missing';
+
+-- ERROR too for CREATE OR REPLACE: the old body stays.
+CREATE OR REPLACE FUNCTION read_missing() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM still_missing);
+END
+$$;
+SELECT read_missing();
+
+-- A body without problems is created as usual.
+CREATE FUNCTION strict_ok() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM ledger);
+END
+$$;
+
+-- Quiet with schema_guard.function_check = off.
+SET schema_guard.function_check = off;
+CREATE FUNCTION unchecked_missing() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM still_missing);
+END
+$$;
+RESET schema_guard.function_check;
+
+-- Breaking DDL is judged whatever function_check says.
+SET schema_guard.function_check = off;
+DROP TABLE ledger;
+RESET schema_guard.function_check;
+SELECT count(*) FROM ledger;
+
+-- Clean up.
+SET client_min_messages = warning;
+DROP SCHEMA guard_routines CASCADE;
+RESET client_min_messages;

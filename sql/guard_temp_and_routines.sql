@@ -1,0 +1,163 @@
+--
+-- guard_temp_and_routines: temporary tables and functions pass untouched;
+-- DDL run from a function, a procedure or a DO block is checked like any
+-- other; references that are broken already block no unrelated DDL.
+--
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS schema_guard CASCADE;
+RESET client_min_messages;
+CREATE SCHEMA guard_temp_and_routines;
+SET search_path = guard_temp_and_routines;
+
+CREATE TABLE items (id int PRIMARY KEY, name text, price numeric);
+INSERT INTO items VALUES (1, 'pen', 2.5);
+CREATE FUNCTION item_names() RETURNS SETOF text
+LANGUAGE sql AS $$ SELECT name FROM items ORDER BY id $$;
+
+--
+-- Temporary objects
+--
+
+-- Quiet: temp tables are created, altered and dropped freely, even one a
+-- permanent function reads.
+CREATE TEMP TABLE scratch (id int, note text);
+CREATE FUNCTION scratch_count() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM scratch);
+END
+$$;
+ALTER TABLE scratch DROP COLUMN note;
+ALTER TABLE scratch RENAME COLUMN id TO key;
+DROP TABLE scratch;
+DROP FUNCTION scratch_count();
+
+-- Quiet: a temp function whose body uses a missing table, and one that
+-- reads a permanent table that is then dropped and created again.
+CREATE FUNCTION pg_temp.temp_missing() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM no_such_table);
+END
+$$;
+CREATE TABLE side (id int);
+CREATE FUNCTION pg_temp.temp_side_count() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM guard_temp_and_routines.side);
+END
+$$;
+DROP TABLE side;
+DROP FUNCTION pg_temp.temp_missing();
+DROP FUNCTION pg_temp.temp_side_count();
+
+-- Quiet: a function creates its own temp table of the same name as a
+-- permanent table that is dropped.
+CREATE TABLE work_area (a int);
+CREATE FUNCTION use_own_work_area() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    CREATE TEMP TABLE work_area (a int) ON COMMIT DROP;
+    INSERT INTO work_area VALUES (1);
+    RETURN (SELECT count(*) FROM work_area);
+END
+$$;
+DROP TABLE work_area;
+SELECT use_own_work_area();
+
+--
+-- DDL from functions, procedures and DO blocks
+--
+
+-- Refused: a DO block drops a column a function reads.
+DO $$
+BEGIN
+    ALTER TABLE items DROP COLUMN name;
+END
+$$;
+SELECT item_names();
+
+-- Refused: a function runs the DDL (static and dynamic SQL alike).
+CREATE FUNCTION drop_name_static() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    ALTER TABLE items DROP COLUMN name;
+END
+$$;
+CREATE FUNCTION drop_name_dynamic() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('ALTER TABLE %I DROP COLUMN %I', 'items', 'name');
+END
+$$;
+SELECT drop_name_static();
+SELECT drop_name_dynamic();
+SELECT item_names();
+
+-- Refused: a procedure runs the DDL.
+CREATE PROCEDURE rename_items()
+LANGUAGE plpgsql AS $$
+BEGIN
+    ALTER TABLE items RENAME TO goods;
+END
+$$;
+CALL rename_items();
+SELECT to_regclass('items') IS NOT NULL AS still_named_items;
+
+-- Allowed: DDL from a DO block that breaks nothing.
+DO $$
+BEGIN
+    ALTER TABLE items DROP COLUMN price;
+END
+$$;
+
+-- Allowed: in a transaction block, a DO block that drops and creates the
+-- table again.
+BEGIN;
+DO $$
+BEGIN
+    DROP TABLE items;
+    CREATE TABLE items (id int PRIMARY KEY, name text);
+END
+$$;
+COMMIT;
+SELECT item_names();
+
+--
+-- Broken already: validate() reports it; unrelated DDL is not blocked
+--
+CREATE TABLE orders (id int, item_id int, quantity int, note text);
+CREATE FUNCTION order_quantity(p_id int) RETURNS int
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT qty FROM orders WHERE id = p_id);
+END
+$$;
+CREATE FUNCTION order_item(p_id int) RETURNS int
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM missing_helper(p_id);
+    RETURN (SELECT item_id FROM orders WHERE id = p_id);
+END
+$$;
+SELECT severity, "check", object_name, line, message
+  FROM schema_guard.validate(ARRAY['guard_temp_and_routines']);
+
+-- Allowed: DDL on the table the broken statement uses, touching nothing
+-- that resolved before.
+ALTER TABLE orders DROP COLUMN note;
+ALTER TABLE orders RENAME COLUMN quantity TO amount;
+ALTER TABLE orders ADD COLUMN placed_at timestamptz;
+
+-- Refused: a statement that worked is still judged, in a function with a
+-- broken statement elsewhere; the DETAIL lists only the new break.
+ALTER TABLE orders DROP COLUMN item_id;
+SELECT column_name FROM information_schema.columns
+ WHERE table_schema = 'guard_temp_and_routines' AND table_name = 'orders'
+ ORDER BY ordinal_position;
+
+
+-- Clean up.
+SET client_min_messages = warning;
+DROP SCHEMA guard_temp_and_routines CASCADE;
+RESET client_min_messages;

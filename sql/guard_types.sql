@@ -1,0 +1,156 @@
+--
+-- guard_types: DROP TYPE / DROP DOMAIN, ALTER TYPE ... RENAME VALUE and
+-- ADD VALUE, ALTER DOMAIN ... RENAME / SET SCHEMA.
+--
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS schema_guard CASCADE;
+RESET client_min_messages;
+CREATE SCHEMA guard_types;
+SET search_path = guard_types;
+CREATE SCHEMA guard_types_other;
+
+CREATE TYPE mood AS ENUM ('happy', 'sad', 'calm');
+CREATE TYPE level AS ENUM ('low', 'high');
+CREATE TYPE pair AS (a int, b int);
+CREATE DOMAIN posint AS int CHECK (VALUE > 0);
+CREATE DOMAIN email AS text CHECK (VALUE LIKE '%@%');
+
+CREATE TABLE people (id int, m mood);
+INSERT INTO people VALUES (1, 'happy'), (2, 'sad');
+
+CREATE FUNCTION happy_count() RETURNS bigint
+LANGUAGE sql AS $$ SELECT count(*) FROM people WHERE m = 'happy' $$;
+CREATE FUNCTION is_sad(p mood) RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN p = 'sad'::mood;
+END
+$$;
+CREATE FUNCTION high_label() RETURNS text
+LANGUAGE sql AS $$ SELECT 'high'::level::text $$;
+CREATE FUNCTION default_level() RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    l level := 'low';
+BEGIN
+    RETURN l::text;
+END
+$$;
+CREATE FUNCTION pair_sum() RETURNS int
+LANGUAGE sql AS $$ SELECT (ROW(1, 2)::pair).a + (ROW(1, 2)::pair).b $$;
+CREATE FUNCTION checked(p int) RETURNS int
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN p::posint;
+END
+$$;
+CREATE FUNCTION checked_email(p text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    e email;
+BEGIN
+    e := p;
+    RETURN e;
+END
+$$;
+
+--
+-- DROP TYPE
+--
+
+-- Refused: a SQL function casts to the enum type.
+DROP TYPE level;
+SELECT high_label();
+
+-- Refused: with the SQL function gone, a PL/pgSQL variable is still
+-- declared with the type.
+DROP FUNCTION high_label();
+DROP TYPE level;
+SELECT default_level();
+
+-- Refused: a cast to the composite type.
+DROP TYPE pair;
+SELECT pair_sum();
+
+-- Refused: DROP TYPE ... CASCADE drops the column people.m (and is_sad(mood),
+-- which nobody calls); happy_count() reads that column.
+DROP TYPE mood CASCADE;
+SELECT happy_count(), is_sad('sad');
+
+-- Refused: DROP TYPE ... CASCADE drops a function that another calls.
+CREATE TYPE unit AS ENUM ('kg', 'lb');
+CREATE FUNCTION unit_name(u unit) RETURNS text
+LANGUAGE sql AS $$ SELECT u::text $$;
+CREATE FUNCTION kg_name() RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN unit_name('kg');
+END
+$$;
+DROP TYPE unit CASCADE;
+SELECT kg_name();
+
+-- Allowed: without the caller, the cascade only removes what uses the type
+-- by OID (the function's parameter).
+DROP FUNCTION kg_name();
+DROP TYPE unit CASCADE;
+
+-- Allowed: a type nobody uses.
+CREATE TYPE unused_enum AS ENUM ('x');
+DROP TYPE unused_enum;
+
+--
+-- DROP DOMAIN
+--
+
+-- Refused: a PL/pgSQL function casts to the domain.
+DROP DOMAIN posint;
+SELECT checked(3);
+
+-- Refused: a PL/pgSQL variable is declared with the domain.
+DROP DOMAIN email;
+SELECT checked_email('a@b');
+
+-- Allowed: a domain nobody uses.
+CREATE DOMAIN unused_domain AS int;
+DROP DOMAIN unused_domain;
+
+--
+-- ALTER TYPE ... RENAME VALUE / ADD VALUE
+--
+
+-- Refused: a SQL function compares a column with 'happy'.
+ALTER TYPE mood RENAME VALUE 'happy' TO 'glad';
+SELECT enum_range(NULL::mood);
+
+-- Refused: a PL/pgSQL function casts 'sad' to the type.
+ALTER TYPE mood RENAME VALUE 'sad' TO 'blue';
+SELECT enum_range(NULL::mood);
+
+-- Allowed: a value no body names.
+ALTER TYPE mood RENAME VALUE 'calm' TO 'serene';
+
+-- Allowed: ADD VALUE never breaks a body, even of a type in use.
+ALTER TYPE mood ADD VALUE 'angry';
+ALTER TYPE mood ADD VALUE 'content' BEFORE 'sad';
+SELECT enum_range(NULL::mood);
+
+--
+-- ALTER DOMAIN ... RENAME / SET SCHEMA
+--
+
+-- Refused: a function casts to the domain by name.
+ALTER DOMAIN posint RENAME TO positive_int;
+ALTER DOMAIN posint SET SCHEMA guard_types_other;
+SELECT checked(3);
+
+-- Allowed: a domain nobody uses.
+CREATE DOMAIN spare_domain AS int;
+ALTER DOMAIN spare_domain RENAME TO spare_domain2;
+ALTER DOMAIN spare_domain2 SET SCHEMA guard_types_other;
+
+-- Clean up.
+SET client_min_messages = warning;
+DROP SCHEMA guard_types CASCADE;
+DROP SCHEMA guard_types_other CASCADE;
+RESET client_min_messages;

@@ -1,0 +1,217 @@
+--
+-- validate(), the report view and assert_valid(): columns, filters, order,
+-- and who may call them.
+--
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS schema_guard CASCADE;
+RESET client_min_messages;
+CREATE SCHEMA validate_api;
+SET search_path = validate_api;
+SET schema_guard.function_check = off;
+
+--
+-- Columns and types.
+--
+SELECT pg_get_function_arguments('schema_guard.validate(name[],text)'::regprocedure);
+SELECT pg_get_function_result('schema_guard.validate(name[],text)'::regprocedure);
+SELECT attname, atttypid::regtype
+  FROM pg_attribute
+ WHERE attrelid = 'schema_guard.report'::regclass AND attnum > 0
+ ORDER BY attnum;
+SELECT pg_get_function_arguments('schema_guard.assert_valid(name[])'::regprocedure),
+       pg_get_function_result('schema_guard.assert_valid(name[])'::regprocedure);
+
+-- Nothing to report in an empty schema.
+SELECT * FROM schema_guard.validate(ARRAY['validate_api']);
+SELECT schema_guard.assert_valid(ARRAY['validate_api']);
+
+--
+-- Findings of each severity, in two schemas.
+--
+CREATE SCHEMA validate_api_other;
+CREATE TABLE jobs (id int PRIMARY KEY, owner_id int, state text);
+CREATE TABLE owners (id int PRIMARY KEY);
+ALTER TABLE jobs ADD CONSTRAINT jobs_owner_fk FOREIGN KEY (owner_id)
+    REFERENCES owners NOT VALID;
+CREATE INDEX ON jobs (owner_id);
+CREATE TABLE gone (id int);
+CREATE FUNCTION count_gone() RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM count(*) FROM gone AS g2 WHERE g2.id > 0;
+    RETURN (SELECT count(*) FROM gone);
+END
+$$;
+CREATE FUNCTION "Upper_case"() RETURNS bigint LANGUAGE sql AS $$
+    SELECT count(*) FROM gone
+$$;
+CREATE PROCEDURE queue_job(p int) LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO jobs (id, state) VALUES (p, 'queued');
+    UPDATE jobs SET status = 'queued' WHERE id = p;
+END
+$$;
+CREATE FUNCTION maybe_gone() RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM gone);
+EXCEPTION WHEN undefined_table THEN
+    RETURN 0;
+END
+$$;
+CREATE FUNCTION run(q text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE q;
+END
+$$;
+CREATE FUNCTION validate_api_other.other_gone() RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM validate_api.gone);
+END
+$$;
+SET schema_guard.mode = warn;
+SET client_min_messages = error;
+DROP TABLE gone;
+RESET client_min_messages;
+RESET schema_guard.mode;
+
+-- Every row, in the documented order: severity (error, warning, info),
+-- then check, object name (byte order, whatever the database's
+-- collation), line, referenced and message.
+\x on
+SELECT * FROM schema_guard.validate(ARRAY['validate_api']);
+\x off
+
+-- The order is deterministic: the rows come sorted by that key.
+WITH v AS (
+    SELECT v.*, row_number() OVER () AS n
+      FROM schema_guard.validate(ARRAY['validate_api', 'validate_api_other']) AS v
+)
+SELECT count(*) AS rows,
+       bool_and(n = sorted) AS in_order
+  FROM (SELECT n, row_number() OVER (
+                  ORDER BY CASE severity WHEN 'error' THEN 1
+                                         WHEN 'warning' THEN 2 ELSE 3 END,
+                           "check" COLLATE "C", object_name COLLATE "C",
+                           line NULLS FIRST, referenced COLLATE "C" NULLS FIRST,
+                           message COLLATE "C") AS sorted
+          FROM v) AS s;
+
+--
+-- The schemas filter.
+--
+SELECT severity, "check", object_name
+  FROM schema_guard.validate(ARRAY['validate_api_other']);
+SELECT severity, "check", object_name
+  FROM schema_guard.validate(ARRAY['validate_api_other', 'validate_api'], 'error');
+SELECT count(*) FROM schema_guard.validate(ARRAY[]::name[]);
+SELECT count(*) FROM schema_guard.validate(ARRAY['validate_api_nosuch']);
+-- without a filter, every schema is included
+SELECT count(*) FROM schema_guard.validate()
+ WHERE object_name LIKE 'validate\_api.%'
+    OR object_name LIKE 'validate\_api\_other.%'
+    OR referenced LIKE 'validate\_api.%';
+
+--
+-- The minimum severity filter.
+--
+SELECT severity, count(*)
+  FROM schema_guard.validate(ARRAY['validate_api'], 'info')
+ GROUP BY severity ORDER BY severity COLLATE "C";
+SELECT severity, count(*)
+  FROM schema_guard.validate(ARRAY['validate_api'], 'warning')
+ GROUP BY severity ORDER BY severity COLLATE "C";
+SELECT severity, count(*)
+  FROM schema_guard.validate(ARRAY['validate_api'], min_severity => 'error')
+ GROUP BY severity ORDER BY severity COLLATE "C";
+SELECT count(*) FROM schema_guard.validate(ARRAY['validate_api'], 'WARNING');
+SELECT * FROM schema_guard.validate(ARRAY['validate_api'], 'fatal');
+SELECT * FROM schema_guard.validate(ARRAY['validate_api'], '');
+
+--
+-- schema_guard.report shows the same rows as validate().
+--
+CREATE VIEW api_report AS
+SELECT * FROM schema_guard.report
+ WHERE object_name LIKE 'validate\_api.%'
+    OR object_name LIKE '% on validate\_api.%';
+CREATE VIEW api_validate AS
+SELECT * FROM schema_guard.validate(ARRAY['validate_api']);
+SELECT (SELECT count(*) FROM api_report) AS report_rows,
+       (SELECT count(*) FROM api_validate) AS validate_rows;
+(SELECT * FROM api_report EXCEPT ALL SELECT * FROM api_validate)
+UNION ALL
+(SELECT * FROM api_validate EXCEPT ALL SELECT * FROM api_report);
+-- in the same order
+SELECT (SELECT array_agg(r::text) FROM api_report AS r)
+     = (SELECT array_agg(v::text) FROM api_validate AS v) AS same_order;
+
+--
+-- assert_valid(): one ERROR listing every error row, for pipelines.
+--
+\set SHOW_CONTEXT never
+SELECT schema_guard.assert_valid(ARRAY['validate_api']);
+SELECT schema_guard.assert_valid(ARRAY['validate_api_other']);
+-- its SQLSTATE
+DO $$
+BEGIN
+    PERFORM schema_guard.assert_valid(ARRAY['validate_api']);
+EXCEPTION WHEN OTHERS THEN
+    RAISE NOTICE 'SQLSTATE %', SQLSTATE;
+END
+$$;
+-- psql -v ON_ERROR_STOP=1 exits non-zero
+\setenv PGDATABASE :DBNAME
+\! psql -X -q -v ON_ERROR_STOP=1 -c "SELECT schema_guard.assert_valid(ARRAY['validate_api'])" >/dev/null 2>&1; echo "exit status $?"
+\! psql -X -q -v ON_ERROR_STOP=1 -c "SELECT schema_guard.assert_valid(ARRAY['validate_api_nosuch'])" >/dev/null 2>&1; echo "exit status $?"
+
+-- Fixed: quiet, although warnings and info remain.
+CREATE TABLE gone (id int);
+ALTER TABLE jobs ADD COLUMN status text;
+SELECT schema_guard.assert_valid(ARRAY['validate_api', 'validate_api_other']);
+SELECT severity, "check", object_name
+  FROM schema_guard.validate(ARRAY['validate_api', 'validate_api_other']);
+\set SHOW_CONTEXT errors
+
+--
+-- Functions created while check_function_bodies is off (pg_restore) are
+-- reported by validate() all the same.
+--
+SET check_function_bodies = off;
+CREATE FUNCTION restored() RETURNS bigint LANGUAGE sql AS $$
+    SELECT count(*) FROM not_restored_yet
+$$;
+SELECT severity, "check", object_name, line, message
+  FROM schema_guard.validate(ARRAY['validate_api'], 'error');
+RESET check_function_bodies;
+DROP FUNCTION restored();
+
+--
+-- Who may call them: any role can read the report; only superusers can
+-- rebuild the catalog.
+--
+SET schema_guard.mode = warn;
+SET client_min_messages = error;
+DROP TABLE gone;
+CREATE ROLE regress_validate_api_reader;
+RESET client_min_messages;
+RESET schema_guard.mode;
+GRANT USAGE ON SCHEMA validate_api TO regress_validate_api_reader;
+SET ROLE regress_validate_api_reader;
+SELECT severity, "check", object_name
+  FROM schema_guard.validate(ARRAY['validate_api'], 'error');
+SELECT severity, "check", object_name
+  FROM schema_guard.report
+ WHERE severity = 'error' AND object_name LIKE 'validate\_api.%';
+SELECT line, kind, access, object_identity, resolves
+  FROM schema_guard.dependencies('validate_api.count_gone()');
+\set SHOW_CONTEXT never
+SELECT schema_guard.assert_valid(ARRAY['validate_api']);
+\set SHOW_CONTEXT errors
+SELECT schema_guard.rebuild();
+RESET ROLE;
+
+RESET schema_guard.function_check;
+RESET search_path;
+SET client_min_messages = warning;
+DROP SCHEMA validate_api, validate_api_other CASCADE;
+DROP ROLE regress_validate_api_reader;
+RESET client_min_messages;
