@@ -11,14 +11,13 @@
 CREATE TABLE schema_guard.analysis (
     fn          pg_catalog.oid  NOT NULL,
     tg          pg_catalog.oid  NOT NULL,
-    proc_xmin   pg_catalog.xid  NOT NULL,
-    proc_tid    pg_catalog.tid  NOT NULL,
+    definition  pg_catalog.int8 NOT NULL,
     search_path pg_catalog.text NOT NULL,
     session_path pg_catalog.text NOT NULL,
     PRIMARY KEY (fn, tg)
 );
 COMMENT ON TABLE schema_guard.analysis IS
-    'One row per analysed function, or per trigger for a trigger function: the function version it describes, the search_path its names resolved with, and the search_path of the session that created it (used when the function sets none).';
+    'One row per analysed function, or per trigger for a trigger function: a hash of the function definition it describes, the search_path its names resolved with, and the search_path of the session that created it (used when the function sets none).';
 
 CREATE TABLE schema_guard.reference (
     fn          pg_catalog.oid    NOT NULL,
@@ -39,6 +38,8 @@ CREATE TABLE schema_guard.reference (
 CREATE INDEX reference_unit_idx ON schema_guard.reference (fn, tg);
 CREATE INDEX reference_object_idx ON schema_guard.reference (objid);
 CREATE INDEX reference_name_idx ON schema_guard.reference (name);
+CREATE INDEX reference_created_idx ON schema_guard.reference (fn)
+    WHERE access OPERATOR(pg_catalog.=) 'c';
 COMMENT ON TABLE schema_guard.reference IS
     'What each analysed function references (severity o: it resolves) and what is wrong with it, indexed by referenced object and by name.';
 

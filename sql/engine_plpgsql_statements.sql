@@ -315,6 +315,37 @@ SELECT severity, "check", line, referenced, message
   FROM schema_guard.validate(ARRAY['engine_plpgsql_statements'])
  WHERE object_name = 'engine_plpgsql_statements.record_fields()';
 
+-- A simple CASE compares its test value, of the test expression's type,
+-- with each WHEN value: text WHEN values of a text column are fine (PL/pgSQL
+-- declares the hidden CASE variable as integer until the statement runs);
+-- one that is not a valid value of the type is not.  Later passes (after the
+-- failing statement on line 8) still see the test expression's type.
+CREATE TABLE t_status (id int, status text, amount numeric);
+SET client_min_messages = error;
+CREATE FUNCTION status_label(p int) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_row t_status%ROWTYPE;
+BEGIN
+    SELECT * INTO v_row FROM t_status WHERE id = p;
+    CASE v_row.status
+        WHEN 'new' THEN RETURN 'n';
+        WHEN 'open', 'held' THEN PERFORM 1 FROM t_status_missing;
+        WHEN 'closed' THEN RETURN 'c';
+        ELSE NULL;
+    END CASE;
+    CASE v_row.amount
+        WHEN 1.5 THEN RETURN 'a';
+        WHEN 'lots' THEN RETURN 'b';
+        ELSE RETURN 'x';
+    END CASE;
+END
+$$;
+RESET client_min_messages;
+SELECT severity, "check", line, message
+  FROM schema_guard.validate(ARRAY['engine_plpgsql_statements'])
+ WHERE object_name = 'engine_plpgsql_statements.status_label(integer)';
+
 SET client_min_messages = warning;
 RESET search_path;
 DROP SCHEMA engine_plpgsql_statements CASCADE;

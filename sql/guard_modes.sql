@@ -154,6 +154,42 @@ SET ROLE regress_guard_modes_user;
 SET schema_guard.mode = warn;
 RESET ROLE;
 
+--
+-- off is an escape hatch even when the guard itself fails: a failure to
+-- maintain the catalog is a WARNING, the DDL goes through, and the catalog
+-- is marked for a rebuild.  (Simulated by a trigger that makes every write
+-- to the catalog fail.)
+--
+CREATE FUNCTION guard_modes.fail_writes() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'simulated failure';
+END
+$$;
+-- (Creating the trigger is itself DDL the guard records: off already.)
+SET schema_guard.mode = off;
+CREATE TRIGGER fail_writes BEFORE INSERT ON schema_guard.reference
+    FOR EACH ROW EXECUTE FUNCTION guard_modes.fail_writes();
+SELECT count(*) AS catalog_origin_rows FROM schema_guard.catalog_origin;
+-- enforce: the failure stops the DDL.
+RESET schema_guard.mode;
+CREATE FUNCTION status_of(int) RETURNS text LANGUAGE sql
+    AS 'SELECT status FROM jobs WHERE id = $1';
+-- off: the DDL goes through, quietly: the catalog is marked for a rebuild
+-- already, and is not maintained until the guard is on again.
+SET schema_guard.mode = off;
+CREATE FUNCTION status_of(int) RETURNS text LANGUAGE sql
+    AS 'SELECT status FROM jobs WHERE id = $1';
+SELECT count(*) FROM pg_proc WHERE proname = 'status_of';
+-- dependents() says the catalog needs a rebuild.
+SELECT count(*) FROM schema_guard.dependents('jobs'::regclass);
+DROP TRIGGER fail_writes ON schema_guard.reference;
+RESET schema_guard.mode;
+DROP FUNCTION guard_modes.fail_writes();
+-- The next DDL rebuilt the catalog, and the guard knows status_of().
+SELECT count(*) AS catalog_origin_rows FROM schema_guard.catalog_origin;
+ALTER TABLE jobs DROP COLUMN status;
+
 -- Clean up.
 SET client_min_messages = warning;
 DROP SCHEMA guard_modes CASCADE;

@@ -152,6 +152,33 @@ SELECT body, author = current_user AS filled FROM notes;
 SELECT severity, "check", object_name, line, message
   FROM schema_guard.validate(ARRAY['guard_not_null']);
 
+-- A BEFORE INSERT trigger that fills a NOT NULL column makes inserts that
+-- leave it out uncertain, not broken; dropping the trigger breaks them.
+CREATE TABLE orders (id int, created_by text NOT NULL);
+CREATE FUNCTION fill_created_by() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.created_by := current_user;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER orders_created_by BEFORE INSERT ON orders
+    FOR EACH ROW EXECUTE FUNCTION fill_created_by();
+CREATE FUNCTION add_order(p_id int) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO orders (id) VALUES (p_id);
+END
+$$;
+-- Refused: without the trigger, add_order() fails.
+DROP TRIGGER orders_created_by ON orders;
+-- Refused too: a disabled trigger fills nothing.
+ALTER TABLE orders DISABLE TRIGGER orders_created_by;
+-- Allowed: a trigger in its place.
+CREATE TRIGGER orders_created_by_2 BEFORE INSERT ON orders
+    FOR EACH ROW EXECUTE FUNCTION fill_created_by();
+DROP TRIGGER orders_created_by ON orders;
+
 -- Clean up.
 SET client_min_messages = warning;
 DROP SCHEMA guard_not_null CASCADE;

@@ -230,6 +230,40 @@ DROP TABLE ledger;
 RESET schema_guard.function_check;
 SELECT count(*) FROM ledger;
 
+-- A function that creates a table at run time, and one that reads it.
+-- Dropping the creator leaves nothing to create the table: refused.
+-- Replacing it with a body that still creates the table: allowed.
+CREATE FUNCTION make_scratch() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    CREATE TABLE IF NOT EXISTS guard_routines.scratch (v int);
+END
+$$;
+CREATE FUNCTION read_scratch() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM guard_routines.scratch);
+END
+$$;
+SELECT severity, "check", object_name, line FROM schema_guard.validate(ARRAY['guard_routines'])
+ WHERE object_name LIKE '%scratch%' ORDER BY 3, 4;
+DROP FUNCTION make_scratch();
+CREATE OR REPLACE FUNCTION make_scratch() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    CREATE TABLE IF NOT EXISTS guard_routines.scratch (v int, w int);
+END
+$$;
+-- Refused: the new body no longer creates it.
+CREATE OR REPLACE FUNCTION make_scratch() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE NOTICE 'nothing to create';
+END
+$$;
+DROP FUNCTION read_scratch();
+DROP FUNCTION make_scratch();
+
 -- Clean up.
 SET client_min_messages = warning;
 DROP SCHEMA guard_routines CASCADE;

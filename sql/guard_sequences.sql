@@ -90,6 +90,23 @@ CREATE SEQUENCE invoice_seq;
 COMMIT;
 SELECT next_invoice();
 
+-- nextval() of a schema-qualified sequence that does not exist yet: once
+-- it is created, the function uses it, and dropping it is refused.
+CREATE FUNCTION next_ticket() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN nextval('guard_sequences_other.ticket_seq');
+END
+$$;
+SELECT "check", referenced FROM schema_guard.validate(ARRAY['guard_sequences'])
+ WHERE object_name LIKE '%next_ticket%';
+CREATE SEQUENCE guard_sequences_other.ticket_seq;
+SELECT function, access FROM schema_guard.dependents('guard_sequences_other.ticket_seq'::regclass);
+-- Refused.
+DROP SEQUENCE guard_sequences_other.ticket_seq;
+DROP FUNCTION next_ticket();
+DROP SEQUENCE guard_sequences_other.ticket_seq;
+
 -- Clean up.
 SET client_min_messages = warning;
 DROP SCHEMA guard_sequences CASCADE;

@@ -18,8 +18,10 @@ LANGUAGE sql AS $$ SELECT name FROM items ORDER BY id $$;
 -- Temporary objects
 --
 
--- Quiet: temp tables are created, altered and dropped freely, even one a
--- permanent function reads.
+-- Temp tables are created, altered and dropped freely, even one a
+-- permanent function reads.  Such a function is reported when it is
+-- created: outside this session the table does not exist, and what
+-- schema_guard says never depends on the analysing session's temp tables.
 CREATE TEMP TABLE scratch (id int, note text);
 CREATE FUNCTION scratch_count() RETURNS bigint
 LANGUAGE plpgsql AS $$
@@ -156,6 +158,28 @@ SELECT column_name FROM information_schema.columns
  WHERE table_schema = 'guard_temp_and_routines' AND table_name = 'orders'
  ORDER BY ordinal_position;
 
+
+-- A body that names a table that does not exist stays broken when this
+-- session creates a temporary table of that name: what the guard and
+-- validate() say does not depend on the analysing session's temporary
+-- tables.
+CREATE FUNCTION count_stage() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM stage);
+END
+$$;
+CREATE TEMP TABLE stage (v int);
+CREATE OR REPLACE FUNCTION count_stage() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM stage) + 0;
+END
+$$;
+SELECT severity, "check", line, message FROM schema_guard.validate(ARRAY['guard_temp_and_routines'])
+ WHERE object_name = 'guard_temp_and_routines.count_stage()';
+DROP TABLE pg_temp.stage;
+DROP FUNCTION count_stage();
 
 -- Clean up.
 SET client_min_messages = warning;

@@ -204,6 +204,22 @@ SELECT other_count();
 INSERT INTO other VALUES (1) \; DROP TABLE other \; SELECT 1 AS after_drop;
 SELECT count(*) FROM other;
 
+-- In autocommit, DDL inside a PL/pgSQL block with an exception handler runs
+-- in a subtransaction; it is still refused at the statement, so the
+-- handler can catch the refusal.
+CREATE TABLE tasks (id int, state text);
+CREATE FUNCTION open_tasks() RETURNS bigint
+LANGUAGE sql AS $$ SELECT count(*) FROM tasks WHERE state = 'open' $$;
+DO $$
+BEGIN
+    ALTER TABLE tasks DROP COLUMN state;
+EXCEPTION WHEN dependent_objects_still_exist THEN
+    RAISE NOTICE 'caught: %', SQLSTATE;
+END
+$$;
+SELECT count(*) AS state_column_kept FROM pg_attribute
+ WHERE attrelid = 'tasks'::regclass AND attname = 'state' AND NOT attisdropped;
+
 -- Clean up.
 SET client_min_messages = warning;
 DROP SCHEMA guard_transactions CASCADE;

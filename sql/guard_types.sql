@@ -149,6 +149,36 @@ CREATE DOMAIN spare_domain AS int;
 ALTER DOMAIN spare_domain RENAME TO spare_domain2;
 ALTER DOMAIN spare_domain2 SET SCHEMA guard_types_other;
 
+-- A NULL cast to an enum type uses the type.
+CREATE TYPE weather AS ENUM ('sun', 'rain');
+CREATE FUNCTION no_weather() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM NULL::weather;
+END
+$$;
+SELECT line, kind, object_identity FROM schema_guard.dependencies('no_weather()') WHERE kind = 'type';
+-- Refused.
+DROP TYPE weather;
+DROP FUNCTION no_weather();
+DROP TYPE weather;
+
+-- A statement that fails already still records the types it names, so
+-- that a change to them analyses it again.
+CREATE TABLE half_pair (b int);
+CREATE FUNCTION half_pair_a() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM (x.p).a FROM (SELECT NULL::half_pair AS p) AS x;
+END
+$$;
+SELECT function FROM schema_guard.dependents('half_pair'::regclass);
+ALTER TABLE half_pair ADD COLUMN a int;
+SELECT count(*) AS errors FROM schema_guard.reference r
+ WHERE r.fn = 'half_pair_a()'::regprocedure AND r.severity = 'e';
+DROP FUNCTION half_pair_a();
+DROP TABLE half_pair;
+
 -- Clean up.
 SET client_min_messages = warning;
 DROP SCHEMA guard_types CASCADE;

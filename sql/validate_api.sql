@@ -185,6 +185,25 @@ RESET check_function_bodies;
 DROP FUNCTION restored();
 
 --
+-- A stored analysis describes a function definition: GRANT, COMMENT and
+-- ALTER FUNCTION ... COST leave it current; a new body does not.
+--
+CREATE FUNCTION state_of(int) RETURNS text LANGUAGE sql
+    AS 'SELECT state FROM validate_api.jobs WHERE id = $1';
+SELECT definition AS state_of_definition FROM schema_guard.analysis
+ WHERE fn = 'state_of(int)'::regprocedure \gset
+GRANT EXECUTE ON FUNCTION state_of(int) TO PUBLIC;
+COMMENT ON FUNCTION state_of(int) IS 'the state of a job';
+ALTER FUNCTION state_of(int) COST 50;
+SELECT definition = :state_of_definition AS unchanged FROM schema_guard.analysis
+ WHERE fn = 'state_of(int)'::regprocedure;
+CREATE OR REPLACE FUNCTION state_of(int) RETURNS text LANGUAGE sql
+    AS 'SELECT state FROM validate_api.jobs WHERE id = $1 + 0';
+SELECT definition = :state_of_definition AS unchanged FROM schema_guard.analysis
+ WHERE fn = 'state_of(int)'::regprocedure;
+DROP FUNCTION state_of(int);
+
+--
 -- Who may call them: any role can read the report; only superusers can
 -- rebuild the catalog.
 --

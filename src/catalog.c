@@ -77,8 +77,8 @@ static SgPlan plan_delete_function = {
 };
 
 static SgPlan plan_insert_analysis = {
-	"INSERT INTO schema_guard.analysis VALUES ($1, $2, $3, $4, $5, $6)",
-	6, {OIDOID, OIDOID, XIDOID, TIDOID, TEXTOID, TEXTOID}
+	"INSERT INTO schema_guard.analysis VALUES ($1, $2, $3, $4, $5)",
+	5, {OIDOID, OIDOID, INT8OID, TEXTOID, TEXTOID}
 };
 
 static SgPlan plan_session_path = {
@@ -106,7 +106,7 @@ static SgPlan plan_insert_refs = {
 };
 
 static SgPlan plan_load_units = {
-	"SELECT tg, proc_xmin, proc_tid, search_path, session_path FROM schema_guard.analysis"
+	"SELECT tg, definition, search_path, session_path FROM schema_guard.analysis"
 	" WHERE fn OPERATOR(pg_catalog.=) $1 ORDER BY tg",
 	1, {OIDOID}
 };
@@ -119,7 +119,7 @@ static SgPlan plan_load_refs = {
 };
 
 static SgPlan plan_all_units = {
-	"SELECT fn, tg, proc_xmin, proc_tid, search_path, session_path FROM schema_guard.analysis"
+	"SELECT fn, tg, definition, search_path, session_path FROM schema_guard.analysis"
 	" ORDER BY fn, tg",
 	0, {InvalidOid}
 };
@@ -203,7 +203,6 @@ static SgPlan plan_origin = {
 	0, {InvalidOid}
 };
 
-static bool sg_catalog_verified = false;
 
 static SPIPlanPtr sg_prepare(SgPlan *p);
 static SgRef *sg_ref_from_row(HeapTuple tup, TupleDesc desc, int first);
@@ -289,10 +288,9 @@ sg_store_rows(SgAnalysis *analysis)
 	values[1] = ObjectIdGetDatum(analysis->tg);
 	sg_exec(&plan_delete_unit, values, true);
 
-	values[2] = TransactionIdGetDatum(analysis->proc_xmin);
-	values[3] = PointerGetDatum(&analysis->proc_tid);
-	values[4] = CStringGetTextDatum(analysis->search_path);
-	values[5] = CStringGetTextDatum(analysis->session_path);
+	values[2] = Int64GetDatum(analysis->definition);
+	values[3] = CStringGetTextDatum(analysis->search_path);
+	values[4] = CStringGetTextDatum(analysis->session_path);
 	sg_exec(&plan_insert_analysis, values, true);
 
 	if (n > 0)
@@ -424,10 +422,9 @@ sg_catalog_load_function(Oid fn)
 
 		a->fn = fn;
 		a->tg = DatumGetObjectId(SPI_getbinval(tup, desc, 1, &isnull));
-		a->proc_xmin = DatumGetTransactionId(SPI_getbinval(tup, desc, 2, &isnull));
-		a->proc_tid = *(ItemPointer) DatumGetPointer(SPI_getbinval(tup, desc, 3, &isnull));
-		a->search_path = sg_text_or_null(tup, desc, 4);
-		a->session_path = sg_text_or_null(tup, desc, 5);
+		a->definition = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
+		a->search_path = sg_text_or_null(tup, desc, 3);
+		a->session_path = sg_text_or_null(tup, desc, 4);
 		result = lappend(result, a);
 	}
 	MemoryContextSwitchTo(old);
@@ -510,10 +507,9 @@ sg_catalog_load_findings(void)
 
 		a->fn = DatumGetObjectId(SPI_getbinval(tup, desc, 1, &isnull));
 		a->tg = DatumGetObjectId(SPI_getbinval(tup, desc, 2, &isnull));
-		a->proc_xmin = DatumGetTransactionId(SPI_getbinval(tup, desc, 3, &isnull));
-		a->proc_tid = *(ItemPointer) DatumGetPointer(SPI_getbinval(tup, desc, 4, &isnull));
-		a->search_path = sg_text_or_null(tup, desc, 5);
-		a->session_path = sg_text_or_null(tup, desc, 6);
+		a->definition = DatumGetInt64(SPI_getbinval(tup, desc, 3, &isnull));
+		a->search_path = sg_text_or_null(tup, desc, 4);
+		a->session_path = sg_text_or_null(tup, desc, 5);
 		units[i] = a;
 		result = lappend(result, a);
 	}
@@ -906,7 +902,6 @@ sg_catalog_rebuild(void)
 	}
 	sg_write_origin();
 	SPI_finish();
-	sg_catalog_verified = true;
 	return analysed;
 }
 
@@ -948,7 +943,6 @@ sg_catalog_start(void)
 	}
 	sg_write_origin();
 	SPI_finish();
-	sg_catalog_verified = true;
 }
 
 /* Record which cluster and database the catalog describes. */
@@ -969,17 +963,15 @@ sg_write_origin(void)
 }
 
 /*
- * Does the catalog describe this database of this cluster?  Checked once
- * per backend.
+ * Does the catalog describe this database of this cluster?  Not remembered
+ * across calls: a rebuild can be rolled back, and another session can mark
+ * the catalog for a rebuild.
  */
 bool
 sg_catalog_is_ready(void)
 {
 	char		sysid[32];
 	bool		ready = false;
-
-	if (sg_catalog_verified)
-		return true;
 
 	snprintf(sysid, sizeof(sysid), UINT64_FORMAT, GetSystemIdentifier());
 	SPI_connect();
@@ -997,6 +989,18 @@ sg_catalog_is_ready(void)
 			dboid == MyDatabaseId;
 	}
 	SPI_finish();
-	sg_catalog_verified = ready;
 	return ready;
+}
+
+/*
+ * Mark the catalog for a rebuild: it may have missed a change.  The next
+ * DDL command, or validate(), rebuilds it.
+ */
+void
+sg_catalog_invalidate(void)
+{
+	SPI_connect();
+	if (SPI_execute("DELETE FROM schema_guard.catalog_origin", false, 0) != SPI_OK_DELETE)
+		elog(ERROR, "could not mark the schema_guard catalog for a rebuild");
+	SPI_finish();
 }

@@ -25,6 +25,7 @@
 #include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
 #include "parser/parsetree.h"
@@ -33,6 +34,7 @@
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
+#include "utils/varlena.h"
 
 #include "compat.h"
 #include "engine.h"
@@ -61,6 +63,7 @@ static void sg_raw_add(SgRawScan *scan, char category, List *names,
 static void sg_raw_add_relation(SgRawScan *scan, RangeVar *rv, char access,
 								bool created);
 static void sg_raw_dml(Node *node, SgRawWalk *w);
+static List *sg_string_names(const char *str);
 static void sg_raw_targets(SgRawWalk *w, List *targets, char access);
 static bool sg_collect_walker(Node *node, SgCollect *c);
 static void sg_collect_rtable(SgCollect *c, Query *query);
@@ -406,7 +409,7 @@ sg_raw_walker(Node *node, void *context)
 				const char *str = sg_aconst_string(c);
 
 				if (str != NULL)
-					sg_raw_add(w->scan, 's', list_make1(makeString(pstrdup(str))),
+					sg_raw_add(w->scan, 's', sg_string_names(str),
 							   c->location, SG_ACCESS_READ);
 			}
 			return false;
@@ -423,6 +426,27 @@ sg_raw_walker(Node *node, void *context)
 			break;
 	}
 	return raw_expression_tree_walker(node, sg_raw_walker, context);
+}
+
+/*
+ * The names a string literal would stand for as a regclass or regproc
+ * ('app.jobs_id_seq' in nextval()): its dot-separated parts, or the whole
+ * string when it is no qualified name.
+ */
+static List *
+sg_string_names(const char *str)
+{
+	char	   *copy = pstrdup(str);
+	List	   *parts;
+	List	   *result = NIL;
+	ListCell   *lc;
+
+	if (!SplitIdentifierString(copy, '.', &parts) || parts == NIL ||
+		list_length(parts) > 3)
+		return list_make1(makeString(pstrdup(str)));
+	foreach(lc, parts)
+		result = lappend(result, makeString((char *) lfirst(lc)));
+	return result;
 }
 
 /* The first item of a category with this name, or NULL. */
@@ -512,6 +536,78 @@ sg_collect_query(SgUnitState *us, SgPoint *pc, SgRawScan *scan, Query *query)
 }
 
 /*
+ * A relation that resolves to a temporary table of the analysing session
+ * does not exist for the sessions that will run the function, nor for the
+ * one that rebuilds the catalog.  So it fails the statement, as it would
+ * in a session without that table: results never depend on which session
+ * analysed the function.
+ */
+static bool
+sg_temp_relation_walker(Node *node, Oid *found)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, RangeTblEntry))
+	{
+		RangeTblEntry *rte = (RangeTblEntry *) node;
+
+		if (rte->rtekind == RTE_RELATION &&
+			isAnyTempNamespace(get_rel_namespace(rte->relid)))
+		{
+			*found = rte->relid;
+			return true;
+		}
+		return false;
+	}
+	if (IsA(node, Query))
+	{
+		Query	   *query = (Query *) node;
+		Node	   *utility = query->utilityStmt;
+
+		if (utility != NULL && IsA(utility, CreateTableAsStmt) &&
+			sg_temp_relation_walker(((CreateTableAsStmt *) utility)->query, found))
+			return true;
+		if (utility != NULL && IsA(utility, DeclareCursorStmt) &&
+			sg_temp_relation_walker(((DeclareCursorStmt *) utility)->query, found))
+			return true;
+		if (utility != NULL && IsA(utility, ExplainStmt) &&
+			sg_temp_relation_walker(((ExplainStmt *) utility)->query, found))
+			return true;
+		return query_tree_walker(query, sg_temp_relation_walker, (void *) found,
+								 QTW_EXAMINE_RTES_BEFORE);
+	}
+	return expression_tree_walker(node, sg_temp_relation_walker, (void *) found);
+}
+
+void
+sg_refuse_temp_relations(SgPoint *pc, SgRawScan *scan, Query *query)
+{
+	Oid			relid = InvalidOid;
+	char	   *relname;
+	ListCell   *lc;
+
+	if (!sg_temp_relation_walker((Node *) query, &relid))
+		return;
+	relname = get_rel_name(relid);
+	foreach(lc, scan->items)
+	{
+		SgRawName  *item = (SgRawName *) lfirst(lc);
+
+		if (item->category == SG_KIND_RELATION && relname != NULL &&
+			strcmp(item->name, relname) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_TABLE),
+					 errmsg("relation \"%s\" does not exist",
+							NameListToString(item->names)),
+					 errposition(pg_mbstrlen_with_len(pc->src, item->location) + 1)));
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_TABLE),
+			 errmsg("relation \"%s\" does not exist",
+					relname ? relname : "?")));
+}
+
+/*
  * Utility statements are not analysed by PostgreSQL; resolve the
  * relations the ones that use relations name, as they will at run time.
  */
@@ -536,10 +632,11 @@ sg_collect_utility(SgUnitState *us, SgPoint *pc, SgRawScan *scan, Node *stmt)
 		rv = makeRangeVarFromNameList(item->names);
 		relid = RangeVarGetRelidExtended(rv, NoLock, RVR_MISSING_OK,
 										 NULL, NULL);
+		if (OidIsValid(relid) && isAnyTempNamespace(get_rel_namespace(relid)))
+			relid = InvalidOid; /* see sg_refuse_temp_relations() */
 		if (OidIsValid(relid))
 		{
-			if (sg_user_object(relid) &&
-				!isAnyTempNamespace(get_rel_namespace(relid)))
+			if (sg_user_object(relid))
 				sg_add_ref(us, SG_KIND_RELATION, item->access, line,
 						   RelationRelationId, relid, 0, get_rel_name(relid),
 						   NULL);
@@ -640,7 +737,11 @@ sg_collect_walker(Node *node, SgCollect *c)
 				Const	   *k = (Const *) node;
 
 				if (k->constisnull)
+				{
+					/* NULL::mood still needs type mood */
+					sg_collect_type(c, k->consttype, k->location);
 					break;
+				}
 				switch (k->consttype)
 				{
 					case REGCLASSOID:

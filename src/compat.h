@@ -45,6 +45,13 @@
 #define sg_object_type_name(addr)		getObjectTypeDescription(addr)
 #endif
 
+/* SQL-standard function bodies (pg_proc.prosqlbody) arrived in 14. */
+#if PG_VERSION_NUM >= 140000
+#define SG_ANUM_PG_PROC_PROSQLBODY		Anum_pg_proc_prosqlbody
+#else
+#define SG_ANUM_PG_PROC_PROSQLBODY		InvalidAttrNumber
+#endif
+
 /* Reserving the GUC prefix: MarkGUCPrefixReserved arrived in 15. */
 #if PG_VERSION_NUM < 150000
 #define MarkGUCPrefixReserved(prefix)	EmitWarningsOnPlaceholders(prefix)
@@ -261,5 +268,9 @@ typedef PLpgSQL_function *(*sg_plpgsql_compile_fn) (FunctionCallInfo fcinfo,
 													bool forValidator);
 typedef void (*sg_plpgsql_parser_setup_fn) (struct ParseState *pstate,
 											PLpgSQL_expr *expr);
+typedef PLpgSQL_type *(*sg_plpgsql_build_datatype_fn) (Oid typeOid,
+													   int32 typmod,
+													   Oid collation,
+													   TypeName *origtypname);
 
 #endif							/* SG_COMPAT_H */

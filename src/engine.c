@@ -23,6 +23,8 @@
  */
 #include "postgres.h"
 
+#include <ctype.h>
+
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
@@ -30,20 +32,22 @@
 #include "catalog/indexing.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_depend.h"
+#include "catalog/pg_extension.h"
 #include "catalog/pg_language.h"
 #include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
-#include <ctype.h>
 #include "commands/extension.h"
 #include "commands/proclang.h"
+#include "common/hashfn.h"
 #include "lib/stringinfo.h"
-#include "catalog/pg_extension.h"
 #include "mb/pg_wchar.h"
+#include "nodes/makefuncs.h"
 #include "miscadmin.h"
 #include "parser/analyze.h"
 #include "parser/parse_node.h"
+#include "parser/parse_type.h"
 #include "parser/scanner.h"
-#include "parser/gram.h"
+#include "parser/gram.h"		/* after scanner.h, which it needs */
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
@@ -67,6 +71,7 @@ static void sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 static void sg_record_unit_failure(SgUnitState *us, ErrorData *edata);
 static void sg_fallback_relations(SgUnitState *us, SgPoint *pc,
 								  SgRawScan *scan, SgRawName *failed);
+static void sg_fallback_name(SgUnitState *us, SgPoint *pc, SgRawName *item);
 static void sg_note_raw_scan(SgUnitState *us, SgPoint *pc, SgRawScan *scan);
 static void sg_finish_refs(SgUnitState *us);
 static bool sg_error_must_propagate(ErrorData *edata);
@@ -295,11 +300,73 @@ sg_default_session_path(Oid fn)
 }
 
 /*
+ * A hash of everything in a pg_proc row that analysis depends on: the
+ * body, the signature, the language, the owner it runs as and its settings
+ * (search_path).  GRANT, COMMENT or ALTER FUNCTION ... COST rewrite the row
+ * but leave this unchanged, so a stored analysis stays current across them.
+ */
+int64
+sg_proc_definition(HeapTuple proctup)
+{
+	static const AttrNumber fixed[] = {
+		Anum_pg_proc_pronamespace, Anum_pg_proc_proowner,
+		Anum_pg_proc_prolang, Anum_pg_proc_provariadic,
+		Anum_pg_proc_prokind, Anum_pg_proc_proretset,
+		Anum_pg_proc_prorettype
+	};
+	static const AttrNumber varlena[] = {
+		Anum_pg_proc_proname, Anum_pg_proc_proargtypes,
+		Anum_pg_proc_proallargtypes, Anum_pg_proc_proargmodes,
+		Anum_pg_proc_proargnames, Anum_pg_proc_prosrc,
+		SG_ANUM_PG_PROC_PROSQLBODY, Anum_pg_proc_proconfig
+	};
+	uint64		hash = 0;
+	int			i;
+
+	for (i = 0; i < lengthof(fixed); i++)
+	{
+		bool		isnull;
+		Datum		value = SysCacheGetAttr(PROCOID, proctup, fixed[i], &isnull);
+		uint64		word = isnull ? 0 : (uint64) value;
+
+		hash = hash_bytes_extended((const unsigned char *) &word,
+								   sizeof(word), hash);
+	}
+	for (i = 0; i < lengthof(varlena); i++)
+	{
+		bool		isnull;
+		Datum		value;
+		struct varlena *bytes;
+
+		if (varlena[i] == InvalidAttrNumber)
+			continue;
+		value = SysCacheGetAttr(PROCOID, proctup, varlena[i], &isnull);
+		if (isnull)
+		{
+			hash = hash_combine64(hash, i + 1);
+			continue;
+		}
+		if (varlena[i] == Anum_pg_proc_proname)
+		{
+			hash = hash_bytes_extended((const unsigned char *) DatumGetCString(value),
+									   strlen(DatumGetCString(value)), hash);
+			continue;
+		}
+		bytes = PG_DETOAST_DATUM_PACKED(value);
+		hash = hash_bytes_extended((const unsigned char *) VARDATA_ANY(bytes),
+								   VARSIZE_ANY_EXHDR(bytes), hash);
+		if ((Pointer) bytes != DatumGetPointer(value))
+			pfree(bytes);
+	}
+	return (int64) hash;
+}
+
+/*
  * Is a stored analysis still about the current definition of the
- * function?  (The function's own search_path is part of the definition.)
+ * function?
  */
 bool
-sg_analysis_is_current(Oid fn, TransactionId xmin, ItemPointer tid)
+sg_analysis_is_current(Oid fn, int64 definition)
 {
 	HeapTuple	tup;
 	bool		result;
@@ -307,8 +374,7 @@ sg_analysis_is_current(Oid fn, TransactionId xmin, ItemPointer tid)
 	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
 	if (!HeapTupleIsValid(tup))
 		return false;
-	result = HeapTupleHeaderGetRawXmin(tup->t_data) == xmin &&
-		ItemPointerEquals(&tup->t_self, tid);
+	result = sg_proc_definition(tup) == definition;
 	ReleaseSysCache(tup);
 	return result;
 }
@@ -499,8 +565,7 @@ sg_analyze_unit(Oid fn, Oid tg, const char *session_path)
 	result = palloc0(sizeof(SgAnalysis));
 	result->fn = fn;
 	result->tg = tg;
-	result->proc_xmin = HeapTupleHeaderGetRawXmin(us->proctup->t_data);
-	result->proc_tid = us->proctup->t_self;
+	result->definition = sg_proc_definition(us->proctup);
 	result->search_path = pstrdup(path);
 	result->session_path = pstrdup(session_path ? session_path : "");
 	{
@@ -523,82 +588,81 @@ sg_analyze_unit(Oid fn, Oid tg, const char *session_path)
 	return result;
 }
 
-/* The table of a trigger, or InvalidOid. */
-Oid
-sg_trigger_relation(Oid tg)
+/*
+ * What a unit needs to know of a trigger: its table, its function and its
+ * transition table names (any of the outputs may be NULL).  Returns false
+ * if there is no such trigger.
+ */
+static bool
+sg_trigger_lookup(Oid tg, Oid *relid, Oid *fn, char **newtable,
+				  char **oldtable)
 {
 	Relation	rel;
 	ScanKeyData key;
 	SysScanDesc scan;
 	HeapTuple	tup;
-	Oid			result = InvalidOid;
+	bool		found;
 
 	rel = table_open(TriggerRelationId, AccessShareLock);
 	ScanKeyInit(&key, Anum_pg_trigger_oid, BTEqualStrategyNumber, F_OIDEQ,
 				ObjectIdGetDatum(tg));
 	scan = systable_beginscan(rel, TriggerOidIndexId, true, NULL, 1, &key);
 	tup = systable_getnext(scan);
-	if (HeapTupleIsValid(tup))
-		result = ((Form_pg_trigger) GETSTRUCT(tup))->tgrelid;
+	found = HeapTupleIsValid(tup);
+	if (found)
+	{
+		Form_pg_trigger trig = (Form_pg_trigger) GETSTRUCT(tup);
+		Datum		d;
+		bool		isnull;
+
+		if (relid)
+			*relid = trig->tgrelid;
+		if (fn)
+			*fn = trig->tgfoid;
+		if (newtable)
+		{
+			d = heap_getattr(tup, Anum_pg_trigger_tgnewtable,
+							 RelationGetDescr(rel), &isnull);
+			*newtable = isnull ? NULL : pstrdup(NameStr(*DatumGetName(d)));
+		}
+		if (oldtable)
+		{
+			d = heap_getattr(tup, Anum_pg_trigger_tgoldtable,
+							 RelationGetDescr(rel), &isnull);
+			*oldtable = isnull ? NULL : pstrdup(NameStr(*DatumGetName(d)));
+		}
+	}
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
-	return result;
+	return found;
+}
+
+/* The table of a trigger, or InvalidOid. */
+Oid
+sg_trigger_relation(Oid tg)
+{
+	Oid			relid = InvalidOid;
+
+	(void) sg_trigger_lookup(tg, &relid, NULL, NULL, NULL);
+	return relid;
 }
 
 /* The function a trigger calls, or InvalidOid. */
 Oid
 sg_trigger_function(Oid tg)
 {
-	Relation	rel;
-	ScanKeyData key;
-	SysScanDesc scan;
-	HeapTuple	tup;
-	Oid			result = InvalidOid;
+	Oid			fn = InvalidOid;
 
-	rel = table_open(TriggerRelationId, AccessShareLock);
-	ScanKeyInit(&key, Anum_pg_trigger_oid, BTEqualStrategyNumber, F_OIDEQ,
-				ObjectIdGetDatum(tg));
-	scan = systable_beginscan(rel, TriggerOidIndexId, true, NULL, 1, &key);
-	tup = systable_getnext(scan);
-	if (HeapTupleIsValid(tup))
-		result = ((Form_pg_trigger) GETSTRUCT(tup))->tgfoid;
-	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
-	return result;
+	(void) sg_trigger_lookup(tg, NULL, &fn, NULL, NULL);
+	return fn;
 }
 
 /* Read what a unit needs to know about its trigger. */
 static void
 sg_unit_setup_trigger(SgUnitState *us)
 {
-	Relation	rel;
-	ScanKeyData key;
-	SysScanDesc scan;
-	HeapTuple	tup;
-
-	rel = table_open(TriggerRelationId, AccessShareLock);
-	ScanKeyInit(&key, Anum_pg_trigger_oid, BTEqualStrategyNumber, F_OIDEQ,
-				ObjectIdGetDatum(us->tg));
-	scan = systable_beginscan(rel, TriggerOidIndexId, true, NULL, 1, &key);
-	tup = systable_getnext(scan);
-	if (HeapTupleIsValid(tup))
-	{
-		Form_pg_trigger trig = (Form_pg_trigger) GETSTRUCT(tup);
-		Datum		d;
-		bool		isnull;
-
-		us->trigrel = trig->tgrelid;
-		d = heap_getattr(tup, Anum_pg_trigger_tgnewtable,
-						 RelationGetDescr(rel), &isnull);
-		if (!isnull)
-			us->trig_newtable = pstrdup(NameStr(*DatumGetName(d)));
-		d = heap_getattr(tup, Anum_pg_trigger_tgoldtable,
-						 RelationGetDescr(rel), &isnull);
-		if (!isnull)
-			us->trig_oldtable = pstrdup(NameStr(*DatumGetName(d)));
-	}
-	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
+	(void) sg_trigger_lookup(us->tg, &us->trigrel, NULL, &us->trig_newtable,
+							 &us->trig_oldtable);
 }
 
 /*
@@ -697,6 +761,7 @@ sg_point_analyze(SgUnitState *us, SgPoint *pc, RawStmt *raw)
 	sg_note_raw_scan(us, pc, &scan);
 
 	query = sg_transform(pc, raw);
+	sg_refuse_temp_relations(pc, &scan, query);
 	if (query->commandType == CMD_UTILITY)
 		sg_collect_utility(us, pc, &scan, raw->stmt);
 	sg_collect_query(us, pc, &scan, query);
@@ -1076,7 +1141,14 @@ sg_fallback_relations(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
 		ListCell   *lc2;
 		bool		is_cte = false;
 
-		if (item->category != SG_KIND_RELATION || item == failed)
+		if (item == failed)
+			continue;
+		if (item->category == SG_KIND_TYPE || item->category == SG_KIND_FUNCTION)
+		{
+			sg_fallback_name(us, pc, item);
+			continue;
+		}
+		if (item->category != SG_KIND_RELATION)
 			continue;
 		if (list_length(item->names) == 1)
 		{
@@ -1095,10 +1167,11 @@ sg_fallback_relations(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
 		rv = makeRangeVarFromNameList(item->names);
 		relid = RangeVarGetRelidExtended(rv, NoLock, RVR_MISSING_OK,
 										 NULL, NULL);
+		if (OidIsValid(relid) && isAnyTempNamespace(get_rel_namespace(relid)))
+			relid = InvalidOid; /* see sg_refuse_temp_relations() */
 		if (OidIsValid(relid))
 		{
-			if (!isAnyTempNamespace(get_rel_namespace(relid)) &&
-				sg_user_object(relid))
+			if (sg_user_object(relid))
 			{
 				sg_add_ref(us, SG_KIND_RELATION, item->access, line,
 						   RelationRelationId, relid, 0, get_rel_name(relid),
@@ -1147,6 +1220,29 @@ sg_fallback_relations(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
 				   sg_line_at(pc, item->location), RelationRelationId, relid,
 				   attnum, item->name, NULL);
 	}
+}
+
+/*
+ * A type or function a failing statement names.  A type that exists is
+ * recorded as used, so that changing it analyses the function again; for
+ * a function (which one is meant depends on argument types the failed
+ * analysis did not get to), and a type that does not exist, the name is
+ * kept, so that creating one does.
+ */
+static void
+sg_fallback_name(SgUnitState *us, SgPoint *pc, SgRawName *item)
+{
+	Oid			typid = InvalidOid;
+
+	/* (three-part names can raise errors even with missing_ok) */
+	if (item->category == SG_KIND_TYPE && list_length(item->names) <= 2)
+		typid = LookupTypeNameOid(NULL, makeTypeNameFromNameList(item->names),
+								  true);
+	if (OidIsValid(typid))
+		sg_type_use(us, typid, sg_line_at(pc, item->location));
+	else
+		sg_add_ref(us, SG_KIND_NAME, SG_ACCESS_NONE, 0, InvalidOid,
+				   InvalidOid, 0, item->name, item->name);
 }
 
 /*

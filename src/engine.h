@@ -131,6 +131,8 @@ extern SgRawName *sg_raw_find(SgRawScan *scan, char category,
 extern SgRawName *sg_raw_at(SgRawScan *scan, int location);
 extern void sg_collect_query(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
 							 Query *query);
+extern void sg_refuse_temp_relations(SgPoint *pc, SgRawScan *scan,
+									 Query *query);
 extern void sg_collect_utility(SgUnitState *us, SgPoint *pc,
 							   SgRawScan *scan, Node *stmt);
 extern void sg_type_use(SgUnitState *us, Oid typid, int line);

@@ -67,6 +67,7 @@ typedef struct SgVarParams
 
 static sg_plpgsql_compile_fn sg_compile_p = NULL;
 static sg_plpgsql_parser_setup_fn sg_parser_setup_p = NULL;
+static sg_plpgsql_build_datatype_fn sg_build_datatype_p = NULL;
 
 static PLpgSQL_function *sg_compile(SgUnitState *us);
 static bool sg_seen_before(PLpgSQL_function *func);
@@ -78,6 +79,7 @@ static void sg_count_target(SgPlpgsql *ps, PLpgSQL_variable *target);
 static void sg_walk_stmts(SgUnitState *us, SgPlpgsql *ps, List *stmts);
 static void sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt);
 static void sg_walk_declaration(SgUnitState *us, SgPlpgsql *ps, int dno);
+static void sg_case_variable(SgPlpgsql *ps, int dno, Query *query);
 static Query *sg_expr(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_expr *expr,
 					  int line);
 static Query *sg_expr_target(SgUnitState *us, SgPlpgsql *ps,
@@ -119,6 +121,8 @@ sg_plpgsql_init(void)
 		load_external_function("$libdir/plpgsql", "plpgsql_compile", true, NULL);
 	sg_parser_setup_p = (sg_plpgsql_parser_setup_fn)
 		load_external_function("$libdir/plpgsql", "plpgsql_parser_setup", true, NULL);
+	sg_build_datatype_p = (sg_plpgsql_build_datatype_fn)
+		load_external_function("$libdir/plpgsql", "plpgsql_build_datatype", true, NULL);
 }
 
 /*
@@ -367,6 +371,36 @@ sg_setup_estate(SgUnitState *us, SgPlpgsql *ps)
 			}
 		}
 	}
+}
+
+/*
+ * The hidden variable of a simple CASE ("CASE x WHEN ..."): PL/pgSQL
+ * declares it as integer and gives it the type of the test expression when
+ * the statement runs, before the WHEN expressions, which compare it, are
+ * evaluated.  Do the same, in a private copy of the variable.
+ */
+static void
+sg_case_variable(SgPlpgsql *ps, int dno, Query *query)
+{
+	PLpgSQL_var *var;
+	TargetEntry *tle;
+	Node	   *expr;
+	MemoryContext old;
+
+	if (query->targetList == NIL || dno < 0 || dno >= ps->estate->ndatums ||
+		ps->estate->datums[dno]->dtype != PLPGSQL_DTYPE_VAR)
+		return;
+	tle = (TargetEntry *) linitial(query->targetList);
+	expr = (Node *) tle->expr;
+
+	/* it must last as long as the execution state: later passes reuse it */
+	old = MemoryContextSwitchTo(ps->estate->datum_context);
+	var = palloc(sizeof(PLpgSQL_var));
+	memcpy(var, ps->estate->datums[dno], sizeof(PLpgSQL_var));
+	var->datatype = sg_build_datatype_p(exprType(expr), exprTypmod(expr),
+										ps->func->fn_input_collation, NULL);
+	ps->estate->datums[dno] = (PLpgSQL_datum *) var;
+	MemoryContextSwitchTo(old);
 }
 
 /*
@@ -672,7 +706,9 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 						why = sg_branch_uncertainty(((PLpgSQL_case_when *) lfirst(lc))->expr);
 				}
 
-				(void) sg_expr(us, ps, s->t_expr, line);
+				query = sg_expr(us, ps, s->t_expr, line);
+				if (query != NULL)
+					sg_case_variable(ps, s->t_varno, query);
 				if (why != NULL && save == NULL)
 					ps->uncertain = why;
 				foreach(lc, s->case_when_list)

@@ -82,6 +82,7 @@ typedef struct SgTouched
 	bool		dropped;
 	bool		created;		/* created, or renamed/moved to a new name */
 	char	   *tag;			/* command tag, for created or altered ones */
+	Oid			table;			/* a dropped trigger's table, if it stays */
 } SgTouched;
 
 /* An error slot: a statement of a unit that fails. */
@@ -136,10 +137,18 @@ static List *sg_script_touched = NIL;
 static bool sg_should_handle(void);
 static Oid	sg_type_namespace(Oid typid);
 static bool sg_bodies_checked(void);
+static bool sg_fixable_later(void);
+static void sg_maintain(void (*job) (void *arg), void *arg);
+static void sg_command_start(void *arg);
+static void sg_note_dropped(void *arg);
+static void sg_command_end(void *arg);
 static List *sg_read_commands(void);
 static List *sg_altered_columns(Node *parsetree, List *commands);
-static void sg_collect_units(List *touched, List **affected,
-							 List **subjects, List **new_triggers);
+static void sg_collect_units(List *touched, List *created_names,
+							 List **affected, List **subjects,
+							 List **new_triggers);
+static List *sg_created_after(List *created_names, List *touched,
+							  List *analyses);
 static void sg_add_fn(List **fns, Oid fn);
 static void sg_add_units_fns(List **fns, List *units);
 static bool sg_oid_member(List *list, Oid oid);
@@ -208,6 +217,23 @@ sg_bodies_checked(void)
 	return check_function_bodies;
 }
 
+/*
+ * Can a break still be fixed before the transaction ends?  Yes in a
+ * transaction block; no for a statement in autocommit, which is refused at
+ * once.  A statement inside a PL/pgSQL exception block runs in a
+ * subtransaction, where IsTransactionBlock() is true even in autocommit;
+ * there the transaction is taken to be the statement's own when it started
+ * with the current client message.
+ */
+static bool
+sg_fixable_later(void)
+{
+	if (!IsSubTransaction())
+		return IsTransactionBlock();
+	return GetCurrentTransactionStartTimestamp() !=
+		GetCurrentStatementStartTimestamp();
+}
+
 /* ---------------------------------------------------------------------
  * Event trigger entry points
  * ---------------------------------------------------------------------
@@ -224,37 +250,48 @@ sg_ddl_command_start(PG_FUNCTION_ARGS)
 
 	if (sg_should_handle() && sg_bodies_checked() && !creating_extension &&
 		!XactReadOnly)
-	{
-		SgEntry		entry;
-
-		sg_enter(&entry, NULL);
-		if (!sg_catalog_is_ready())
-		{
-			ereport(NOTICE,
-					(errmsg("building the schema_guard reference catalog for this database")));
-			(void) sg_catalog_rebuild();
-		}
-		else
-			sg_catalog_catch_up();
-		sg_leave(&entry);
-	}
+		sg_maintain(sg_command_start, NULL);
 	PG_RETURN_VOID();
+}
+
+/* Before a command: bring the catalog up to date, building it if need be. */
+static void
+sg_command_start(void *arg)
+{
+	SgEntry		entry;
+
+	sg_enter(&entry, NULL);
+	if (!sg_catalog_is_ready())
+	{
+		ereport(NOTICE,
+				(errmsg("building the schema_guard reference catalog for this database")));
+		(void) sg_catalog_rebuild();
+	}
+	else
+		sg_catalog_catch_up();
+	sg_leave(&entry);
 }
 
 Datum
 sg_sql_drop(PG_FUNCTION_ARGS)
 {
-	MemoryContext old;
-	SgEntry		entry;
-	uint64		i;
-
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function \"%s\" must be fired as an event trigger",
 						"schema_guard._sql_drop")));
-	if (!sg_should_handle())
-		PG_RETURN_VOID();
+	if (sg_should_handle())
+		sg_maintain(sg_note_dropped, NULL);
+	PG_RETURN_VOID();
+}
+
+/* Remember what the command dropped, for its ddl_command_end. */
+static void
+sg_note_dropped(void *arg)
+{
+	MemoryContext old;
+	SgEntry		entry;
+	uint64		i;
 
 	if (sg_dropped_cxt == NULL)
 		sg_dropped_cxt = AllocSetContextCreate(TopTransactionContext,
@@ -264,7 +301,12 @@ sg_sql_drop(PG_FUNCTION_ARGS)
 	sg_enter(&entry, NULL);
 	SPI_connect();
 	if (SPI_execute("SELECT classid, objid, objsubid, is_temporary, object_type,"
-					" object_identity FROM pg_catalog.pg_event_trigger_dropped_objects()",
+					" object_identity,"
+					" CASE WHEN object_type OPERATOR(pg_catalog.=) 'trigger' THEN"
+					" pg_catalog.to_regclass(pg_catalog.quote_ident(address_names[1])"
+					" OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||)"
+					" pg_catalog.quote_ident(address_names[2])) END"
+					" FROM pg_catalog.pg_event_trigger_dropped_objects()",
 					true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the objects dropped by this command");
 	old = MemoryContextSwitchTo(sg_dropped_cxt);
@@ -283,13 +325,88 @@ sg_sql_drop(PG_FUNCTION_ARGS)
 		t->addr.objectSubId = DatumGetInt32(SPI_getbinval(tup, desc, 3, &isnull));
 		t->type = SPI_getvalue(tup, desc, 5);
 		t->identity = SPI_getvalue(tup, desc, 6);
+		t->table = DatumGetObjectId(SPI_getbinval(tup, desc, 7, &isnull));
+		if (isnull)
+			t->table = InvalidOid;
 		t->dropped = true;
 		sg_dropped = lappend(sg_dropped, t);
 	}
 	MemoryContextSwitchTo(old);
 	SPI_finish();
 	sg_leave(&entry);
-	PG_RETURN_VOID();
+}
+
+/*
+ * Run one of the event triggers' jobs.  With schema_guard.mode = off the
+ * guard must never stand in the way of DDL, not even when it is itself
+ * broken: the job runs in a subtransaction, and a failure is rolled back
+ * and reported as a WARNING.  The catalog is then marked for a rebuild, so
+ * the guard does not go on from a catalog that missed a change; until the
+ * guard is on again, nothing is maintained.
+ */
+static void
+sg_maintain(void (*job) (void *arg), void *arg)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	char	   *entry_state = sg_entry_state();
+	ErrorData  *edata = NULL;
+
+	if (sg_mode != SG_MODE_OFF)
+	{
+		job(arg);
+		return;
+	}
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(caller);
+	PG_TRY();
+	{
+		/* a catalog marked for a rebuild waits for the guard to be on */
+		if (sg_catalog_is_ready())
+			job(arg);
+		ReleaseCurrentSubTransaction();
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(caller);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		sg_restore_entry_state(entry_state);
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(caller);
+	CurrentResourceOwner = owner;
+	if (edata == NULL)
+		return;
+
+	/* what this command had collected is incomplete now */
+	sg_dropped = NIL;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(caller);
+	PG_TRY();
+	{
+		sg_catalog_invalidate();
+		ReleaseCurrentSubTransaction();
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(caller);
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(caller);
+	CurrentResourceOwner = owner;
+
+	ereport(WARNING,
+			(errcode(edata->sqlerrcode),
+			 errmsg("schema_guard could not keep its reference catalog up to date: %s",
+					edata->message),
+			 errhint("schema_guard.mode is \"off\", so the command went on. Once the cause is fixed, run schema_guard.rebuild().")));
+	FreeErrorData(edata);
 }
 
 /*
@@ -390,35 +507,47 @@ sg_read_commands(void)
 Datum
 sg_ddl_command_end(PG_FUNCTION_ARGS)
 {
-	EventTriggerData *trigdata;
-	List	   *touched;
-	List	   *affected = NIL;
-	List	   *subjects = NIL;
-	List	   *members = NIL;
-	List	   *new_triggers = NIL;
-	List	   *created_names = NIL;
-	List	   *break_lines = NIL;
-	List	   *problem_lines = NIL;
-	List	   *store = NIL;
-	List	   *remember = NIL;
-	ListCell   *lc;
-	MemoryContext work;
-	MemoryContext old;
-	SgEntry		entry;
-	bool		judge;
-
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function \"%s\" must be fired as an event trigger",
 						"schema_guard._ddl_command_end")));
-	trigdata = (EventTriggerData *) fcinfo->context;
 
 	if (!sg_should_handle())
 	{
 		sg_dropped = NIL;
 		PG_RETURN_VOID();
 	}
+	sg_maintain(sg_command_end, fcinfo->context);
+	PG_RETURN_VOID();
+}
+
+/*
+ * The end of a command: judge what it broke, report on new bodies, and
+ * bring the reference catalog up to date.
+ */
+static void
+sg_command_end(void *arg)
+{
+	EventTriggerData *trigdata = (EventTriggerData *) arg;
+	List	   *touched;
+	List	   *affected = NIL;
+	List	   *subjects = NIL;
+	List	   *members = NIL;
+	List	   *new_triggers = NIL;
+	List	   *created_names;
+	List	   *created_after;
+	List	   *befores = NIL;
+	List	   *break_lines = NIL;
+	List	   *problem_lines = NIL;
+	List	   *store = NIL;
+	List	   *remember = NIL;
+	ListCell   *lc;
+	ListCell   *lc2;
+	MemoryContext work;
+	MemoryContext old;
+	SgEntry		entry;
+	bool		judge;
 
 	sg_enter(&entry, NULL);
 	work = AllocSetContextCreate(CurrentMemoryContext, "schema_guard command",
@@ -434,7 +563,9 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 	}
 	sg_dropped = NIL;
 
-	sg_collect_units(touched, &affected, &subjects, &new_triggers);
+	created_names = sg_catalog_runtime_created_names();
+	sg_collect_units(touched, created_names, &affected, &subjects,
+					 &new_triggers);
 
 	/*
 	 * Inside another extension's script (which PostgreSQL runs with
@@ -454,7 +585,7 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 		MemoryContextSwitchTo(old);
 		MemoryContextDelete(work);
 		sg_leave(&entry);
-		PG_RETURN_VOID();
+		return;
 	}
 
 	/*
@@ -497,32 +628,52 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 		MemoryContextSwitchTo(old);
 		MemoryContextDelete(work);
 		sg_leave(&entry);
-		PG_RETURN_VOID();
+		return;
 	}
 	judge = sg_mode != SG_MODE_OFF;
 
-	if (affected != NIL || subjects != NIL)
-		created_names = sg_catalog_runtime_created_names();
-
-	/* Functions whose bodies are new: report their problems. */
+	/*
+	 * Analyse first, judge after: which relations other functions create at
+	 * run time, once the command is done, depends on the new analyses.
+	 */
 	foreach(lc, subjects)
 	{
 		Oid			fn = lfirst_oid(lc);
 		List	   *analyses = sg_analyze_function(fn, sg_default_session_path(fn));
-		ListCell   *lc2;
 
 		sg_lock_references(analyses, fn, &analyses);
-		foreach(lc2, analyses)
+		store = lappend(store, analyses);
+	}
+	foreach(lc, members)
+		store = lappend(store, sg_analyze_function(lfirst_oid(lc),
+												   sg_default_session_path(lfirst_oid(lc))));
+	foreach(lc, affected)
+	{
+		Oid			fn = lfirst_oid(lc);
+		List	   *before = sg_catalog_load_function(fn);
+
+		befores = lappend(befores, before);
+		store = lappend(store, sg_analyze_function(fn, sg_session_path(before, fn)));
+	}
+	created_after = sg_created_after(created_names, touched, store);
+
+	/* Functions whose bodies are new: report their problems. */
+	forboth(lc, subjects, lc2, store)
+	{
+		Oid			fn = lfirst_oid(lc);
+		ListCell   *lc3;
+
+		foreach(lc3, (List *) lfirst(lc2))
 		{
-			SgAnalysis *a = (SgAnalysis *) lfirst(lc2);
-			ListCell   *lc3;
+			SgAnalysis *a = (SgAnalysis *) lfirst(lc3);
+			ListCell   *lc4;
 
-			foreach(lc3, a->refs)
+			foreach(lc4, a->refs)
 			{
-				SgRef	   *ref = (SgRef *) lfirst(lc3);
+				SgRef	   *ref = (SgRef *) lfirst(lc4);
 
-				sg_adjust_runtime_created(ref, fn, created_names);
-				if (ref->severity == SG_ERROR)
+				if (ref->severity == SG_ERROR &&
+					!sg_created_at_run_time(ref, fn, created_after))
 					problem_lines = list_append_unique(problem_lines,
 													   makeString(psprintf("%s: %s%s.",
 																		   sg_unit_prefix(fn, ref->line),
@@ -530,43 +681,39 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 																		   sg_trigger_suffix(a->tg))));
 			}
 		}
-		store = lappend(store, analyses);
 	}
 
-	/* An extension's own functions, after its script: stored quietly. */
-	foreach(lc, members)
-		store = lappend(store, sg_analyze_function(lfirst_oid(lc),
-												   sg_default_session_path(lfirst_oid(lc))));
-
 	/* Functions the command may have broken. */
-	foreach(lc, affected)
+	forboth(lc, affected, lc2, befores)
 	{
 		Oid			fn = lfirst_oid(lc);
-		List	   *before = sg_catalog_load_function(fn);
-		List	   *after = sg_analyze_function(fn, sg_session_path(before, fn));
+		List	   *before = (List *) lfirst(lc2);
+		List	   *after = (List *) list_nth(store, list_length(subjects) +
+											  list_length(members) +
+											  foreach_current_index(lc));
 		List	   *baseline = sg_error_slots(before, created_names, true);
 		List	   *breaks = NIL;
-		ListCell   *lc2;
+		ListCell   *lc3;
 
-		foreach(lc2, after)
+		foreach(lc3, after)
 		{
-			SgAnalysis *a = (SgAnalysis *) lfirst(lc2);
+			SgAnalysis *a = (SgAnalysis *) lfirst(lc3);
 			bool		had_unit = false;
-			ListCell   *lc3;
+			ListCell   *lc4;
 
-			foreach(lc3, before)
+			foreach(lc4, before)
 			{
-				if (((SgAnalysis *) lfirst(lc3))->tg == a->tg)
+				if (((SgAnalysis *) lfirst(lc4))->tg == a->tg)
 					had_unit = true;
 			}
 
-			foreach(lc3, a->refs)
+			foreach(lc4, a->refs)
 			{
-				SgRef	   *ref = (SgRef *) lfirst(lc3);
+				SgRef	   *ref = (SgRef *) lfirst(lc4);
 				SgSlot		slot;
 
-				sg_adjust_runtime_created(ref, fn, created_names);
-				if (ref->severity != SG_ERROR)
+				if (ref->severity != SG_ERROR ||
+					sg_created_at_run_time(ref, fn, created_after))
 					continue;
 				if (!had_unit)
 				{
@@ -596,7 +743,6 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 				}
 			}
 		}
-		store = lappend(store, after);
 		if (breaks != NIL)
 		{
 			SgFound    *found = palloc(sizeof(SgFound));
@@ -620,7 +766,7 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 					 errmsg("%s", message),
 					 errdetail("%s", detail),
 					 errhint("schema_guard.mode is \"warn\", so the change was made; schema_guard.validate() lists what is broken.")));
-		else if (!IsTransactionBlock())
+		else if (!sg_fixable_later())
 			ereport(ERROR,
 					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
 					 errmsg("%s", message),
@@ -686,7 +832,6 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(work);
 	sg_leave(&entry);
-	PG_RETURN_VOID();
 }
 
 /* ---------------------------------------------------------------------
@@ -697,14 +842,16 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 /*
  * From what the command touched, the functions to analyse again:
  * "affected" ones are judged, "subjects" (new bodies) are reported on,
- * "new_triggers" lists triggers the command created.
+ * "new_triggers" lists triggers the command created.  created_names are
+ * the relations functions create at run time, before the command.
  */
 static void
-sg_collect_units(List *touched, List **affected, List **subjects,
-				 List **new_triggers)
+sg_collect_units(List *touched, List *created_names, List **affected,
+				 List **subjects, List **new_triggers)
 {
 	List	   *dropped_fns = NIL;
 	ListCell   *lc;
+	ListCell   *lc2;
 
 	foreach(lc, touched)
 	{
@@ -744,6 +891,18 @@ sg_collect_units(List *touched, List **affected, List **subjects,
 			if (!t->dropped)
 				name = get_func_name(objid);
 			sg_add_units_fns(affected, sg_catalog_users_of_object(classid, objid));
+
+			/*
+			 * Readers of a relation this function creates at run time: with
+			 * the function dropped or changed, nothing may create it.
+			 */
+			foreach(lc2, created_names)
+			{
+				SgCreated  *c = (SgCreated *) lfirst(lc2);
+
+				if (c->fn == objid)
+					sg_add_units_fns(affected, sg_catalog_users_of_name(c->name));
+			}
 		}
 		else if (classid == RelationRelationId)
 		{
@@ -774,8 +933,17 @@ sg_collect_units(List *touched, List **affected, List **subjects,
 		{
 			/* the trigger's function gains or loses a unit */
 			List	   *units = sg_catalog_users_of_trigger(objid);
+			Oid			table = t->dropped ? t->table : sg_trigger_relation(objid);
 
 			sg_add_units_fns(affected, units);
+
+			/*
+			 * A BEFORE trigger may fill in columns that inserts into its
+			 * table leave out.
+			 */
+			if (OidIsValid(table))
+				sg_add_units_fns(affected,
+								 sg_catalog_users_of_object(RelationRelationId, table));
 			if (!t->dropped)
 			{
 				Oid			fn = sg_trigger_function(objid);
@@ -799,6 +967,65 @@ sg_collect_units(List *touched, List **affected, List **subjects,
 		*affected = list_delete_oid(*affected, lfirst_oid(lc));
 	list_sort(*affected, list_oid_cmp);
 	list_sort(*subjects, list_oid_cmp);
+}
+
+/*
+ * The relations functions create at run time once the command is done:
+ * those created_names lists, less those of functions the command dropped
+ * or analysed again, plus those the new analyses (lists of SgAnalysis)
+ * create.
+ */
+static List *
+sg_created_after(List *created_names, List *touched, List *analyses)
+{
+	List	   *gone = NIL;
+	List	   *result = NIL;
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	foreach(lc, touched)
+	{
+		SgTouched  *t = (SgTouched *) lfirst(lc);
+
+		if (t->dropped && t->addr.classId == ProcedureRelationId)
+			gone = lappend_oid(gone, t->addr.objectId);
+	}
+	foreach(lc, analyses)
+	{
+		foreach(lc2, (List *) lfirst(lc))
+			gone = list_append_unique_oid(gone, ((SgAnalysis *) lfirst(lc2))->fn);
+	}
+
+	foreach(lc, created_names)
+	{
+		SgCreated  *c = (SgCreated *) lfirst(lc);
+
+		if (!list_member_oid(gone, c->fn))
+			result = lappend(result, c);
+	}
+	foreach(lc, analyses)
+	{
+		foreach(lc2, (List *) lfirst(lc))
+		{
+			SgAnalysis *a = (SgAnalysis *) lfirst(lc2);
+			ListCell   *lc3;
+
+			foreach(lc3, a->refs)
+			{
+				SgRef	   *ref = (SgRef *) lfirst(lc3);
+
+				if (ref->access == SG_ACCESS_CREATE && ref->name != NULL)
+				{
+					SgCreated  *c = palloc(sizeof(SgCreated));
+
+					c->name = ref->name;
+					c->fn = a->fn;
+					result = lappend(result, c);
+				}
+			}
+		}
+	}
+	return result;
 }
 
 static void
@@ -857,8 +1084,8 @@ sg_error_slots(List *analyses, List *created_names, bool baseline)
 			SgRef	   *ref = (SgRef *) lfirst(lc2);
 			SgSlot	   *slot;
 
-			sg_adjust_runtime_created(ref, a->fn, created_names);
-			if (ref->severity != SG_ERROR &&
+			if ((ref->severity != SG_ERROR ||
+				 sg_created_at_run_time(ref, a->fn, created_names)) &&
 				!(baseline && ref->check != NULL &&
 				  (strcmp(ref->check, SG_CHECK_RECORD_TYPE) == 0 ||
 				   strcmp(ref->check, SG_CHECK_RECORD_FIELD) == 0)))

@@ -141,30 +141,39 @@ sg_access_name(char access)
 /*
  * A relation missing now that another function creates at run time
  * (pgTAP's temporary tables, say) is not a certain failure.  (One the
- * function itself creates was dealt with by the engine.)
+ * function itself creates was dealt with by the engine.)  The catalog
+ * stores such a reference as missing; this is decided when it is read,
+ * as what other functions create changes.
  */
-void
-sg_adjust_runtime_created(SgRef *ref, Oid fn, List *created)
+bool
+sg_created_at_run_time(SgRef *ref, Oid fn, List *created)
 {
 	ListCell   *lc;
 
 	if (ref->severity != SG_ERROR || ref->check == NULL ||
 		strcmp(ref->check, SG_CHECK_MISSING_RELATION) != 0 || ref->name == NULL)
-		return;
+		return false;
 	foreach(lc, created)
 	{
 		SgCreated  *c = (SgCreated *) lfirst(lc);
 
 		if (c->fn != fn && strcmp(c->name, ref->name) == 0)
-		{
-			ref->severity = SG_INFO;
-			ref->check = SG_CHECK_RUNTIME_RELATION;
-			ref->message = psprintf("relation \"%s\" does not exist now; a function creates it at run time",
-									ref->written ? ref->written : ref->name);
-			ref->hint = NULL;
-			return;
-		}
+			return true;
 	}
+	return false;
+}
+
+/* Report such a reference as what it is. */
+void
+sg_adjust_runtime_created(SgRef *ref, Oid fn, List *created)
+{
+	if (!sg_created_at_run_time(ref, fn, created))
+		return;
+	ref->severity = SG_INFO;
+	ref->check = SG_CHECK_RUNTIME_RELATION;
+	ref->message = psprintf("relation \"%s\" does not exist now; a function creates it at run time",
+							ref->written ? ref->written : ref->name);
+	ref->hint = NULL;
 }
 
 static bool
@@ -484,8 +493,7 @@ sg_body_findings(PG_FUNCTION_ARGS)
 			SgAnalysis *a = NULL;
 
 			if (entry != NULL && !list_member_oid(pending, fn) &&
-				sg_analysis_is_current(fn, entry->analysis->proc_xmin,
-									   &entry->analysis->proc_tid))
+				sg_analysis_is_current(fn, entry->analysis->definition))
 				a = entry->analysis;
 			else
 			{
@@ -620,7 +628,8 @@ sg_rebuild(PG_FUNCTION_ARGS)
  * Reports that read the catalog say so when it is not current: functions
  * created with body checks off wait for the next DDL to be analysed, and a
  * catalog copied from another database (pg_upgrade, CREATE DATABASE ...
- * TEMPLATE) waits to be rebuilt.  Reports never write.
+ * TEMPLATE), or one that missed a change, waits to be rebuilt.  Reports
+ * never write.
  */
 Datum
 sg_catalog_warning(PG_FUNCTION_ARGS)
@@ -630,7 +639,8 @@ sg_catalog_warning(PG_FUNCTION_ARGS)
 	sg_enter(&entry, NULL);
 	if (!sg_catalog_is_ready())
 		ereport(WARNING,
-				(errmsg("the schema_guard reference catalog was built for another database"),
+				(errmsg("the schema_guard reference catalog needs to be rebuilt"),
+				 errdetail("It was built for another database, or it missed a change while schema_guard.mode was \"off\", so this list may be incomplete."),
 				 errhint("Run SELECT schema_guard.rebuild(); as a superuser.")));
 	else if (sg_catalog_pending() != NIL)
 		ereport(WARNING,

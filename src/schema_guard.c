@@ -121,6 +121,22 @@ sg_caller_search_path(void)
 	return sg_caller_path ? sg_caller_path : namespace_search_path;
 }
 
+/*
+ * For a caller that catches an error thrown inside an entry: the state to
+ * restore once the error is caught.
+ */
+char *
+sg_entry_state(void)
+{
+	return sg_caller_path;
+}
+
+void
+sg_restore_entry_state(char *state)
+{
+	sg_caller_path = state;
+}
+
 /* At transaction end: an entry left by an error is over. */
 void
 sg_forget_caller(void)

@@ -30,7 +30,7 @@
 
 #include "catalog/objectaddress.h"
 #include "nodes/pg_list.h"
-#include "storage/itemptr.h"
+#include "access/htup.h"
 
 /* What a reference row is about (schema_guard.reference.kind). */
 #define SG_KIND_RELATION		'r'
@@ -106,8 +106,8 @@ typedef struct SgAnalysis
 {
 	Oid			fn;				/* pg_proc OID */
 	Oid			tg;				/* pg_trigger OID, or InvalidOid */
-	TransactionId proc_xmin;	/* the pg_proc row that was analysed */
-	ItemPointerData proc_tid;
+	int64		definition;		/* sg_proc_definition() of the analysed
+								 * pg_proc row */
 	char	   *search_path;	/* names were resolved with this path */
 	char	   *session_path;	/* the path used when the function sets
 								 * none: the creating session's */
@@ -157,14 +157,16 @@ extern void sg_enter(SgEntry *entry, const char *caller_path);
 extern void sg_leave(SgEntry *entry);
 extern const char *sg_caller_search_path(void);
 extern void sg_forget_caller(void);
+extern char *sg_entry_state(void);
+extern void sg_restore_entry_state(char *state);
 
 /* engine.c */
 extern bool sg_function_is_analysable(Oid fn);
 extern List *sg_function_units(Oid fn);
 extern SgAnalysis *sg_analyze_unit(Oid fn, Oid tg, const char *session_path);
 extern List *sg_analyze_function(Oid fn, const char *session_path);
-extern bool sg_analysis_is_current(Oid fn, TransactionId xmin,
-								   ItemPointer tid);
+extern int64 sg_proc_definition(HeapTuple proctup);
+extern bool sg_analysis_is_current(Oid fn, int64 definition);
 extern const char *sg_session_path(List *analyses, Oid fn);
 extern const char *sg_default_session_path(Oid fn);
 extern Oid	sg_trigger_function(Oid tg);
@@ -189,6 +191,7 @@ extern void sg_catalog_catch_up(void);
 extern int	sg_catalog_rebuild(void);
 extern void sg_catalog_start(void);
 extern bool sg_catalog_is_ready(void);
+extern void sg_catalog_invalidate(void);
 extern List *sg_catalog_runtime_created_names(void);
 
 /* guard.c */
@@ -200,6 +203,7 @@ extern char *sg_trigger_identity(Oid tg);
 extern const char *sg_severity_name(char severity);
 extern const char *sg_kind_name(char kind);
 extern const char *sg_access_name(char access);
+extern bool sg_created_at_run_time(SgRef *ref, Oid fn, List *created);
 extern void sg_adjust_runtime_created(SgRef *ref, Oid fn, List *created);
 
 #endif							/* SCHEMA_GUARD_H */

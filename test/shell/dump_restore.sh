@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+#
+# dump_restore.sh: pg_dump and pg_restore of a database that uses
+# schema_guard, in plain and custom format, into
+#   1. a fresh database (plain through psql, custom through pg_restore);
+#   2. a database that already has the schema (custom with --clean
+#      --if-exists, and a plain dump made with --clean --if-exists);
+#   3. databases without schema_guard, from dumps that do not include it
+#      (pg_dump -n public of the guarded database; a database where
+#      schema_guard was never installed);
+#   4. a database where schema_guard is installed before an application
+#      dump without it is restored.
+# Every restore must finish without errors and without WARNINGs.  After
+# each restore with schema_guard, the guard is active (DROP TABLE
+# processing_jobs is refused with SQLSTATE 2BP01), the reference catalog
+# catches up with the restored functions, and validate() reports no
+# errors.
+#
+# Uses the PG* environment of the caller (a superuser connection); creates
+# databases named sg_dr_<pid>_* and removes them at the end.  Prints TAP.
+
+set -u
+
+prefix="sg_dr_$$"
+workdir=$(mktemp -d "/tmp/${prefix}.XXXXXX")
+tests=0
+failures=0
+
+cleanup() {
+    local db
+    for db in $(psql -X -At -d postgres -c \
+        "SELECT datname FROM pg_database WHERE datname LIKE '${prefix}\_%'" 2>/dev/null); do
+        dropdb --if-exists "$db" >/dev/null 2>&1
+    done
+    rm -rf "$workdir"
+}
+trap cleanup EXIT
+
+ok() {
+    tests=$((tests + 1))
+    if [ "$1" -eq 0 ]; then
+        echo "ok $tests - $2"
+    else
+        echo "not ok $tests - $2"
+        failures=$((failures + 1))
+    fi
+}
+
+diag() {
+    sed 's/^/# /'
+}
+
+# sql DB SQL: run SQL, print unaligned tuples; stderr to stderr.
+sql() {
+    psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"
+}
+
+# The application: a table, a trigger function inserting into a second
+# table, a view, and a SQL function reading the view.
+app_sql='
+CREATE TABLE documents (id serial PRIMARY KEY, title text NOT NULL);
+CREATE TABLE processing_jobs (id serial PRIMARY KEY, document_id int NOT NULL,
+                              status text NOT NULL);
+CREATE FUNCTION trigger_document_processing() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO processing_jobs (document_id, status) VALUES (NEW.id, '"'queued'"');
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER document_processing AFTER INSERT ON documents
+    FOR EACH ROW EXECUTE FUNCTION trigger_document_processing();
+CREATE VIEW queued_jobs AS
+    SELECT id, document_id FROM processing_jobs WHERE status = '"'queued'"';
+CREATE FUNCTION queued_count() RETURNS bigint LANGUAGE sql AS $$
+    SELECT count(*) FROM queued_jobs
+$$;
+INSERT INTO documents (title) VALUES ('"'first'"'), ('"'second'"');
+'
+
+# restore_clean NAME STATUS OUTPUT_FILE: the restore succeeded and said
+# nothing about errors or warnings.
+restore_clean() {
+    local name=$1 status=$2 out=$3
+    if [ "$status" -ne 0 ] || grep -Eq 'ERROR|error:|WARNING|warning:' "$out"; then
+        ok 1 "$name: no errors or warnings"
+        diag <"$out"
+    else
+        ok 0 "$name: no errors or warnings"
+    fi
+}
+
+# app_works NAME DB: the restored application still runs.
+app_works() {
+    local got
+    got=$(sql "$2" "INSERT INTO documents (title) VALUES ('third');
+                    SELECT queued_count();" 2>&1)
+    [ "$got" = "3" ]
+    ok $? "$1: the restored application works (queued_count() = $got, want 3)"
+}
+
+# guard_active NAME DB: DROP TABLE processing_jobs is refused with 2BP01,
+# the catalog catches up after the next DDL, validate() finds no errors.
+guard_active() {
+    local name=$1 db=$2 out status
+    out=$(psql -X -q -d "$db" -v ON_ERROR_STOP=1 -v VERBOSITY=verbose \
+        -c 'DROP TABLE public.processing_jobs' 2>&1)
+    status=$?
+    if [ "$status" -ne 0 ] && printf '%s\n' "$out" | grep -q 'ERROR:  2BP01'; then
+        ok 0 "$name: DROP TABLE processing_jobs is refused with 2BP01"
+    else
+        ok 1 "$name: DROP TABLE processing_jobs is refused with 2BP01"
+        printf '%s\n' "$out" | diag
+    fi
+    [ "$(sql "$db" "SELECT to_regclass('public.processing_jobs') IS NOT NULL")" = "t" ]
+    ok $? "$name: processing_jobs is still there"
+
+    out=$(sql "$db" "CREATE TABLE public.sg_dr_probe (); DROP TABLE public.sg_dr_probe;
+                     SELECT count(*) FROM schema_guard.pending_analysis;
+                     SELECT string_agg(DISTINCT function, ', ')
+                       FROM schema_guard.dependents('public.processing_jobs'::regclass);" 2>&1)
+    [ "$out" = "0
+public.trigger_document_processing()" ]
+    ok $? "$name: after the next DDL the catalog has caught up (dependents(processing_jobs))"
+    [ "$out" = "0
+public.trigger_document_processing()" ] || printf '%s\n' "$out" | diag
+
+    out=$(sql "$db" "SELECT count(*) FROM schema_guard.validate(NULL, 'error')" 2>&1)
+    [ "$out" = "0" ]
+    ok $? "$name: validate() reports no errors"
+    [ "$out" = "0" ] || sql "$db" "SELECT * FROM schema_guard.validate(NULL, 'error')" 2>&1 | diag
+}
+
+# has_no_guard NAME DB
+has_no_guard() {
+    [ "$(sql "$2" "SELECT count(*) FROM pg_extension WHERE extname = 'schema_guard'")" = "0" ]
+    ok $? "$1: schema_guard is not installed"
+}
+
+echo "1..38"
+
+#
+# The source databases.
+#
+createdb "${prefix}_src"
+sql "${prefix}_src" "SET client_min_messages = warning;
+                     CREATE EXTENSION schema_guard CASCADE; $app_sql" >/dev/null
+createdb "${prefix}_noguard_src"
+sql "${prefix}_noguard_src" "$app_sql" >/dev/null
+
+pg_dump -d "${prefix}_src" -Fp -f "$workdir/plain.sql"
+pg_dump -d "${prefix}_src" -Fc -f "$workdir/custom.dump"
+pg_dump -d "${prefix}_src" -Fp --clean --if-exists -f "$workdir/plain_clean.sql"
+pg_dump -d "${prefix}_src" -Fc -n public -f "$workdir/public_only.dump"
+pg_dump -d "${prefix}_noguard_src" -Fc -f "$workdir/noguard.dump"
+pg_dump -d "${prefix}_noguard_src" -Fp -f "$workdir/noguard.sql"
+grep -q 'CREATE EXTENSION IF NOT EXISTS schema_guard' "$workdir/plain.sql"
+ok $? "the dump of the guarded database includes CREATE EXTENSION schema_guard"
+! pg_restore -l "$workdir/public_only.dump" | grep -q 'EXTENSION.*schema_guard'
+ok $? "the -n public dump does not include schema_guard"
+
+#
+# 1. Fresh databases.
+#
+db="${prefix}_plain"
+createdb "$db"
+psql -X -q -d "$db" -f "$workdir/plain.sql" >"$workdir/out" 2>&1
+restore_clean "plain dump, psql, fresh database" $? "$workdir/out"
+app_works "plain dump, psql, fresh database" "$db"
+guard_active "plain dump, psql, fresh database" "$db"
+
+db="${prefix}_custom"
+createdb "$db"
+pg_restore -d "$db" "$workdir/custom.dump" >"$workdir/out" 2>&1
+restore_clean "custom dump, pg_restore, fresh database" $? "$workdir/out"
+app_works "custom dump, pg_restore, fresh database" "$db"
+guard_active "custom dump, pg_restore, fresh database" "$db"
+
+#
+# 2. Databases that already have the schema (restored from the same dump).
+#
+db="${prefix}_custom_clean"
+createdb "$db"
+pg_restore -d "$db" "$workdir/custom.dump" >/dev/null 2>&1
+pg_restore --clean --if-exists -d "$db" "$workdir/custom.dump" >"$workdir/out" 2>&1
+restore_clean "custom dump, pg_restore --clean --if-exists, existing schema" $? "$workdir/out"
+app_works "custom dump, pg_restore --clean --if-exists, existing schema" "$db"
+guard_active "custom dump, pg_restore --clean --if-exists, existing schema" "$db"
+
+db="${prefix}_plain_clean"
+createdb "$db"
+psql -X -q -d "$db" -f "$workdir/plain.sql" >/dev/null 2>&1
+psql -X -q -d "$db" -f "$workdir/plain_clean.sql" >"$workdir/out" 2>&1
+restore_clean "plain dump --clean --if-exists, psql, existing schema" $? "$workdir/out"
+app_works "plain dump --clean --if-exists, psql, existing schema" "$db"
+guard_active "plain dump --clean --if-exists, psql, existing schema" "$db"
+
+#
+# 3. Databases without schema_guard, from dumps without it.
+#
+db="${prefix}_public_only"
+createdb "$db"
+# A -n public dump creates schema public itself.
+sql "$db" "DROP SCHEMA public" >/dev/null
+pg_restore -d "$db" "$workdir/public_only.dump" >"$workdir/out" 2>&1
+restore_clean "pg_dump -n public of the guarded database, fresh database" $? "$workdir/out"
+app_works "pg_dump -n public of the guarded database, fresh database" "$db"
+has_no_guard "pg_dump -n public of the guarded database, fresh database" "$db"
+
+db="${prefix}_noguard"
+createdb "$db"
+pg_restore -d "$db" "$workdir/noguard.dump" >"$workdir/out" 2>&1
+restore_clean "database that never had schema_guard, fresh database" $? "$workdir/out"
+app_works "database that never had schema_guard, fresh database" "$db"
+has_no_guard "database that never had schema_guard, fresh database" "$db"
+
+#
+# 4. schema_guard installed first, then an application dump without it
+#    (pg_restore creates the functions before the tables they use).
+#
+db="${prefix}_guard_first"
+createdb "$db"
+sql "$db" "SET client_min_messages = warning; CREATE EXTENSION schema_guard" >/dev/null
+psql -X -q -d "$db" -f "$workdir/noguard.sql" >"$workdir/out" 2>&1
+restore_clean "schema_guard installed first, plain dump without it" $? "$workdir/out"
+app_works "schema_guard installed first, plain dump without it" "$db"
+guard_active "schema_guard installed first, plain dump without it" "$db"
+
+[ "$failures" -eq 0 ]
