@@ -18,7 +18,8 @@
 set -u
 
 db="sg_sb_$$"
-bindir=$(dirname "$(command -v pg_ctl 2>/dev/null || echo "$(pg_config --bindir)/pg_ctl")")
+# the directory of the server programs (pg_ctl may be a symbolic link elsewhere)
+bindir=$(dirname "$(readlink -f "$(command -v pg_ctl 2>/dev/null || echo "$(pg_config --bindir)/pg_ctl")")")
 sbdir=$(mktemp -d "/tmp/sg_standby_$$.XXXXXX")
 tests=0
 failures=0
@@ -131,11 +132,17 @@ status=$?
 ok $status "pg_basebackup -R made a standby"
 [ "$status" -eq 0 ] || diag <"$sbdir/basebackup.log"
 
+# A hot standby needs these at least as high as on the primary, which may
+# have had them from its command line rather than from its files.
+limits=$(psql -X -q -At -d postgres -c "SELECT string_agg(format('%s = %s', name, setting), E'\n')
+    FROM pg_settings WHERE name IN ('max_connections', 'max_prepared_transactions',
+        'max_locks_per_transaction', 'max_worker_processes', 'max_wal_senders')")
 as_server_user "cat >>'$sbdir/data/postgresql.auto.conf' <<CONF
 port = $sbport
 unix_socket_directories = '${PGHOST:-/tmp}'
 listen_addresses = ''
 hot_standby = on
+$limits
 CONF"
 as_server_user "'$bindir/pg_ctl' -D '$sbdir/data' -l '$sbdir/standby.log' -w -t 60 start" >/dev/null 2>&1
 status=$?
