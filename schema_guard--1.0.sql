@@ -16,6 +16,8 @@ CREATE TABLE schema_guard.analysis (
     session_path pg_catalog.text NOT NULL,
     PRIMARY KEY (fn, tg)
 );
+CREATE INDEX analysis_tg_idx ON schema_guard.analysis (tg)
+    WHERE tg OPERATOR(pg_catalog.<>) 0::pg_catalog.oid;
 COMMENT ON TABLE schema_guard.analysis IS
     'One row per analysed function, or per trigger for a trigger function: a hash of the function definition it describes, the search_path its names resolved with, and the search_path of the session that created it (used when the function sets none).';
 
@@ -29,7 +31,7 @@ CREATE TABLE schema_guard.reference (
     classid     pg_catalog.oid    NOT NULL,
     objid       pg_catalog.oid    NOT NULL,
     objsubid    pg_catalog.int4   NOT NULL,
-    name        pg_catalog.text,
+    name        pg_catalog.text COLLATE pg_catalog."C",
     written     pg_catalog.text,
     check_id    pg_catalog.text,
     message     pg_catalog.text,

@@ -8,9 +8,9 @@
  * Tables (created by the install script, members of the extension, never
  * dumped):
  *
- *	schema_guard.analysis		one row per analysed unit, with the pg_proc
- *								row version and search_path it was analysed
- *								with;
+ *	schema_guard.analysis		one row per analysed unit, with a hash of
+ *								the function definition and the search_path
+ *								it was analysed with;
  *	schema_guard.reference		its references and findings, indexed by
  *								unit, by referenced object and by name;
  *	schema_guard.pending_analysis	functions created while bodies were not
@@ -27,22 +27,31 @@
  * by a lock on the function (see sg_catalog_store); catch-up and rebuild
  * lock the tables against all other writers.
  *
- * Statements are prepared once per backend, under search_path =
+ * The look-ups every DDL command makes are direct index scans; other
+ * statements are prepared once per backend, under search_path =
  * pg_catalog, pg_temp, which plan revalidation keeps using.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/heapam.h"
+#include "access/table.h"
+#include "access/tableam.h"
 #include "access/transam.h"
 #include "access/xact.h"
 #include "access/xlog.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "storage/lmgr.h"
+#include "utils/rel.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -61,6 +70,9 @@ typedef struct SgPlan
 	SPIPlanPtr	plan;
 } SgPlan;
 
+/* References written at once by rebuild() (fewer, larger statements). */
+#define SG_BATCH_REFS	8192
+
 static SgPlan plan_delete_unit = {
 	"WITH r AS (DELETE FROM schema_guard.reference"
 	" WHERE fn OPERATOR(pg_catalog.=) $1 AND tg OPERATOR(pg_catalog.=) $2)"
@@ -76,9 +88,11 @@ static SgPlan plan_delete_function = {
 	1, {OIDOID}
 };
 
-static SgPlan plan_insert_analysis = {
-	"INSERT INTO schema_guard.analysis VALUES ($1, $2, $3, $4, $5)",
-	5, {OIDOID, OIDOID, INT8OID, TEXTOID, TEXTOID}
+static SgPlan plan_insert_analyses = {
+	"INSERT INTO schema_guard.analysis SELECT * FROM ROWS FROM"
+	" (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3),"
+	" pg_catalog.unnest($4), pg_catalog.unnest($5))",
+	5, {OIDARRAYOID, OIDARRAYOID, INT8ARRAYOID, TEXTARRAYOID, TEXTARRAYOID}
 };
 
 static SgPlan plan_session_path = {
@@ -105,19 +119,6 @@ static SgPlan plan_insert_refs = {
 	TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID}
 };
 
-static SgPlan plan_load_units = {
-	"SELECT tg, definition, search_path, session_path FROM schema_guard.analysis"
-	" WHERE fn OPERATOR(pg_catalog.=) $1 ORDER BY tg",
-	1, {OIDOID}
-};
-
-static SgPlan plan_load_refs = {
-	"SELECT tg, line, kind, access, severity, classid, objid, objsubid,"
-	" name, written, check_id, message, hint FROM schema_guard.reference"
-	" WHERE fn OPERATOR(pg_catalog.=) $1",
-	1, {OIDOID}
-};
-
 static SgPlan plan_all_units = {
 	"SELECT fn, tg, definition, search_path, session_path FROM schema_guard.analysis"
 	" ORDER BY fn, tg",
@@ -140,21 +141,6 @@ static SgPlan plan_function_oids = {
 	0, {InvalidOid}
 };
 
-static SgPlan plan_users_of_object = {
-	"SELECT DISTINCT fn, tg FROM schema_guard.reference"
-	" WHERE objid OPERATOR(pg_catalog.=) $2"
-	" AND classid OPERATOR(pg_catalog.=) $1 ORDER BY fn, tg",
-	2, {OIDOID, OIDOID}
-};
-
-static SgPlan plan_users_of_name = {
-	"SELECT DISTINCT fn, tg FROM schema_guard.reference"
-	" WHERE name OPERATOR(pg_catalog.=) $1"
-	" AND kind OPERATOR(pg_catalog.=) ANY ('{r,f,t,w}'::pg_catalog.\"char\"[])"
-	" ORDER BY fn, tg",
-	1, {TEXTOID}
-};
-
 static SgPlan plan_users_in_schema = {
 	"SELECT DISTINCT r.fn, r.tg FROM schema_guard.reference r"
 	" WHERE (r.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass"
@@ -167,12 +153,6 @@ static SgPlan plan_users_in_schema = {
 	"   AND r.objid IN (SELECT t.oid FROM pg_catalog.pg_type t"
 	"                   WHERE t.typnamespace OPERATOR(pg_catalog.=) $1))"
 	" ORDER BY 1, 2",
-	1, {OIDOID}
-};
-
-static SgPlan plan_users_of_trigger = {
-	"SELECT fn, tg FROM schema_guard.analysis"
-	" WHERE tg OPERATOR(pg_catalog.=) $1 ORDER BY fn",
 	1, {OIDOID}
 };
 
@@ -192,29 +172,71 @@ static SgPlan plan_clear_pending = {
 	0, {InvalidOid}
 };
 
-static SgPlan plan_created_names = {
-	"SELECT DISTINCT name, fn FROM schema_guard.reference"
-	" WHERE access OPERATOR(pg_catalog.=) 'c' AND name IS NOT NULL ORDER BY 1, 2",
-	0, {InvalidOid}
-};
-
-static SgPlan plan_origin = {
-	"SELECT system_identifier, database_oid FROM schema_guard.catalog_origin",
-	0, {InvalidOid}
-};
-
-
 static SPIPlanPtr sg_prepare(SgPlan *p);
 static SgRef *sg_ref_from_row(HeapTuple tup, TupleDesc desc, int first);
 static int	sg_exec(SgPlan *p, Datum *values, bool write);
 static void sg_lock_function(Oid fn);
 static void sg_store_rows(SgAnalysis *analysis);
+static bool sg_catalog_any_pending(void);
+static void sg_write_units(List *analyses);
 static List *sg_unit_list(void);
 static Datum sg_array(Datum *elems, bool *nulls, int n, Oid elemtype);
 static char *sg_text_or_null(HeapTuple tup, TupleDesc desc, int col);
 static void sg_analyse_and_store(Oid fn);
 static void sg_write_origin(void);
 static int	list_oid_index(List *list, Oid oid);
+
+/* ---------------------------------------------------------------------
+ * Direct index scans, for the look-ups every DDL command makes: no
+ * parsing, planning or executor start-up.
+ * ---------------------------------------------------------------------
+ */
+
+/* Column numbers of the catalog tables (see schema_guard--1.0.sql). */
+#define Anum_analysis_fn		1
+#define Anum_analysis_tg		2
+#define Anum_reference_fn		1
+#define Anum_reference_tg		2
+#define Anum_reference_kind		4
+#define Anum_reference_access	5
+#define Anum_reference_classid	7
+#define Anum_reference_objid	8
+#define Anum_reference_name		10
+
+/* Which rows of a scan count. */
+typedef struct SgScanFilter
+{
+	Oid			classid;		/* the referenced object's class, or 0 */
+	const char *kinds;			/* the kinds that count, or NULL */
+} SgScanFilter;
+
+/* A table or index of the extension's schema. */
+static Oid
+sg_catalog_relid(const char *name)
+{
+	Oid			relid = get_relname_relid(name, get_namespace_oid("schema_guard", false));
+
+	if (!OidIsValid(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("relation \"schema_guard.%s\" does not exist", name),
+				 errhint("Reinstall the extension: DROP EXTENSION schema_guard; CREATE EXTENSION schema_guard;")));
+	return relid;
+}
+
+static int
+sg_unit_cmp(const ListCell *a, const ListCell *b)
+{
+	SgUnit	   *ua = (SgUnit *) lfirst(a);
+	SgUnit	   *ub = (SgUnit *) lfirst(b);
+
+	if (ua->fn != ub->fn)
+		return ua->fn < ub->fn ? -1 : 1;
+	if (ua->tg != ub->tg)
+		return ua->tg < ub->tg ? -1 : 1;
+	return 0;
+}
+
 
 /* Prepare a statement once per backend, names resolved safely. */
 static SPIPlanPtr
@@ -247,10 +269,19 @@ static int
 sg_exec(SgPlan *p, Datum *values, bool write)
 {
 	int			rc;
+	int			nestlevel = NewGUCNestLevel();
 
+	/*
+	 * The statements look up rows by indexed keys.  A plan made while a
+	 * table was small (at CREATE EXTENSION, or early in a catch-up that
+	 * fills it) must not scan it whole once it has grown.
+	 */
+	(void) set_config_option("enable_seqscan", "off", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	rc = SPI_execute_snapshot(sg_prepare(p), values, NULL,
 							  GetLatestSnapshot(), InvalidSnapshot,
 							  !write, false, 0);
+	AtEOXact_GUC(false, nestlevel);
 	if (rc < 0)
 		elog(ERROR, "SPI_execute_snapshot failed for \"%s\": %s", p->sql,
 			 SPI_result_code_string(rc));
@@ -281,42 +312,76 @@ sg_catalog_store(SgAnalysis *analysis)
 static void
 sg_store_rows(SgAnalysis *analysis)
 {
-	Datum		values[SG_REF_COLUMNS];
-	int			n = list_length(analysis->refs);
+	Datum		values[2];
 
 	values[0] = ObjectIdGetDatum(analysis->fn);
 	values[1] = ObjectIdGetDatum(analysis->tg);
 	sg_exec(&plan_delete_unit, values, true);
+	sg_write_units(list_make1(analysis));
+}
 
-	values[2] = Int64GetDatum(analysis->definition);
-	values[3] = CStringGetTextDatum(analysis->search_path);
-	values[4] = CStringGetTextDatum(analysis->session_path);
-	sg_exec(&plan_insert_analysis, values, true);
+/*
+ * Insert the rows of many units (SgAnalysis *) with two statements: one
+ * per unit in schema_guard.analysis, one per reference in
+ * schema_guard.reference.  The caller has removed their old rows.
+ */
+static void
+sg_write_units(List *analyses)
+{
+	static const Oid unit_types[5] = {OIDOID, OIDOID, INT8OID, TEXTOID, TEXTOID};
+	static const Oid ref_types[SG_REF_COLUMNS] = {
+		OIDOID, OIDOID, INT4OID, CHAROID, CHAROID, CHAROID, OIDOID,
+		OIDOID, INT4OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID
+	};
+	int			nunits = list_length(analyses);
+	int			nrefs = 0;
+	Datum	   *cols[SG_REF_COLUMNS];
+	bool	   *nulls[SG_REF_COLUMNS];
+	Datum		values[SG_REF_COLUMNS];
+	ListCell   *lc;
+	int			c;
+	int			u = 0;
+	int			i = 0;
 
-	if (n > 0)
+	if (nunits == 0)
+		return;
+	foreach(lc, analyses)
+		nrefs += list_length(((SgAnalysis *) lfirst(lc))->refs);
+
+	for (c = 0; c < SG_REF_COLUMNS; c++)
 	{
-		Datum	   *cols[SG_REF_COLUMNS];
-		bool	   *nulls[SG_REF_COLUMNS];
-		static const Oid coltypes[SG_REF_COLUMNS] = {
-			OIDOID, OIDOID, INT4OID, CHAROID, CHAROID, CHAROID, OIDOID,
-			OIDOID, INT4OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID
-		};
-		ListCell   *lc;
-		int			c;
-		int			i = 0;
+		cols[c] = palloc(Max(nunits, nrefs) * sizeof(Datum));
+		nulls[c] = palloc0(Max(nunits, nrefs) * sizeof(bool));
+	}
+	foreach(lc, analyses)
+	{
+		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
 
-		for (c = 0; c < SG_REF_COLUMNS; c++)
+		cols[0][u] = ObjectIdGetDatum(a->fn);
+		cols[1][u] = ObjectIdGetDatum(a->tg);
+		cols[2][u] = Int64GetDatum(a->definition);
+		cols[3][u] = CStringGetTextDatum(a->search_path);
+		cols[4][u] = CStringGetTextDatum(a->session_path);
+		u++;
+	}
+	for (c = 0; c < 5; c++)
+		values[c] = sg_array(cols[c], nulls[c], nunits, unit_types[c]);
+	sg_exec(&plan_insert_analyses, values, true);
+	if (nrefs == 0)
+		return;
+
+	foreach(lc, analyses)
+	{
+		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
+		ListCell   *lc2;
+
+		foreach(lc2, a->refs)
 		{
-			cols[c] = palloc(n * sizeof(Datum));
-			nulls[c] = palloc0(n * sizeof(bool));
-		}
-		foreach(lc, analysis->refs)
-		{
-			SgRef	   *ref = (SgRef *) lfirst(lc);
+			SgRef	   *ref = (SgRef *) lfirst(lc2);
 			const char *texts[5];
 
-			cols[0][i] = ObjectIdGetDatum(analysis->fn);
-			cols[1][i] = ObjectIdGetDatum(analysis->tg);
+			cols[0][i] = ObjectIdGetDatum(a->fn);
+			cols[1][i] = ObjectIdGetDatum(a->tg);
 			cols[2][i] = Int32GetDatum(ref->line);
 			cols[3][i] = CharGetDatum(ref->kind);
 			cols[4][i] = CharGetDatum(ref->access);
@@ -331,20 +396,15 @@ sg_store_rows(SgAnalysis *analysis)
 			texts[4] = ref->hint;
 			for (c = 0; c < 5; c++)
 			{
-				if (texts[c] == NULL)
-				{
-					nulls[9 + c][i] = true;
-					cols[9 + c][i] = (Datum) 0;
-				}
-				else
-					cols[9 + c][i] = CStringGetTextDatum(texts[c]);
+				nulls[9 + c][i] = (texts[c] == NULL);
+				cols[9 + c][i] = texts[c] ? CStringGetTextDatum(texts[c]) : (Datum) 0;
 			}
 			i++;
 		}
-		for (c = 0; c < SG_REF_COLUMNS; c++)
-			values[c] = sg_array(cols[c], nulls[c], n, coltypes[c]);
-		sg_exec(&plan_insert_refs, values, true);
 	}
+	for (c = 0; c < SG_REF_COLUMNS; c++)
+		values[c] = sg_array(cols[c], nulls[c], nrefs, ref_types[c]);
+	sg_exec(&plan_insert_refs, values, true);
 }
 
 static Datum
@@ -362,6 +422,20 @@ sg_array(Datum *elems, bool *nulls, int n, Oid elemtype)
 	return PointerGetDatum(construct_md_array(elems, nulls, 1, dims, lbs,
 											  elemtype, typlen, typbyval,
 											  typalign));
+}
+
+/* Replace every unit of a function with these analyses, in one go. */
+void
+sg_catalog_replace_function(Oid fn, List *analyses)
+{
+	Datum		values[1];
+
+	sg_lock_function(fn);
+	values[0] = ObjectIdGetDatum(fn);
+	SPI_connect();
+	sg_exec(&plan_delete_function, values, true);
+	sg_write_units(analyses);
+	SPI_finish();
 }
 
 /* Forget every unit of a function (it was dropped). */
@@ -402,42 +476,50 @@ sg_text_or_null(HeapTuple tup, TupleDesc desc, int col)
 List *
 sg_catalog_load_function(Oid fn)
 {
-	MemoryContext caller = CurrentMemoryContext;
-	MemoryContext old;
-	Datum		values[1];
 	List	   *result = NIL;
-	uint64		i;
+	Relation	rel;
+	TupleDesc	desc;
+	Snapshot	snapshot;
+	SysScanDesc scan;
+	ScanKeyData key;
+	HeapTuple	tup;
 
-	values[0] = ObjectIdGetDatum(fn);
-	SPI_connect();
+	snapshot = RegisterSnapshot(GetLatestSnapshot());
 
-	sg_exec(&plan_load_units, values, false);
-	old = MemoryContextSwitchTo(caller);
-	for (i = 0; i < SPI_processed; i++)
+	/* the units, in the order of their triggers */
+	rel = table_open(sg_catalog_relid("analysis"), AccessShareLock);
+	desc = RelationGetDescr(rel);
+	ScanKeyInit(&key, Anum_analysis_fn, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(fn));
+	scan = systable_beginscan(rel, sg_catalog_relid("analysis_pkey"), true,
+							  snapshot, 1, &key);
+	while ((tup = systable_getnext(scan)) != NULL)
 	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
 		SgAnalysis *a = palloc0(sizeof(SgAnalysis));
 		bool		isnull;
 
 		a->fn = fn;
-		a->tg = DatumGetObjectId(SPI_getbinval(tup, desc, 1, &isnull));
-		a->definition = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
-		a->search_path = sg_text_or_null(tup, desc, 3);
-		a->session_path = sg_text_or_null(tup, desc, 4);
+		a->tg = DatumGetObjectId(heap_getattr(tup, Anum_analysis_tg, desc, &isnull));
+		a->definition = DatumGetInt64(heap_getattr(tup, 3, desc, &isnull));
+		a->search_path = sg_text_or_null(tup, desc, 4);
+		a->session_path = sg_text_or_null(tup, desc, 5);
 		result = lappend(result, a);
 	}
-	MemoryContextSwitchTo(old);
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
 
-	sg_exec(&plan_load_refs, values, false);
-	old = MemoryContextSwitchTo(caller);
-	for (i = 0; i < SPI_processed; i++)
+	/* their references */
+	rel = table_open(sg_catalog_relid("reference"), AccessShareLock);
+	desc = RelationGetDescr(rel);
+	ScanKeyInit(&key, Anum_reference_fn, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(fn));
+	scan = systable_beginscan(rel, sg_catalog_relid("reference_unit_idx"), true,
+							  snapshot, 1, &key);
+	while ((tup = systable_getnext(scan)) != NULL)
 	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
 		bool		isnull;
-		Oid			tg = DatumGetObjectId(SPI_getbinval(tup, desc, 1, &isnull));
-		SgRef	   *ref = sg_ref_from_row(tup, desc, 2);
+		Oid			tg = DatumGetObjectId(heap_getattr(tup, Anum_reference_tg,
+													   desc, &isnull));
 		ListCell   *lc;
 
 		foreach(lc, result)
@@ -446,13 +528,14 @@ sg_catalog_load_function(Oid fn)
 
 			if (a->tg == tg)
 			{
-				a->refs = lappend(a->refs, ref);
+				a->refs = lappend(a->refs, sg_ref_from_row(tup, desc, 3));
 				break;
 			}
 		}
 	}
-	MemoryContextSwitchTo(old);
-	SPI_finish();
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	UnregisterSnapshot(snapshot);
 	return result;
 }
 
@@ -562,6 +645,60 @@ sg_catalog_function_oids(void)
 	return result;
 }
 
+/*
+ * The distinct units (fn, tg: the first two columns) of the rows of a
+ * catalog table an index scan finds, ordered, on the latest snapshot.
+ */
+static List *
+sg_scan_units(const char *table, const char *index, ScanKey keys, int nkeys,
+			  SgScanFilter *filter)
+{
+	List	   *units = NIL;
+	List	   *result = NIL;
+	Relation	rel;
+	TupleDesc	desc;
+	Snapshot	snapshot;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	ListCell   *lc;
+
+	rel = table_open(sg_catalog_relid(table), AccessShareLock);
+	desc = RelationGetDescr(rel);
+	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	scan = systable_beginscan(rel, sg_catalog_relid(index), true, snapshot,
+							  nkeys, keys);
+	while ((tup = systable_getnext(scan)) != NULL)
+	{
+		bool		isnull;
+		SgUnit	   *unit;
+
+		if (filter != NULL && OidIsValid(filter->classid) &&
+			DatumGetObjectId(heap_getattr(tup, Anum_reference_classid, desc,
+										  &isnull)) != filter->classid)
+			continue;
+		if (filter != NULL && filter->kinds != NULL &&
+			strchr(filter->kinds,
+				   DatumGetChar(heap_getattr(tup, Anum_reference_kind, desc,
+											 &isnull))) == NULL)
+			continue;
+		unit = palloc(sizeof(SgUnit));
+		unit->fn = DatumGetObjectId(heap_getattr(tup, 1, desc, &isnull));
+		unit->tg = DatumGetObjectId(heap_getattr(tup, 2, desc, &isnull));
+		units = lappend(units, unit);
+	}
+	systable_endscan(scan);
+	UnregisterSnapshot(snapshot);
+	table_close(rel, AccessShareLock);
+
+	list_sort(units, sg_unit_cmp);
+	foreach(lc, units)
+	{
+		if (result == NIL || sg_unit_cmp(lc, list_tail(result)) != 0)
+			result = lappend(result, lfirst(lc));
+	}
+	return result;
+}
+
 /* The (fn, tg) pairs of the last query's result, in the caller's memory. */
 static List *
 sg_unit_list(void)
@@ -589,43 +726,27 @@ sg_unit_list(void)
 List *
 sg_catalog_users_of_object(Oid classid, Oid objid)
 {
-	MemoryContext caller = CurrentMemoryContext;
-	Datum		values[2];
-	List	   *result;
+	ScanKeyData key;
+	SgScanFilter filter = {0};
 
-	values[0] = ObjectIdGetDatum(classid);
-	values[1] = ObjectIdGetDatum(objid);
-	SPI_connect();
-	sg_exec(&plan_users_of_object, values, false);
-	{
-		MemoryContext old = MemoryContextSwitchTo(caller);
-
-		result = sg_unit_list();
-		MemoryContextSwitchTo(old);
-	}
-	SPI_finish();
-	return result;
+	ScanKeyInit(&key, Anum_reference_objid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(objid));
+	filter.classid = classid;
+	return sg_scan_units("reference", "reference_object_idx", &key, 1, &filter);
 }
 
 /* Units that name a relation, function or type called this. */
 List *
 sg_catalog_users_of_name(const char *name)
 {
-	MemoryContext caller = CurrentMemoryContext;
-	Datum		values[1];
-	List	   *result;
+	ScanKeyData key;
+	SgScanFilter filter = {0};
 
-	values[0] = CStringGetTextDatum(name);
-	SPI_connect();
-	sg_exec(&plan_users_of_name, values, false);
-	{
-		MemoryContext old = MemoryContextSwitchTo(caller);
-
-		result = sg_unit_list();
-		MemoryContextSwitchTo(old);
-	}
-	SPI_finish();
-	return result;
+	ScanKeyEntryInitialize(&key, 0, Anum_reference_name, BTEqualStrategyNumber,
+						   InvalidOid, C_COLLATION_OID, F_TEXTEQ,
+						   CStringGetTextDatum(name));
+	filter.kinds = "rftw";
+	return sg_scan_units("reference", "reference_name_idx", &key, 1, &filter);
 }
 
 /* Units that reference anything in a schema. */
@@ -653,21 +774,11 @@ sg_catalog_users_in_schema(Oid nspid)
 List *
 sg_catalog_users_of_trigger(Oid tg)
 {
-	MemoryContext caller = CurrentMemoryContext;
-	Datum		values[1];
-	List	   *result;
+	ScanKeyData key;
 
-	values[0] = ObjectIdGetDatum(tg);
-	SPI_connect();
-	sg_exec(&plan_users_of_trigger, values, false);
-	{
-		MemoryContext old = MemoryContextSwitchTo(caller);
-
-		result = sg_unit_list();
-		MemoryContextSwitchTo(old);
-	}
-	SPI_finish();
-	return result;
+	ScanKeyInit(&key, Anum_analysis_tg, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(tg));
+	return sg_scan_units("analysis", "analysis_tg_idx", &key, 1, NULL);
 }
 
 /* Functions waiting to be analysed. */
@@ -699,29 +810,37 @@ sg_catalog_pending(void)
 List *
 sg_catalog_runtime_created_names(void)
 {
-	MemoryContext caller = CurrentMemoryContext;
 	List	   *result = NIL;
-	uint64		i;
+	Relation	rel;
+	Snapshot	snapshot;
+	SysScanDesc scan;
+	HeapTuple	tup;
 
-	SPI_connect();
-	sg_exec(&plan_created_names, NULL, false);
-	for (i = 0; i < SPI_processed; i++)
+	/* the index holds the rows that create (access 'c') only */
+	rel = table_open(sg_catalog_relid("reference"), AccessShareLock);
+	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	scan = systable_beginscan(rel, sg_catalog_relid("reference_created_idx"),
+							  true, snapshot, 0, NULL);
+	while ((tup = systable_getnext(scan)) != NULL)
 	{
-		char	   *name = sg_text_or_null(SPI_tuptable->vals[i],
-										   SPI_tuptable->tupdesc, 1);
 		bool		isnull;
-		Oid			fn = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
-														SPI_tuptable->tupdesc,
-														2, &isnull));
-		MemoryContext old = MemoryContextSwitchTo(caller);
-		SgCreated  *c = palloc(sizeof(SgCreated));
+		Datum		name = heap_getattr(tup, Anum_reference_name,
+										RelationGetDescr(rel), &isnull);
+		SgCreated  *c;
 
-		c->name = pstrdup(name);
-		c->fn = fn;
+		if (isnull ||
+			DatumGetChar(heap_getattr(tup, Anum_reference_access,
+									  RelationGetDescr(rel), &isnull)) != SG_ACCESS_CREATE)
+			continue;
+		c = palloc(sizeof(SgCreated));
+		c->name = TextDatumGetCString(name);
+		c->fn = DatumGetObjectId(heap_getattr(tup, Anum_reference_fn,
+											  RelationGetDescr(rel), &isnull));
 		result = lappend(result, c);
-		MemoryContextSwitchTo(old);
 	}
-	SPI_finish();
+	systable_endscan(scan);
+	UnregisterSnapshot(snapshot);
+	table_close(rel, AccessShareLock);
 	return result;
 }
 
@@ -773,13 +892,14 @@ static void
 sg_analyse_and_store(Oid fn)
 {
 	Datum		values[1];
-	char	   *path = sg_stored_session_path(fn);
-	ListCell   *lc;
+	char	   *path;
 
+	SPI_connect();
+	path = sg_stored_session_path(fn);
 	values[0] = ObjectIdGetDatum(fn);
 	sg_exec(&plan_delete_function, values, true);
-	foreach(lc, sg_analyze_function(fn, path ? path : sg_default_session_path(fn)))
-		sg_store_rows((SgAnalysis *) lfirst(lc));
+	sg_write_units(sg_analyze_function(fn, path ? path : sg_default_session_path(fn)));
+	SPI_finish();
 }
 
 /*
@@ -790,36 +910,47 @@ void
 sg_catalog_catch_up(void)
 {
 	MemoryContext caller = CurrentMemoryContext;
+	MemoryContext work;
 	List	   *pending = NIL;
 	ListCell   *lc;
 	uint64		i;
 
+	if (!sg_catalog_any_pending())
+		return;
+
 	SPI_connect();
+	if (SPI_execute("LOCK TABLE schema_guard.analysis, schema_guard.reference,"
+					" schema_guard.pending_analysis IN EXCLUSIVE MODE",
+					false, 0) != SPI_OK_UTILITY)
+		elog(ERROR, "could not lock the schema_guard catalog");
 	sg_exec(&plan_list_pending, NULL, false);
-	if (SPI_processed > 0)
+	for (i = 0; i < SPI_processed; i++)
 	{
+		bool		isnull;
 		MemoryContext old = MemoryContextSwitchTo(caller);
 
-		for (i = 0; i < SPI_processed; i++)
-		{
-			bool		isnull;
-
-			pending = lappend_oid(pending,
-								  DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
-																 SPI_tuptable->tupdesc,
-																 1, &isnull)));
-		}
+		pending = lappend_oid(pending,
+							  DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
+															 SPI_tuptable->tupdesc,
+															 1, &isnull)));
 		MemoryContextSwitchTo(old);
-
-		if (SPI_execute("LOCK TABLE schema_guard.analysis, schema_guard.reference,"
-						" schema_guard.pending_analysis IN EXCLUSIVE MODE",
-						false, 0) != SPI_OK_UTILITY)
-			elog(ERROR, "could not lock the schema_guard catalog");
-		foreach(lc, pending)
-			sg_analyse_and_store(lfirst_oid(lc));
-		sg_exec(&plan_clear_pending, NULL, true);
 	}
+	sg_exec(&plan_clear_pending, NULL, true);
 	SPI_finish();
+
+	/* each function on its own, in memory freed after it */
+	work = AllocSetContextCreate(caller, "schema_guard catch-up",
+								 ALLOCSET_DEFAULT_SIZES);
+	foreach(lc, pending)
+	{
+		MemoryContext old = MemoryContextSwitchTo(work);
+
+		CHECK_FOR_INTERRUPTS();
+		sg_analyse_and_store(lfirst_oid(lc));
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(work);
+	}
+	MemoryContextDelete(work);
 }
 
 /*
@@ -831,9 +962,12 @@ int
 sg_catalog_rebuild(void)
 {
 	MemoryContext caller = CurrentMemoryContext;
+	MemoryContext batchcxt;
 	List	   *fns;
 	List	   *paths_fn = NIL;
 	List	   *paths = NIL;
+	List	   *batch = NIL;
+	int			batch_refs = 0;
 	ListCell   *lc;
 	uint64		i;
 	int			analysed = 0;
@@ -875,9 +1009,15 @@ sg_catalog_rebuild(void)
 		MemoryContextSwitchTo(old);
 	}
 
+	/*
+	 * Analyses are written in batches: one pair of INSERTs for many
+	 * functions costs much less than a pair per function.
+	 */
+	batchcxt = AllocSetContextCreate(CurrentMemoryContext,
+									 "schema_guard rebuild",
+									 ALLOCSET_DEFAULT_SIZES);
 	foreach(lc, fns)
 	{
-		MemoryContext work;
 		MemoryContext old;
 		Oid			fn = lfirst_oid(lc);
 		const char *path;
@@ -887,19 +1027,30 @@ sg_catalog_rebuild(void)
 		if (!sg_function_is_analysable(fn))
 			continue;
 		analysed++;
-		work = AllocSetContextCreate(CurrentMemoryContext,
-									 "schema_guard rebuild",
-									 ALLOCSET_DEFAULT_SIZES);
-		old = MemoryContextSwitchTo(work);
+		old = MemoryContextSwitchTo(batchcxt);
 		if (pos >= 0 && list_nth(paths, pos) != NULL)
 			path = (const char *) list_nth(paths, pos);
 		else
 			path = sg_default_session_path(fn);
 		foreach(lc2, sg_analyze_function(fn, path))
-			sg_store_rows((SgAnalysis *) lfirst(lc2));
+		{
+			SgAnalysis *a = (SgAnalysis *) lfirst(lc2);
+
+			batch = lappend(batch, a);
+			batch_refs += list_length(a->refs);
+		}
 		MemoryContextSwitchTo(old);
-		MemoryContextDelete(work);
+		if (batch_refs >= SG_BATCH_REFS)
+		{
+			sg_write_units(batch);
+			batch = NIL;
+			batch_refs = 0;
+			MemoryContextReset(batchcxt);
+		}
 	}
+	if (batch != NIL)
+		sg_write_units(batch);
+	MemoryContextDelete(batchcxt);
 	sg_write_origin();
 	SPI_finish();
 	return analysed;
@@ -972,24 +1123,51 @@ sg_catalog_is_ready(void)
 {
 	char		sysid[32];
 	bool		ready = false;
+	Relation	rel;
+	Snapshot	snapshot;
+	TableScanDesc scan;
+	HeapTuple	tup;
 
 	snprintf(sysid, sizeof(sysid), UINT64_FORMAT, GetSystemIdentifier());
-	SPI_connect();
-	sg_exec(&plan_origin, NULL, false);
-	if (SPI_processed == 1)
+	rel = table_open(sg_catalog_relid("catalog_origin"), AccessShareLock);
+	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	scan = table_beginscan(rel, snapshot, 0, NULL);
+	if ((tup = heap_getnext(scan, ForwardScanDirection)) != NULL)
 	{
-		char	   *stored = sg_text_or_null(SPI_tuptable->vals[0],
-											 SPI_tuptable->tupdesc, 1);
 		bool		isnull;
-		Oid			dboid = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
-														   SPI_tuptable->tupdesc,
-														   2, &isnull));
+		Datum		stored = heap_getattr(tup, 1, RelationGetDescr(rel), &isnull);
+		Oid			dboid = DatumGetObjectId(heap_getattr(tup, 2,
+														  RelationGetDescr(rel),
+														  &isnull));
 
-		ready = stored != NULL && strcmp(stored, sysid) == 0 &&
-			dboid == MyDatabaseId;
+		ready = !isnull && dboid == MyDatabaseId &&
+			strcmp(TextDatumGetCString(stored), sysid) == 0;
+		if (heap_getnext(scan, ForwardScanDirection) != NULL)
+			ready = false;
 	}
-	SPI_finish();
+	table_endscan(scan);
+	UnregisterSnapshot(snapshot);
+	table_close(rel, AccessShareLock);
 	return ready;
+}
+
+/* Are functions waiting to be analysed? */
+static bool
+sg_catalog_any_pending(void)
+{
+	Relation	rel;
+	Snapshot	snapshot;
+	TableScanDesc scan;
+	bool		result;
+
+	rel = table_open(sg_catalog_relid("pending_analysis"), AccessShareLock);
+	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	scan = table_beginscan(rel, snapshot, 0, NULL);
+	result = heap_getnext(scan, ForwardScanDirection) != NULL;
+	table_endscan(scan);
+	UnregisterSnapshot(snapshot);
+	table_close(rel, AccessShareLock);
+	return result;
 }
 
 /*

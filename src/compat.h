@@ -273,4 +273,30 @@ typedef PLpgSQL_type *(*sg_plpgsql_build_datatype_fn) (Oid typeOid,
 													   Oid collation,
 													   TypeName *origtypname);
 
+
+/*
+ * Releasing a compiled PL/pgSQL function: free its memory and mark its
+ * cache entry out of date.  PL/pgSQL frees the memory again when it finds
+ * the entry out of date, so what was freed is made to look empty.  (18
+ * moved the cache into funccache.c; there nothing is released.)
+ */
+typedef void (*sg_plpgsql_free_fn) (PLpgSQL_function *func);
+extern sg_plpgsql_free_fn sg_free_function_memory_p;
+
+#if PG_VERSION_NUM < 180000
+static inline void
+sg_release_compiled(PLpgSQL_function *func)
+{
+	SG_PLPGSQL_FN_XMIN(func) = InvalidTransactionId;
+	sg_free_function_memory_p(func);
+	func->ndatums = 0;
+	func->datums = NULL;
+}
+#else
+static inline void
+sg_release_compiled(PLpgSQL_function *func)
+{
+}
+#endif
+
 #endif							/* SG_COMPAT_H */

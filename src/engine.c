@@ -50,6 +50,7 @@
 #include "parser/gram.h"		/* after scanner.h, which it needs */
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/catcache.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
@@ -75,6 +76,7 @@ static void sg_fallback_name(SgUnitState *us, SgPoint *pc, SgRawName *item);
 static void sg_note_raw_scan(SgUnitState *us, SgPoint *pc, SgRawScan *scan);
 static void sg_finish_refs(SgUnitState *us);
 static bool sg_error_must_propagate(ErrorData *edata);
+static void sg_bound_caches(void);
 static Query *sg_transform(SgPoint *pc, RawStmt *raw);
 static int	sg_char_to_byte(const char *src, int charpos);
 static const char *sg_default_hint(const char *check);
@@ -379,6 +381,24 @@ sg_analysis_is_current(Oid fn, int64 definition)
 	return result;
 }
 
+/*
+ * Keep the pg_proc catalog cache small while many functions are analysed.
+ * Every function name parse analysis or PL/pgSQL looks up stays in it as a
+ * list, and PostgreSQL before 17 searches those lists one by one: after
+ * thousands of functions, each look-up would walk thousands of lists.
+ * Emptied every SG_CACHE_UNITS units, it costs a few catalog reads.
+ */
+#define SG_CACHE_UNITS 256
+
+static void
+sg_bound_caches(void)
+{
+	static int	units = 0;
+
+	if (++units % SG_CACHE_UNITS == 0)
+		CatalogCacheFlushCatalog(ProcedureRelationId);
+}
+
 /* Analyse every unit of a function. */
 List *
 sg_analyze_function(Oid fn, const char *session_path)
@@ -584,7 +604,9 @@ sg_analyze_unit(Oid fn, Oid tg, const char *session_path)
 			result->refs = lappend(result->refs, ref);
 		}
 	}
+	sg_plpgsql_release(us);
 	MemoryContextDelete(unitcxt);
+	sg_bound_caches();
 	return result;
 }
 

@@ -141,6 +141,7 @@ extern void sg_type_use(SgUnitState *us, Oid typid, int line);
 extern void sg_plpgsql_init(void);
 extern void sg_plpgsql_analyze(SgUnitState *us);
 extern void sg_plpgsql_finish(SgUnitState *us);
+extern void sg_plpgsql_release(SgUnitState *us);
 extern bool sg_plpgsql_target_missing(SgUnitState *us, PLAssignStmt *stmt);
 extern bool sg_plpgsql_field_failure(SgUnitState *us, SgRawScan *scan,
 									 const char **check, char *kind,

@@ -68,11 +68,10 @@ typedef struct SgVarParams
 static sg_plpgsql_compile_fn sg_compile_p = NULL;
 static sg_plpgsql_parser_setup_fn sg_parser_setup_p = NULL;
 static sg_plpgsql_build_datatype_fn sg_build_datatype_p = NULL;
+sg_plpgsql_free_fn sg_free_function_memory_p = NULL;
+static PLpgSQL_function **sg_curr_compile_p = NULL;
 
 static PLpgSQL_function *sg_compile(SgUnitState *us);
-static bool sg_seen_before(PLpgSQL_function *func);
-static void sg_remember_seen(PLpgSQL_function *func);
-static bool sg_declarations_stale(PLpgSQL_function *func);
 static void sg_setup_estate(SgUnitState *us, SgPlpgsql *ps);
 static void sg_prewalk(SgPlpgsql *ps, List *stmts);
 static void sg_count_target(SgPlpgsql *ps, PLpgSQL_variable *target);
@@ -123,6 +122,10 @@ sg_plpgsql_init(void)
 		load_external_function("$libdir/plpgsql", "plpgsql_parser_setup", true, NULL);
 	sg_build_datatype_p = (sg_plpgsql_build_datatype_fn)
 		load_external_function("$libdir/plpgsql", "plpgsql_build_datatype", true, NULL);
+	sg_free_function_memory_p = (sg_plpgsql_free_fn)
+		load_external_function("$libdir/plpgsql", "plpgsql_free_function_memory", true, NULL);
+	sg_curr_compile_p = (PLpgSQL_function **)
+		load_external_function("$libdir/plpgsql", "plpgsql_curr_compile", true, NULL);
 }
 
 /*
@@ -180,6 +183,25 @@ sg_plpgsql_finish(SgUnitState *us)
 }
 
 /*
+ * Free what PL/pgSQL compiled for the analysis, once it is over: PL/pgSQL
+ * keeps every compiled function for the life of the backend (tens of kB
+ * each), and analysing thousands of functions must not grow the backend
+ * by that much.  The cache entry is marked out of date, so a later call
+ * compiles the function again.  Not while the function runs in this
+ * backend.
+ */
+void
+sg_plpgsql_release(SgUnitState *us)
+{
+	SgPlpgsql  *ps = (SgPlpgsql *) us->plpgsql;
+
+	if (ps == NULL || ps->pinned || SG_PLPGSQL_USE_COUNT(ps->func) != 0)
+		return;
+	sg_release_compiled(ps->func);
+	us->plpgsql = NULL;
+}
+
+/*
  * Compile the function as a call of it would: PL/pgSQL's normal mode, not
  * the validator's (whose compile errors point into the CREATE FUNCTION
  * text instead of saying the line), with a synthetic call expression that
@@ -187,10 +209,12 @@ sg_plpgsql_finish(SgUnitState *us)
  * trigger function the trigger being analysed.
  *
  * PL/pgSQL caches compiled functions and only notices a redefinition of the
- * function itself, not of what its declarations name; a cached compile
- * can be stale.  When it may be (this backend analysed the function
- * before, or a declared type is gone), PL/pgSQL is made to compile it
- * again, the way it does when a function is redefined.
+ * function itself, not of what its declarations name (a %TYPE whose column
+ * is gone); a cached compile, from a call of the function or from its
+ * validator, can be stale.  PL/pgSQL notes the function it compiles last in
+ * plpgsql_curr_compile; when it did not compile this one now, it is made to
+ * compile it again, the way it does when a function is redefined.  (Unless
+ * the function is running in this backend.)
  */
 static PLpgSQL_function *
 sg_compile(SgUnitState *us)
@@ -235,70 +259,16 @@ sg_compile(SgUnitState *us)
 		fcinfo->context = (Node *) &etrigdata;
 	}
 
+	*sg_curr_compile_p = NULL;
 	func = sg_compile_p(fcinfo, false);
-	if ((sg_seen_before(func) || sg_declarations_stale(func)) &&
-		SG_PLPGSQL_USE_COUNT(func) == 0)
+	if (*sg_curr_compile_p != func && SG_PLPGSQL_USE_COUNT(func) == 0)
 	{
+		/* a cached compile: make PL/pgSQL compile the function again */
 		SG_PLPGSQL_FN_XMIN(func) = InvalidTransactionId;
 		flinfo.fn_extra = NULL;
 		func = sg_compile_p(fcinfo, false);
 	}
-	sg_remember_seen(func);
 	return func;
-}
-
-/*
- * The compiled functions this backend has analysed.  PL/pgSQL never frees
- * a PLpgSQL_function struct (only its contents), so the pointers stay
- * valid for the life of the backend.
- */
-static List *sg_seen = NIL;
-
-static bool
-sg_seen_before(PLpgSQL_function *func)
-{
-	return list_member_ptr(sg_seen, func);
-}
-
-static void
-sg_remember_seen(PLpgSQL_function *func)
-{
-	MemoryContext old;
-
-	if (sg_seen_before(func))
-		return;
-	old = MemoryContextSwitchTo(TopMemoryContext);
-	sg_seen = lappend(sg_seen, func);
-	MemoryContextSwitchTo(old);
-}
-
-/* Does the compiled function declare a type that no longer exists? */
-static bool
-sg_declarations_stale(PLpgSQL_function *func)
-{
-	int			i;
-
-	for (i = 0; i < func->ndatums; i++)
-	{
-		PLpgSQL_datum *datum = func->datums[i];
-		Oid			typid = InvalidOid;
-
-		if (datum->dtype == PLPGSQL_DTYPE_VAR ||
-			datum->dtype == PLPGSQL_DTYPE_PROMISE)
-		{
-			PLpgSQL_var *var = (PLpgSQL_var *) datum;
-
-			if (var->datatype != NULL)
-				typid = var->datatype->typoid;
-		}
-		else if (datum->dtype == PLPGSQL_DTYPE_REC)
-			typid = ((PLpgSQL_rec *) datum)->rectypeid;
-
-		if (OidIsValid(typid) && sg_user_object(typid) &&
-			!SearchSysCacheExists1(TYPEOID, ObjectIdGetDatum(typid)))
-			return true;
-	}
-	return false;
 }
 
 /*

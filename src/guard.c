@@ -137,6 +137,7 @@ static List *sg_script_touched = NIL;
 static bool sg_should_handle(void);
 static Oid	sg_type_namespace(Oid typid);
 static bool sg_bodies_checked(void);
+static void sg_select(SPIPlanPtr *plan, const char *sql);
 static bool sg_fixable_later(void);
 static void sg_maintain(void (*job) (void *arg), void *arg);
 static void sg_command_start(void *arg);
@@ -149,6 +150,7 @@ static void sg_collect_units(List *touched, List *created_names,
 							 List **new_triggers);
 static List *sg_created_after(List *created_names, List *touched,
 							  List *analyses);
+static List *sg_stored_if_current(Oid fn, const char *session_path);
 static void sg_add_fn(List **fns, Oid fn);
 static void sg_add_units_fns(List **fns, List *units);
 static bool sg_oid_member(List *list, Oid oid);
@@ -208,6 +210,27 @@ sg_type_namespace(Oid typid)
 		ReleaseSysCache(tup);
 	}
 	return result;
+}
+
+/*
+ * Run a query without parameters, prepared once per backend (inside an
+ * entry, so under the safe search_path).  The caller is connected to SPI.
+ */
+static void
+sg_select(SPIPlanPtr *plan, const char *sql)
+{
+	if (*plan == NULL)
+	{
+		SPIPlanPtr	p = SPI_prepare(sql, 0, NULL);
+
+		if (p == NULL)
+			elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql,
+				 SPI_result_code_string(SPI_result));
+		SPI_keepplan(p);
+		*plan = p;
+	}
+	if (SPI_execute_plan(*plan, NULL, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not run \"%s\"", sql);
 }
 
 /* Are function bodies checked in this session?  pg_restore turns it off. */
@@ -289,6 +312,7 @@ sg_sql_drop(PG_FUNCTION_ARGS)
 static void
 sg_note_dropped(void *arg)
 {
+	static SPIPlanPtr plan = NULL;
 	MemoryContext old;
 	SgEntry		entry;
 	uint64		i;
@@ -300,15 +324,14 @@ sg_note_dropped(void *arg)
 
 	sg_enter(&entry, NULL);
 	SPI_connect();
-	if (SPI_execute("SELECT classid, objid, objsubid, is_temporary, object_type,"
-					" object_identity,"
-					" CASE WHEN object_type OPERATOR(pg_catalog.=) 'trigger' THEN"
-					" pg_catalog.to_regclass(pg_catalog.quote_ident(address_names[1])"
-					" OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||)"
-					" pg_catalog.quote_ident(address_names[2])) END"
-					" FROM pg_catalog.pg_event_trigger_dropped_objects()",
-					true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the objects dropped by this command");
+	sg_select(&plan,
+			  "SELECT classid, objid, objsubid, is_temporary, object_type,"
+			  " object_identity,"
+			  " CASE WHEN object_type OPERATOR(pg_catalog.=) 'trigger' THEN"
+			  " pg_catalog.to_regclass(pg_catalog.quote_ident(address_names[1])"
+			  " OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||)"
+			  " pg_catalog.quote_ident(address_names[2])) END"
+			  " FROM pg_catalog.pg_event_trigger_dropped_objects()");
 	old = MemoryContextSwitchTo(sg_dropped_cxt);
 	for (i = 0; i < SPI_processed; i++)
 	{
@@ -468,15 +491,15 @@ sg_altered_columns(Node *parsetree, List *commands)
 static List *
 sg_read_commands(void)
 {
+	static SPIPlanPtr plan = NULL;
 	MemoryContext caller = CurrentMemoryContext;
 	List	   *result = NIL;
 	uint64		i;
 
 	SPI_connect();
-	if (SPI_execute("SELECT classid, objid, objsubid, object_type, object_identity,"
-					" command_tag FROM pg_catalog.pg_event_trigger_ddl_commands()",
-					true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the objects of this command");
+	sg_select(&plan,
+			  "SELECT classid, objid, objsubid, object_type, object_identity,"
+			  " command_tag FROM pg_catalog.pg_event_trigger_ddl_commands()");
 	for (i = 0; i < SPI_processed; i++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[i];
@@ -538,6 +561,7 @@ sg_command_end(void *arg)
 	List	   *created_names;
 	List	   *created_after;
 	List	   *befores = NIL;
+	List	   *unchanged = NIL;
 	List	   *break_lines = NIL;
 	List	   *problem_lines = NIL;
 	List	   *store = NIL;
@@ -639,8 +663,13 @@ sg_command_end(void *arg)
 	foreach(lc, subjects)
 	{
 		Oid			fn = lfirst_oid(lc);
-		List	   *analyses = sg_analyze_function(fn, sg_default_session_path(fn));
+		const char *path = sg_default_session_path(fn);
+		List	   *analyses = sg_stored_if_current(fn, path);
 
+		if (analyses != NIL)
+			unchanged = lappend_oid(unchanged, fn);
+		else
+			analyses = sg_analyze_function(fn, path);
 		sg_lock_references(analyses, fn, &analyses);
 		store = lappend(store, analyses);
 	}
@@ -808,17 +837,11 @@ sg_command_end(void *arg)
 	foreach(lc, store)
 	{
 		List	   *analyses = (List *) lfirst(lc);
-		ListCell   *lc2;
-		Oid			fn = InvalidOid;
 
-		foreach(lc2, analyses)
-			fn = ((SgAnalysis *) lfirst(lc2))->fn;
-		if (OidIsValid(fn))
-		{
-			sg_catalog_forget_function(fn);
-			foreach(lc2, analyses)
-				sg_catalog_store((SgAnalysis *) lfirst(lc2));
-		}
+		if (analyses != NIL &&
+			!list_member_oid(unchanged, ((SgAnalysis *) linitial(analyses))->fn))
+			sg_catalog_replace_function(((SgAnalysis *) linitial(analyses))->fn,
+										analyses);
 	}
 	/* analysed functions that no longer exist, or are no longer analysable */
 	foreach(lc, list_concat(list_concat(list_copy(affected), subjects), members))
@@ -1026,6 +1049,33 @@ sg_created_after(List *created_names, List *touched, List *analyses)
 		}
 	}
 	return result;
+}
+
+/*
+ * The stored analyses of a function, if they describe it as it is now:
+ * CREATE OR REPLACE with the same definition (a migration tool re-applying
+ * every function, say), from a session with the same search_path, needs
+ * no new analysis.  Else NIL.
+ */
+static List *
+sg_stored_if_current(Oid fn, const char *session_path)
+{
+	List	   *stored = sg_catalog_load_function(fn);
+	List	   *units = sg_function_units(fn);
+	ListCell   *lc;
+
+	if (stored == NIL || list_length(stored) != list_length(units))
+		return NIL;
+	foreach(lc, stored)
+	{
+		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
+		SgUnit	   *u = (SgUnit *) list_nth(units, foreach_current_index(lc));
+
+		if (a->tg != u->tg || !sg_analysis_is_current(fn, a->definition) ||
+			strcmp(a->session_path, session_path) != 0)
+			return NIL;
+	}
+	return stored;
 }
 
 static void
