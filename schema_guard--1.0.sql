@@ -39,7 +39,8 @@ CREATE TABLE schema_guard.reference (
 );
 CREATE INDEX reference_unit_idx ON schema_guard.reference (fn, tg);
 CREATE INDEX reference_object_idx ON schema_guard.reference (objid);
-CREATE INDEX reference_name_idx ON schema_guard.reference (name);
+CREATE INDEX reference_name_idx ON schema_guard.reference (name)
+    WHERE kind OPERATOR(pg_catalog.=) ANY ('{r,f,t,w}'::pg_catalog."char"[]);
 CREATE INDEX reference_created_idx ON schema_guard.reference (fn)
     WHERE access OPERATOR(pg_catalog.=) 'c';
 COMMENT ON TABLE schema_guard.reference IS

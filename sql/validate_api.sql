@@ -179,8 +179,22 @@ SET check_function_bodies = off;
 CREATE FUNCTION restored() RETURNS bigint LANGUAGE sql AS $$
     SELECT count(*) FROM not_restored_yet
 $$;
+SELECT count(*) AS pending FROM schema_guard.pending_analysis
+ WHERE fn = 'restored()'::regprocedure;
+-- In a read-only transaction, it is analysed in memory only...
+BEGIN READ ONLY;
 SELECT severity, "check", object_name, line, message
   FROM schema_guard.validate(ARRAY['validate_api'], 'error');
+COMMIT;
+SELECT count(*) AS pending FROM schema_guard.pending_analysis
+ WHERE fn = 'restored()'::regprocedure;
+-- ... else validate() stores the analysis, as the next DDL would.
+SELECT severity, "check", object_name, line, message
+  FROM schema_guard.validate(ARRAY['validate_api'], 'error');
+SELECT count(*) AS pending FROM schema_guard.pending_analysis
+ WHERE fn = 'restored()'::regprocedure;
+SELECT count(*) AS stored_units FROM schema_guard.analysis
+ WHERE fn = 'restored()'::regprocedure;
 RESET check_function_bodies;
 DROP FUNCTION restored();
 

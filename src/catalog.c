@@ -45,6 +45,7 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
+#include "executor/executor.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "storage/lmgr.h"
@@ -99,6 +100,19 @@ static SgPlan plan_session_path = {
 	"SELECT session_path FROM schema_guard.analysis"
 	" WHERE fn OPERATOR(pg_catalog.=) $1 LIMIT 1",
 	1, {OIDOID}
+};
+
+static SgPlan plan_session_paths_of = {
+	"SELECT DISTINCT fn, session_path FROM schema_guard.analysis"
+	" WHERE fn OPERATOR(pg_catalog.=) ANY ($1) ORDER BY fn",
+	1, {OIDARRAYOID}
+};
+
+static SgPlan plan_delete_functions = {
+	"WITH r AS (DELETE FROM schema_guard.reference"
+	" WHERE fn OPERATOR(pg_catalog.=) ANY ($1))"
+	" DELETE FROM schema_guard.analysis WHERE fn OPERATOR(pg_catalog.=) ANY ($1)",
+	1, {OIDARRAYOID}
 };
 
 static SgPlan plan_all_session_paths = {
@@ -179,12 +193,15 @@ static void sg_lock_function(Oid fn);
 static void sg_store_rows(SgAnalysis *analysis);
 static bool sg_catalog_any_pending(void);
 static void sg_write_units(List *analyses);
+static void sg_insert_rows(Relation rel, int ncols, int nrows, Datum **cols,
+						   bool **nulls);
+static void sg_insert_arrays(SgPlan *plan, int ncols, int nrows, Datum **cols,
+							 bool **nulls, const Oid *types);
 static List *sg_unit_list(void);
 static Datum sg_array(Datum *elems, bool *nulls, int n, Oid elemtype);
 static char *sg_text_or_null(HeapTuple tup, TupleDesc desc, int col);
-static void sg_analyse_and_store(Oid fn);
 static void sg_write_origin(void);
-static int	list_oid_index(List *list, Oid oid);
+static int	sg_analyse_into_catalog(List *fns, bool all);
 
 /* ---------------------------------------------------------------------
  * Direct index scans, for the look-ups every DDL command makes: no
@@ -337,7 +354,9 @@ sg_write_units(List *analyses)
 	int			nrefs = 0;
 	Datum	   *cols[SG_REF_COLUMNS];
 	bool	   *nulls[SG_REF_COLUMNS];
-	Datum		values[SG_REF_COLUMNS];
+	Relation	units_rel;
+	Relation	refs_rel;
+	bool		direct;
 	ListCell   *lc;
 	int			c;
 	int			u = 0;
@@ -347,6 +366,14 @@ sg_write_units(List *analyses)
 		return;
 	foreach(lc, analyses)
 		nrefs += list_length(((SgAnalysis *) lfirst(lc))->refs);
+
+	/*
+	 * Rows go straight into the tables, as COPY puts them, unless a table
+	 * has triggers, which only an INSERT statement runs.
+	 */
+	units_rel = table_open(sg_catalog_relid("analysis"), RowExclusiveLock);
+	refs_rel = table_open(sg_catalog_relid("reference"), RowExclusiveLock);
+	direct = units_rel->trigdesc == NULL && refs_rel->trigdesc == NULL;
 
 	for (c = 0; c < SG_REF_COLUMNS; c++)
 	{
@@ -364,11 +391,11 @@ sg_write_units(List *analyses)
 		cols[4][u] = CStringGetTextDatum(a->session_path);
 		u++;
 	}
-	for (c = 0; c < 5; c++)
-		values[c] = sg_array(cols[c], nulls[c], nunits, unit_types[c]);
-	sg_exec(&plan_insert_analyses, values, true);
-	if (nrefs == 0)
-		return;
+	if (direct)
+		sg_insert_rows(units_rel, 5, nunits, cols, nulls);
+	else
+		sg_insert_arrays(&plan_insert_analyses, 5, nunits, cols, nulls,
+						 unit_types);
 
 	foreach(lc, analyses)
 	{
@@ -402,9 +429,87 @@ sg_write_units(List *analyses)
 			i++;
 		}
 	}
-	for (c = 0; c < SG_REF_COLUMNS; c++)
-		values[c] = sg_array(cols[c], nulls[c], nrefs, ref_types[c]);
-	sg_exec(&plan_insert_refs, values, true);
+	if (nrefs > 0 && direct)
+		sg_insert_rows(refs_rel, SG_REF_COLUMNS, nrefs, cols, nulls);
+	else if (nrefs > 0)
+		sg_insert_arrays(&plan_insert_refs, SG_REF_COLUMNS, nrefs, cols, nulls,
+						 ref_types);
+
+	table_close(refs_rel, RowExclusiveLock);
+	table_close(units_rel, RowExclusiveLock);
+}
+
+/* Rows inserted at once by sg_insert_rows(). */
+#define SG_INSERT_BATCH 1000
+
+/*
+ * Insert rows, given column by column, into a catalog table: heap
+ * multi-insert and index entries, as COPY does, with none of the executor
+ * or SPI around an INSERT statement.  What is inserted is visible to the
+ * next command of the transaction.
+ */
+static void
+sg_insert_rows(Relation rel, int ncols, int nrows, Datum **cols, bool **nulls)
+{
+	EState	   *estate = CreateExecutorState();
+	ResultRelInfo *rri = makeNode(ResultRelInfo);
+	BulkInsertState bistate = GetBulkInsertState();
+	CommandId	cid = GetCurrentCommandId(true);
+	int			nslots = Min(nrows, SG_INSERT_BATCH);
+	TupleTableSlot **slots = palloc(sizeof(TupleTableSlot *) * nslots);
+	int			row = 0;
+	int			k;
+
+	InitResultRelInfo(rri, rel, 1, NULL, 0);
+	ExecOpenIndices(rri, false);
+	for (k = 0; k < nslots; k++)
+		slots[k] = table_slot_create(rel, NULL);
+
+	while (row < nrows)
+	{
+		int			n = Min(nslots, nrows - row);
+
+		for (k = 0; k < n; k++)
+		{
+			TupleTableSlot *slot = slots[k];
+			int			c;
+
+			ExecClearTuple(slot);
+			for (c = 0; c < ncols; c++)
+			{
+				slot->tts_values[c] = cols[c][row + k];
+				slot->tts_isnull[c] = nulls[c][row + k];
+			}
+			ExecStoreVirtualTuple(slot);
+		}
+		table_multi_insert(rel, slots, n, cid, 0, bistate);
+		for (k = 0; k < n; k++)
+		{
+			ResetPerTupleExprContext(estate);
+			list_free(sg_insert_index_tuples(rri, slots[k], estate));
+		}
+		row += n;
+	}
+
+	for (k = 0; k < nslots; k++)
+		ExecDropSingleTupleTableSlot(slots[k]);
+	ExecCloseIndices(rri);
+	FreeBulkInsertState(bistate);
+	FreeExecutorState(estate);
+	CommandCounterIncrement();
+}
+
+/* Insert rows, given column by column, with an INSERT of unnest()ed arrays. */
+static void
+sg_insert_arrays(SgPlan *plan, int ncols, int nrows, Datum **cols,
+				 bool **nulls, const Oid *types)
+{
+	Datum		values[SG_REF_COLUMNS];
+	int			c;
+
+	for (c = 0; c < ncols; c++)
+		values[c] = sg_array(cols[c], nulls[c], nrows, types[c]);
+	sg_exec(plan, values, true);
 }
 
 static Datum
@@ -888,41 +993,35 @@ sg_catalog_session_path(Oid fn)
 	return result;
 }
 
-static void
-sg_analyse_and_store(Oid fn)
-{
-	Datum		values[1];
-	char	   *path;
-
-	SPI_connect();
-	path = sg_stored_session_path(fn);
-	values[0] = ObjectIdGetDatum(fn);
-	sg_exec(&plan_delete_function, values, true);
-	sg_write_units(sg_analyze_function(fn, path ? path : sg_default_session_path(fn)));
-	SPI_finish();
-}
-
 /*
  * Analyse the functions left pending by DDL run without body checks, so
  * that the catalog describes the state before the DDL about to be judged.
+ * With "nowait" (validate() bringing the catalog up to date on the way),
+ * nothing is done if another transaction holds the catalog.  Returns
+ * whether pending functions were analysed.
  */
-void
-sg_catalog_catch_up(void)
+bool
+sg_catalog_catch_up(bool nowait)
 {
+	static const char *const tables[] = {"analysis", "reference", "pending_analysis"};
 	MemoryContext caller = CurrentMemoryContext;
-	MemoryContext work;
 	List	   *pending = NIL;
-	ListCell   *lc;
 	uint64		i;
 
 	if (!sg_catalog_any_pending())
-		return;
+		return false;
+
+	for (i = 0; i < lengthof(tables); i++)
+	{
+		Oid			relid = sg_catalog_relid(tables[i]);
+
+		if (!nowait)
+			LockRelationOid(relid, ExclusiveLock);
+		else if (!ConditionalLockRelationOid(relid, ExclusiveLock))
+			return false;		/* locks taken are kept to transaction end */
+	}
 
 	SPI_connect();
-	if (SPI_execute("LOCK TABLE schema_guard.analysis, schema_guard.reference,"
-					" schema_guard.pending_analysis IN EXCLUSIVE MODE",
-					false, 0) != SPI_OK_UTILITY)
-		elog(ERROR, "could not lock the schema_guard catalog");
 	sg_exec(&plan_list_pending, NULL, false);
 	for (i = 0; i < SPI_processed; i++)
 	{
@@ -936,21 +1035,9 @@ sg_catalog_catch_up(void)
 		MemoryContextSwitchTo(old);
 	}
 	sg_exec(&plan_clear_pending, NULL, true);
+	(void) sg_analyse_into_catalog(pending, false);
 	SPI_finish();
-
-	/* each function on its own, in memory freed after it */
-	work = AllocSetContextCreate(caller, "schema_guard catch-up",
-								 ALLOCSET_DEFAULT_SIZES);
-	foreach(lc, pending)
-	{
-		MemoryContext old = MemoryContextSwitchTo(work);
-
-		CHECK_FOR_INTERRUPTS();
-		sg_analyse_and_store(lfirst_oid(lc));
-		MemoryContextSwitchTo(old);
-		MemoryContextReset(work);
-	}
-	MemoryContextDelete(work);
+	return true;
 }
 
 /*
@@ -962,77 +1049,116 @@ int
 sg_catalog_rebuild(void)
 {
 	MemoryContext caller = CurrentMemoryContext;
-	MemoryContext batchcxt;
 	List	   *fns;
-	List	   *paths_fn = NIL;
-	List	   *paths = NIL;
-	List	   *batch = NIL;
-	int			batch_refs = 0;
-	ListCell   *lc;
-	uint64		i;
-	int			analysed = 0;
+	int			analysed;
 
 	SPI_connect();
 	if (SPI_execute("LOCK TABLE schema_guard.analysis, schema_guard.reference,"
 					" schema_guard.pending_analysis, schema_guard.catalog_origin"
 					" IN EXCLUSIVE MODE", false, 0) != SPI_OK_UTILITY)
 		elog(ERROR, "could not lock the schema_guard catalog");
-
-	/* the search_path each function was created with stays pinned */
-	sg_exec(&plan_all_session_paths, NULL, false);
-	{
-		MemoryContext old = MemoryContextSwitchTo(caller);
-
-		for (i = 0; i < SPI_processed; i++)
-		{
-			bool		isnull;
-
-			paths_fn = lappend_oid(paths_fn,
-								   DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
-																  SPI_tuptable->tupdesc,
-																  1, &isnull)));
-			paths = lappend(paths, sg_text_or_null(SPI_tuptable->vals[i],
-												   SPI_tuptable->tupdesc, 2));
-		}
-		MemoryContextSwitchTo(old);
-	}
-
-	if (SPI_execute("DELETE FROM schema_guard.reference", false, 0) < 0 ||
-		SPI_execute("DELETE FROM schema_guard.analysis", false, 0) < 0 ||
-		SPI_execute("DELETE FROM schema_guard.pending_analysis", false, 0) < 0)
-		elog(ERROR, "could not clear the schema_guard catalog");
-
 	{
 		MemoryContext old = MemoryContextSwitchTo(caller);
 
 		fns = sg_catalog_function_oids();
 		MemoryContextSwitchTo(old);
 	}
+	analysed = sg_analyse_into_catalog(fns, true);
+	sg_write_origin();
+	SPI_finish();
+	return analysed;
+}
 
-	/*
-	 * Analyses are written in batches: one pair of INSERTs for many
-	 * functions costs much less than a pair per function.
-	 */
-	batchcxt = AllocSetContextCreate(CurrentMemoryContext,
-									 "schema_guard rebuild",
+/*
+ * Analyse functions (ordered by OID) and write their rows.  Each keeps the
+ * session search_path its stored analysis pinned, if it has one.  With
+ * "all", the whole catalog is replaced; else the rows of these functions.
+ * The caller holds the catalog locked and is connected to SPI.  Returns
+ * how many functions were analysed.
+ *
+ * Analyses are written in batches: a pair of INSERTs for many functions
+ * costs much less than a pair per function.
+ */
+static int
+sg_analyse_into_catalog(List *fns, bool all)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	MemoryContext batchcxt;
+	Oid		   *paths_fn;
+	char	  **paths;
+	int			npaths;
+	int			p = 0;
+	List	   *batch = NIL;
+	int			batch_refs = 0;
+	int			analysed = 0;
+	Datum		values[1];
+	ListCell   *lc;
+	uint64		i;
+
+	if (fns == NIL)
+		return 0;
+	if (!all)
+	{
+		Datum	   *elems = palloc(sizeof(Datum) * list_length(fns));
+		bool	   *nulls = palloc0(sizeof(bool) * list_length(fns));
+
+		foreach(lc, fns)
+			elems[foreach_current_index(lc)] = ObjectIdGetDatum(lfirst_oid(lc));
+		values[0] = sg_array(elems, nulls, list_length(fns), OIDOID);
+	}
+
+	/* the search_path each function was created with stays pinned */
+	if (all)
+		sg_exec(&plan_all_session_paths, NULL, false);
+	else
+		sg_exec(&plan_session_paths_of, values, false);
+	npaths = (int) SPI_processed;
+	paths_fn = MemoryContextAlloc(caller, sizeof(Oid) * (npaths + 1));
+	paths = MemoryContextAlloc(caller, sizeof(char *) * (npaths + 1));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+		char	   *path = sg_text_or_null(SPI_tuptable->vals[i],
+										   SPI_tuptable->tupdesc, 2);
+
+		paths_fn[i] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
+													 SPI_tuptable->tupdesc,
+													 1, &isnull));
+		paths[i] = path ? MemoryContextStrdup(caller, path) : NULL;
+	}
+
+	if (all)
+	{
+		if (SPI_execute("DELETE FROM schema_guard.reference", false, 0) < 0 ||
+			SPI_execute("DELETE FROM schema_guard.analysis", false, 0) < 0 ||
+			SPI_execute("DELETE FROM schema_guard.pending_analysis", false, 0) < 0)
+			elog(ERROR, "could not clear the schema_guard catalog");
+	}
+	else
+		sg_exec(&plan_delete_functions, values, true);
+
+	batchcxt = AllocSetContextCreate(caller, "schema_guard analyses",
 									 ALLOCSET_DEFAULT_SIZES);
 	foreach(lc, fns)
 	{
 		MemoryContext old;
 		Oid			fn = lfirst_oid(lc);
-		const char *path;
-		int			pos = list_oid_index(paths_fn, fn);
+		const char *path = NULL;
 		ListCell   *lc2;
 
+		CHECK_FOR_INTERRUPTS();
 		if (!sg_function_is_analysable(fn))
 			continue;
 		analysed++;
+
+		/* both lists are in OID order */
+		while (p < npaths && paths_fn[p] < fn)
+			p++;
+		if (p < npaths && paths_fn[p] == fn)
+			path = paths[p];
+
 		old = MemoryContextSwitchTo(batchcxt);
-		if (pos >= 0 && list_nth(paths, pos) != NULL)
-			path = (const char *) list_nth(paths, pos);
-		else
-			path = sg_default_session_path(fn);
-		foreach(lc2, sg_analyze_function(fn, path))
+		foreach(lc2, sg_analyze_function(fn, path ? path : sg_default_session_path(fn)))
 		{
 			SgAnalysis *a = (SgAnalysis *) lfirst(lc2);
 
@@ -1051,23 +1177,7 @@ sg_catalog_rebuild(void)
 	if (batch != NIL)
 		sg_write_units(batch);
 	MemoryContextDelete(batchcxt);
-	sg_write_origin();
-	SPI_finish();
 	return analysed;
-}
-
-/* The position of an OID in a list, or -1. */
-static int
-list_oid_index(List *list, Oid oid)
-{
-	ListCell   *lc;
-
-	foreach(lc, list)
-	{
-		if (lfirst_oid(lc) == oid)
-			return foreach_current_index(lc);
-	}
-	return -1;
 }
 
 /*

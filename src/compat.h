@@ -45,6 +45,19 @@
 #define sg_object_type_name(addr)		getObjectTypeDescription(addr)
 #endif
 
+/* Index entries for a new tuple: the signature changed in 14 and 16. */
+#if PG_VERSION_NUM >= 160000
+#define sg_insert_index_tuples(rri, slot, estate) \
+	ExecInsertIndexTuples((rri), (slot), (estate), false, false, NULL, NIL, false)
+#elif PG_VERSION_NUM >= 140000
+#define sg_insert_index_tuples(rri, slot, estate) \
+	ExecInsertIndexTuples((rri), (slot), (estate), false, false, NULL, NIL)
+#else
+#define sg_insert_index_tuples(rri, slot, estate) \
+	((estate)->es_result_relation_info = (rri), \
+	 ExecInsertIndexTuples((slot), (estate), false, NULL, NIL))
+#endif
+
 /* SQL-standard function bodies (pg_proc.prosqlbody) arrived in 14. */
 #if PG_VERSION_NUM >= 140000
 #define SG_ANUM_PG_PROC_PROSQLBODY		Anum_pg_proc_prosqlbody

@@ -382,11 +382,12 @@ sg_analysis_is_current(Oid fn, int64 definition)
 }
 
 /*
- * Keep the pg_proc catalog cache small while many functions are analysed.
- * Every function name parse analysis or PL/pgSQL looks up stays in it as a
- * list, and PostgreSQL before 17 searches those lists one by one: after
- * thousands of functions, each look-up would walk thousands of lists.
- * Emptied every SG_CACHE_UNITS units, it costs a few catalog reads.
+ * Keep the catalog cache's lists of functions by name short while many
+ * functions are analysed.  Every function name parse analysis or PL/pgSQL
+ * looks up stays cached as a list, and PostgreSQL before 17 searches those
+ * lists one by one: after thousands of functions, each look-up would walk
+ * thousands of lists.  Every SG_CACHE_UNITS units they are dropped (as any
+ * change to pg_proc drops them); the cached functions themselves stay.
  */
 #define SG_CACHE_UNITS 256
 
@@ -396,7 +397,7 @@ sg_bound_caches(void)
 	static int	units = 0;
 
 	if (++units % SG_CACHE_UNITS == 0)
-		CatalogCacheFlushCatalog(ProcedureRelationId);
+		SysCacheInvalidate(PROCNAMEARGSNSP, 0);
 }
 
 /* Analyse every unit of a function. */

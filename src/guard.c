@@ -291,7 +291,7 @@ sg_command_start(void *arg)
 		(void) sg_catalog_rebuild();
 	}
 	else
-		sg_catalog_catch_up();
+		(void) sg_catalog_catch_up(false);
 	sg_leave(&entry);
 }
 

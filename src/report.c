@@ -458,6 +458,15 @@ sg_body_findings(PG_FUNCTION_ARGS)
 						 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 
 	ready = sg_catalog_is_ready();
+
+	/*
+	 * Functions waiting for analysis (after CREATE EXTENSION or a restore)
+	 * are analysed and stored now, as the next DDL command would, so that
+	 * the next report finds them; unless this transaction cannot write, or
+	 * another one holds the catalog.  Then they are analysed in memory.
+	 */
+	if (ready && !RecoveryInProgress() && !XactReadOnly)
+		(void) sg_catalog_catch_up(true);
 	pending = ready ? sg_catalog_pending() : NIL;
 	if (ready)
 	{
