@@ -54,6 +54,7 @@
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
@@ -73,6 +74,9 @@ typedef struct SgPlan
 
 /* References written at once by rebuild() (fewer, larger statements). */
 #define SG_BATCH_REFS	8192
+
+/* Analysing more functions than this at once empties the caches after. */
+#define SG_RESET_FUNCTIONS 1000
 
 static SgPlan plan_delete_unit = {
 	"WITH r AS (DELETE FROM schema_guard.reference"
@@ -1165,18 +1169,34 @@ sg_analyse_into_catalog(List *fns, bool all)
 			batch = lappend(batch, a);
 			batch_refs += list_length(a->refs);
 		}
-		MemoryContextSwitchTo(old);
 		if (batch_refs >= SG_BATCH_REFS)
 		{
+			/* what writing allocates goes with the batch */
 			sg_write_units(batch);
 			batch = NIL;
 			batch_refs = 0;
+			MemoryContextSwitchTo(old);
 			MemoryContextReset(batchcxt);
 		}
+		else
+			MemoryContextSwitchTo(old);
 	}
 	if (batch != NIL)
+	{
+		MemoryContextSwitchTo(batchcxt);
 		sg_write_units(batch);
+		MemoryContextSwitchTo(caller);
+	}
 	MemoryContextDelete(batchcxt);
+
+	/*
+	 * Analysing many functions filled the catalog and relation caches with
+	 * entries for every table and type they use; empty them (as an
+	 * overflow of the invalidation queue does), so that what runs next in
+	 * this backend reuses the memory rather than adding to it.
+	 */
+	if (analysed >= SG_RESET_FUNCTIONS)
+		InvalidateSystemCaches();
 	return analysed;
 }
 

@@ -76,7 +76,6 @@ static void sg_fallback_name(SgUnitState *us, SgPoint *pc, SgRawName *item);
 static void sg_note_raw_scan(SgUnitState *us, SgPoint *pc, SgRawScan *scan);
 static void sg_finish_refs(SgUnitState *us);
 static bool sg_error_must_propagate(ErrorData *edata);
-static void sg_bound_caches(void);
 static Query *sg_transform(SgPoint *pc, RawStmt *raw);
 static int	sg_char_to_byte(const char *src, int charpos);
 static const char *sg_default_hint(const char *check);
@@ -382,21 +381,28 @@ sg_analysis_is_current(Oid fn, int64 definition)
 }
 
 /*
- * Keep the catalog cache's lists of functions by name short while many
- * functions are analysed.  Every function name parse analysis or PL/pgSQL
- * looks up stays cached as a list, and PostgreSQL before 17 searches those
- * lists one by one: after thousands of functions, each look-up would walk
- * thousands of lists.  Every SG_CACHE_UNITS units they are dropped (as any
- * change to pg_proc drops them); the cached functions themselves stay.
+ * Bound what the catalog caches keep while many functions are analysed.
+ * Every function name parse analysis or PL/pgSQL looks up stays cached as
+ * a list, and PostgreSQL before 17 searches those lists one by one: after
+ * thousands of functions, each look-up would walk thousands of lists.  So
+ * every SG_LIST_UNITS units the lists are dropped (as any change to
+ * pg_proc drops them), and every SG_PROC_UNITS units the cached functions
+ * too, bodies included, so that memory does not grow with the number of
+ * functions analysed.  Called once per unit analysed, and by loops that
+ * read every function without analysing it.
  */
-#define SG_CACHE_UNITS 256
+#define SG_LIST_UNITS 256
+#define SG_PROC_UNITS 2048
 
-static void
+void
 sg_bound_caches(void)
 {
 	static int	units = 0;
 
-	if (++units % SG_CACHE_UNITS == 0)
+	units++;
+	if (units % SG_PROC_UNITS == 0)
+		CatalogCacheFlushCatalog(ProcedureRelationId);
+	else if (units % SG_LIST_UNITS == 0)
 		SysCacheInvalidate(PROCNAMEARGSNSP, 0);
 }
 

@@ -492,6 +492,7 @@ sg_body_findings(PG_FUNCTION_ARGS)
 		ListCell   *lc2;
 
 		CHECK_FOR_INTERRUPTS();
+		sg_bound_caches();
 		if (!sg_function_is_analysable(fn))
 			continue;
 
@@ -563,8 +564,15 @@ sg_body_findings(PG_FUNCTION_ARGS)
 				}
 			}
 		}
-		if (analyses != NIL)
-			per_fn = lappend(per_fn, list_make2(makeInteger((int) fn), analyses));
+		foreach(lc2, analyses)
+		{
+			if (((SgAnalysis *) lfirst(lc2))->refs != NIL)
+			{
+				/* only functions with something to say are kept */
+				per_fn = lappend(per_fn, list_make2(makeInteger((int) fn), analyses));
+				break;
+			}
+		}
 	}
 
 	foreach(lc, per_fn)
@@ -572,8 +580,8 @@ sg_body_findings(PG_FUNCTION_ARGS)
 		List	   *item = (List *) lfirst(lc);
 		Oid			fn = (Oid) intVal(linitial(item));
 		List	   *analyses = (List *) lsecond(item);
-		char	   *identity = sg_function_identity(fn);
-		char	   *schema = get_namespace_name(get_func_namespace(fn));
+		char	   *identity = NULL;
+		char	   *schema = NULL;
 		ListCell   *lc2;
 
 		foreach(lc2, analyses)
@@ -606,6 +614,11 @@ sg_body_findings(PG_FUNCTION_ARGS)
 					 (list_length(analyses) > 1 && !sg_in_all_units(analyses, ref)));
 				if (!per_trigger && a != linitial(analyses))
 					continue;	/* shared rows are emitted by the first unit */
+				if (identity == NULL)
+				{
+					identity = sg_function_identity(fn);
+					schema = get_namespace_name(get_func_namespace(fn));
+				}
 				sg_emit_finding(rsinfo, ref, fn, per_trigger ? a->tg : InvalidOid,
 								identity, schema);
 			}

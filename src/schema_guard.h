@@ -162,6 +162,7 @@ extern void sg_restore_entry_state(char *state);
 
 /* engine.c */
 extern bool sg_function_is_analysable(Oid fn);
+extern void sg_bound_caches(void);
 extern List *sg_function_units(Oid fn);
 extern SgAnalysis *sg_analyze_unit(Oid fn, Oid tg, const char *session_path);
 extern List *sg_analyze_function(Oid fn, const char *session_path);
