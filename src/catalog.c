@@ -422,6 +422,8 @@ sg_write_units(List *analyses)
 			cols[8][i] = Int32GetDatum(ref->target.objectSubId);
 			texts[0] = ref->name;
 			texts[1] = ref->written;
+			if (texts[1] == NULL && OidIsValid(ref->target.objectId))
+				texts[1] = sg_object_identity(&ref->target);
 			texts[2] = ref->check;
 			texts[3] = ref->message;
 			texts[4] = ref->hint;

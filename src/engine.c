@@ -1497,10 +1497,8 @@ sg_add_ref(SgUnitState *us, char kind, char access, int line,
 	ref->target.objectId = objid;
 	ref->target.objectSubId = subid;
 	ref->name = name ? pstrdup(name) : NULL;
-	if (written)
-		ref->written = pstrdup(written);
-	else if (OidIsValid(objid))
-		ref->written = sg_object_identity(&ref->target);
+	/* the identity of an object found is computed when it is stored */
+	ref->written = written ? pstrdup(written) : NULL;
 	us->refs = lappend(us->refs, ref);
 	MemoryContextSwitchTo(old);
 	return ref;
