@@ -28,7 +28,7 @@
 # Environment:
 #   SCALE=1            schema size (1 = 2,000 tables, 10,000 functions,
 #                      2,000 trigger functions); SCALE=0.1 for a quick run
-#   REPEAT=3           fresh-session runs of each analysis measurement
+#   REPEAT=5           fresh-session runs of each analysis measurement
 #   PGBENCH_TX=300     transactions per pgbench run (at most 1500)
 #   PGBENCH_ROUNDS=5   pgbench rounds per DDL test; each round runs the
 #                      guarded, unguarded and no-op-event-trigger databases
@@ -47,7 +47,7 @@ set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SCALE=${SCALE:-1}
-REPEAT=${REPEAT:-3}
+REPEAT=${REPEAT:-5}
 PGBENCH_TX=${PGBENCH_TX:-300}
 PGBENCH_ROUNDS=${PGBENCH_ROUNDS:-5}
 DROP_ATTEMPTS=${DROP_ATTEMPTS:-9}
@@ -254,6 +254,7 @@ N_FUNCS=$((N_PLPGSQL + N_SQL + N_PROC + N_TRGFN))
 # Analysis: plpgsql_check vs cold validate(), rebuild(), validate()
 # --------------------------------------------------------------------------
 
+MEM_R="" COLD1_R="" COLD2_R="" REBUILD_R="" WARM1_R="" WARM2_R=""
 PC_MS="" MEM_MS="" COLD1_MS="" COLD2_MS="" REBUILD_MS="" WARM1_MS="" WARM2_MS=""
 PC_PEAK="" MEM_PEAK="" COLD_PEAK="" REBUILD_PEAK="" WARM_PEAK="" PC_HWM="" COLD_HWM="" REBUILD_HWM=""
 PENDING_COLD=$(q "$DB_G" -c "SELECT count(*) FROM schema_guard.pending_analysis")
@@ -262,6 +263,7 @@ for r in $(seq 1 "$REPEAT"); do
     log "analysis round $r/$REPEAT: plpgsql_check, cold validate()"
     run_measured "$DB_U" "pc_a$r" "$PC_SQL"
     PC_MS="$PC_MS $(t_of "pc_a$r" 1)"
+    pc_round=$(t_of "pc_a$r" 1)
     PC_PEAK="$PC_PEAK $(mem_of "pc_a$r" 0 peak_anon_kb)"
     PC_HWM="$PC_HWM $(mem_of "pc_a$r" 0 hwm_kb)"
     # every round starts right after CREATE EXTENSION: nothing analysed yet
@@ -272,12 +274,15 @@ for r in $(seq 1 "$REPEAT"); do
     # analyses every function in memory
     run_measured "$DB_G" "mem$r" "SET default_transaction_read_only = on;" "$VALIDATE_SQL"
     MEM_MS="$MEM_MS $(t_of "mem$r" 2)"
+    MEM_R="$MEM_R $(ratio "$(t_of "mem$r" 2)" "$pc_round")"
     MEM_PEAK="$MEM_PEAK $(mem_of "mem$r" 1 peak_anon_kb)"
     # the first validate() analyses and stores every function (as the
     # first DDL would); the second reads the stored analyses
     run_measured "$DB_G" "cold$r" "$VALIDATE_SQL" "$VALIDATE_SQL"
     COLD1_MS="$COLD1_MS $(t_of "cold$r" 1)"
     COLD2_MS="$COLD2_MS $(t_of "cold$r" 2)"
+    COLD1_R="$COLD1_R $(ratio "$(t_of "cold$r" 1)" "$pc_round")"
+    COLD2_R="$COLD2_R $(ratio "$(t_of "cold$r" 2)" "$pc_round")"
     COLD_PEAK="$COLD_PEAK $(mem_of "cold$r" 0 peak_anon_kb) $(mem_of "cold$r" 1 peak_anon_kb)"
     COLD_HWM="$COLD_HWM $(mem_of "cold$r" 0 hwm_kb) $(mem_of "cold$r" 1 hwm_kb)"
 done
@@ -298,6 +303,10 @@ for r in $(seq 1 "$REPEAT"); do
     WARM_PEAK="$WARM_PEAK $(mem_of "warm$r" 0 peak_anon_kb) $(mem_of "warm$r" 1 peak_anon_kb)"
     run_measured "$DB_U" "pc_b$r" "$PC_SQL"
     PC_MS="$PC_MS $(t_of "pc_b$r" 1)"
+    pc_round=$(t_of "pc_b$r" 1)
+    REBUILD_R="$REBUILD_R $(ratio "$(t_of "rebuild$r" 1)" "$pc_round")"
+    WARM1_R="$WARM1_R $(ratio "$(t_of "warm$r" 1)" "$pc_round")"
+    WARM2_R="$WARM2_R $(ratio "$(t_of "warm$r" 2)" "$pc_round")"
     PC_PEAK="$PC_PEAK $(mem_of "pc_b$r" 0 peak_anon_kb)"
     PC_HWM="$PC_HWM $(mem_of "pc_b$r" 0 hwm_kb)"
 done
@@ -313,6 +322,12 @@ COLD2_MED=$(echo "$COLD2_MS" | median)
 REBUILD_MED=$(echo "$REBUILD_MS" | median)
 WARM1_MED=$(echo "$WARM1_MS" | median)
 WARM2_MED=$(echo "$WARM2_MS" | median)
+R_MEM=$(echo "$MEM_R" | median | awk '{printf "%.3f", $1}')
+R_COLD=$(echo "$COLD1_R" | median | awk '{printf "%.3f", $1}')
+R_COLD2=$(echo "$COLD2_R" | median | awk '{printf "%.3f", $1}')
+R_REBUILD=$(echo "$REBUILD_R" | median | awk '{printf "%.3f", $1}')
+R_WARM1=$(echo "$WARM1_R" | median | awk '{printf "%.3f", $1}')
+R_WARM2=$(echo "$WARM2_R" | median | awk '{printf "%.3f", $1}')
 
 # --------------------------------------------------------------------------
 # Memory after every 1,000 functions analysed, one backend each
@@ -641,16 +656,17 @@ echo "schema_guard units (every PL/pgSQL and SQL function, trigger functions onc
 echo "CREATE EXTENSION schema_guard on the loaded schema: $(fmt "$CREATE_EXT_MS") ms ($PENDING_COLD functions left for later analysis)"
 echo
 echo "1. Whole-schema analysis (ms: median of runs, each in a fresh session; runs listed)"
+echo "   vs pc = median over rounds of the run's time / plpgsql_check's time in the same round"
 hr
 row "measurement" "median ms" "per unit ms" "vs pc"
 hr
 row "plpgsql_check over $N_UNITS units" "$(fmt "$PC_MED")" "$(awk -v a="$PC_MED" -v n="$N_UNITS" 'BEGIN{printf "%.3f", a/n}')" "1"
-row "schema_guard.rebuild(), $SG_UNITS units" "$(fmt "$REBUILD_MED")" "$(awk -v a="$REBUILD_MED" -v n="$SG_UNITS" 'BEGIN{printf "%.3f", a/n}')" "$(ratio "$REBUILD_MED" "$PC_MED")"
-row "every function analysed in memory" "$(fmt "$MEM_MED")" "$(awk -v a="$MEM_MED" -v n="$SG_UNITS" 'BEGIN{printf "%.3f", a/n}')" "$(ratio "$MEM_MED" "$PC_MED")"
-row "validate(), 1st after CREATE EXTENSION" "$(fmt "$COLD1_MED")" "$(awk -v a="$COLD1_MED" -v n="$SG_UNITS" 'BEGIN{printf "%.3f", a/n}')" "$(ratio "$COLD1_MED" "$PC_MED")"
-row "validate(), 2nd after CREATE EXTENSION" "$(fmt "$COLD2_MED")" "" "$(ratio "$COLD2_MED" "$PC_MED")"
-row "validate(), 1st call after rebuild()" "$(fmt "$WARM1_MED")" "" "$(ratio "$WARM1_MED" "$PC_MED")"
-row "validate(), 2nd call, no DDL in between" "$(fmt "$WARM2_MED")" "" "$(ratio "$WARM2_MED" "$PC_MED")"
+row "schema_guard.rebuild(), $SG_UNITS units" "$(fmt "$REBUILD_MED")" "$(awk -v a="$REBUILD_MED" -v n="$SG_UNITS" 'BEGIN{printf "%.3f", a/n}')" "$R_REBUILD"
+row "every function analysed in memory" "$(fmt "$MEM_MED")" "$(awk -v a="$MEM_MED" -v n="$SG_UNITS" 'BEGIN{printf "%.3f", a/n}')" "$R_MEM"
+row "validate(), 1st after CREATE EXTENSION" "$(fmt "$COLD1_MED")" "$(awk -v a="$COLD1_MED" -v n="$SG_UNITS" 'BEGIN{printf "%.3f", a/n}')" "$R_COLD"
+row "validate(), 2nd after CREATE EXTENSION" "$(fmt "$COLD2_MED")" "" "$R_COLD2"
+row "validate(), 1st call after rebuild()" "$(fmt "$WARM1_MED")" "" "$R_WARM1"
+row "validate(), 2nd call, no DDL in between" "$(fmt "$WARM2_MED")" "" "$R_WARM2"
 hr
 echo "every function analysed in memory: validate() in a read-only transaction right after CREATE EXTENSION"
 echo "1st validate() after CREATE EXTENSION: analyses and stores every function, as the first DDL would"
@@ -752,13 +768,7 @@ hr
 echo
 echo "SUMMARY (target -> measured)"
 hr
-R_REBUILD=$(ratio "$REBUILD_MED" "$PC_MED")
 R_LOOP=$(ratio "$SG_LOOP_PL_MS" "$PC_LOOP_MS")
-R_COLD=$(ratio "$COLD1_MED" "$PC_MED")
-R_MEM=$(ratio "$MEM_MED" "$PC_MED")
-R_WARM1=$(ratio "$WARM1_MED" "$PC_MED")
-R_WARM2=$(ratio "$WARM2_MED" "$PC_MED")
-R_COLD2=$(ratio "$COLD2_MED" "$PC_MED")
 PEAK_ALL=$(echo "$REBUILD_PEAK $MEM_PEAK $COLD_PEAK $WARM_PEAK" | maximum)
 summ() { printf '%-62s %-16s %s\n' "$1" "$2" "$3"; }
 summ "engine: every function analysed in memory <= 0.5x" "${R_MEM}x" "$(verdict "$R_MEM" "<=" 0.5)"
