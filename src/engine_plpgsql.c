@@ -4,8 +4,8 @@
  *	  References of a PL/pgSQL body.
  *
  * The function is compiled by PL/pgSQL itself (plpgsql_compile, reached
- * with load_external_function) in validator mode, which shares the cache
- * entry PostgreSQL's own validator made at CREATE FUNCTION.  The walk then
+ * with load_external_function) as for a call, freshly (a cached compile
+ * can be stale), and the compiled code is freed afterwards.  The walk then
  * visits every statement in order and puts each embedded SQL expression
  * through parse analysis with PL/pgSQL's parser hooks, so that variables,
  * parameters and record fields resolve exactly as they do at run time.
@@ -13,16 +13,18 @@
  * The hooks look up variables in an execution state.  We give them a fake
  * one whose record variables are private copies: NEW and OLD get the row
  * type of the trigger's table; a RECORD variable gets the row type of the
- * query last assigned to it (FOR ... IN query, SELECT ... INTO, FETCH).
- * The compiled function itself is never changed, and it is pinned while
- * we use it.
+ * query last assigned to it (FOR ... IN query, SELECT ... INTO, FETCH);
+ * the hidden variable of a simple CASE gets the type of its test
+ * expression.  The compiled function itself is never changed, and it is
+ * pinned while we use it.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
-#include "access/tupdesc.h"
 #include <ctype.h>
+
+#include "access/tupdesc.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
