@@ -72,6 +72,7 @@ static void sg_collect_columns(SgCollect *c, Oid relid, Bitmapset *cols,
 							   char access, int line);
 static void sg_collect_function(SgCollect *c, Oid funcid, int location);
 static void sg_collect_type(SgCollect *c, Oid typid, int location);
+static bool sg_type_target(Oid typid, Oid *classid, Oid *objid, char **name);
 static void sg_check_insert(SgCollect *c, Query *query, List *targetlist);
 static int	sg_collect_line(SgCollect *c, char category, const char *name,
 							int location);
@@ -1024,64 +1025,62 @@ sg_collect_function(SgCollect *c, Oid funcid, int location)
 			   ProcedureRelationId, funcid, 0, name, NULL);
 }
 
-static void
-sg_collect_type(SgCollect *c, Oid typid, int location)
-{
-	char	   *name;
-	Oid			relid;
-	Oid			elem = get_element_type(typid);
-
-	if (OidIsValid(elem))
-		typid = elem;			/* an array of a type uses that type */
-	if (!sg_user_object(typid))
-		return;
-	relid = get_typ_typrelid(typid);
-	if (OidIsValid(relid))
-	{
-		/* a table's row type: the table is what matters */
-		name = get_rel_name(relid);
-		if (name != NULL && !isAnyTempNamespace(get_rel_namespace(relid)))
-			sg_add_ref(c->us, SG_KIND_RELATION, SG_ACCESS_TYPE,
-					   sg_collect_line(c, SG_KIND_TYPE, name, location),
-					   RelationRelationId, relid, 0, name, NULL);
-		return;
-	}
-	name = sg_type_name(typid);
-	if (name == NULL)
-		return;
-	sg_add_ref(c->us, SG_KIND_TYPE, SG_ACCESS_TYPE,
-			   sg_collect_line(c, SG_KIND_TYPE, name, location),
-			   TypeRelationId, typid, 0, name, NULL);
-}
-
 /*
- * A type a declaration or signature uses: the table for a table's row
- * type, the element type for an array.
+ * What a use of a type refers to: the table for a table's row type, the
+ * element type for an array, else the type itself.  False when that is
+ * not a user object (or is a temporary table).
  */
-void
-sg_type_use(SgUnitState *us, Oid typid, int line)
+static bool
+sg_type_target(Oid typid, Oid *classid, Oid *objid, char **name)
 {
 	Oid			elem = get_element_type(typid);
 	Oid			relid;
-	char	   *name;
 
 	if (OidIsValid(elem))
 		typid = elem;
 	if (!sg_user_object(typid))
-		return;
+		return false;
 	relid = get_typ_typrelid(typid);
 	if (OidIsValid(relid))
 	{
-		name = get_rel_name(relid);
-		if (name != NULL && !isAnyTempNamespace(get_rel_namespace(relid)))
-			sg_add_ref(us, SG_KIND_RELATION, SG_ACCESS_TYPE, line,
-					   RelationRelationId, relid, 0, name, NULL);
-		return;
+		*classid = RelationRelationId;
+		*objid = relid;
+		*name = get_rel_name(relid);
+		return *name != NULL && !isAnyTempNamespace(get_rel_namespace(relid));
 	}
-	name = sg_type_name(typid);
-	if (name != NULL)
-		sg_add_ref(us, SG_KIND_TYPE, SG_ACCESS_TYPE, line, TypeRelationId,
-				   typid, 0, name, NULL);
+	*classid = TypeRelationId;
+	*objid = typid;
+	*name = sg_type_name(typid);
+	return *name != NULL;
+}
+
+/* A type a statement uses, placed where the statement names it. */
+static void
+sg_collect_type(SgCollect *c, Oid typid, int location)
+{
+	Oid			classid;
+	Oid			objid;
+	char	   *name;
+
+	if (sg_type_target(typid, &classid, &objid, &name))
+		sg_add_ref(c->us,
+				   classid == RelationRelationId ? SG_KIND_RELATION : SG_KIND_TYPE,
+				   SG_ACCESS_TYPE, sg_collect_line(c, SG_KIND_TYPE, name, location),
+				   classid, objid, 0, name, NULL);
+}
+
+/* A type a declaration or signature uses, on that line. */
+void
+sg_type_use(SgUnitState *us, Oid typid, int line)
+{
+	Oid			classid;
+	Oid			objid;
+	char	   *name;
+
+	if (sg_type_target(typid, &classid, &objid, &name))
+		sg_add_ref(us,
+				   classid == RelationRelationId ? SG_KIND_RELATION : SG_KIND_TYPE,
+				   SG_ACCESS_TYPE, line, classid, objid, 0, name, NULL);
 }
 
 /* A type's own name (not formatted), or NULL if it is gone. */

@@ -151,6 +151,7 @@ static void sg_collect_units(List *touched, List *created_names,
 static List *sg_created_after(List *created_names, List *touched,
 							  List *analyses);
 static List *sg_stored_if_current(Oid fn, const char *session_path);
+static List *sg_dropped_functions(List *touched);
 static void sg_add_fn(List **fns, Oid fn);
 static void sg_add_units_fns(List **fns, List *units);
 static bool sg_oid_member(List *list, Oid oid);
@@ -598,13 +599,8 @@ sg_command_end(void *arg)
 	 */
 	if (creating_extension)
 	{
-		foreach(lc, touched)
-		{
-			SgTouched  *t = (SgTouched *) lfirst(lc);
-
-			if (t->dropped && t->addr.classId == ProcedureRelationId)
-				sg_catalog_forget_function(t->addr.objectId);
-		}
+		foreach(lc, sg_dropped_functions(touched))
+			sg_catalog_forget_function(lfirst_oid(lc));
 		sg_script_remember(list_concat(affected, subjects), touched);
 		MemoryContextSwitchTo(old);
 		MemoryContextDelete(work);
@@ -827,13 +823,8 @@ sg_command_end(void *arg)
 							   "procedure" : "function");
 
 	/* The catalog follows the schema. */
-	foreach(lc, touched)
-	{
-		SgTouched  *t = (SgTouched *) lfirst(lc);
-
-		if (t->dropped && t->addr.classId == ProcedureRelationId)
-			sg_catalog_forget_function(t->addr.objectId);
-	}
+	foreach(lc, sg_dropped_functions(touched))
+		sg_catalog_forget_function(lfirst_oid(lc));
 	foreach(lc, store)
 	{
 		List	   *analyses = (List *) lfirst(lc);
@@ -872,17 +863,9 @@ static void
 sg_collect_units(List *touched, List *created_names, List **affected,
 				 List **subjects, List **new_triggers)
 {
-	List	   *dropped_fns = NIL;
+	List	   *dropped_fns = sg_dropped_functions(touched);
 	ListCell   *lc;
 	ListCell   *lc2;
-
-	foreach(lc, touched)
-	{
-		SgTouched  *t = (SgTouched *) lfirst(lc);
-
-		if (t->dropped && t->addr.classId == ProcedureRelationId)
-			dropped_fns = lappend_oid(dropped_fns, t->addr.objectId);
-	}
 
 	foreach(lc, touched)
 	{
@@ -992,6 +975,23 @@ sg_collect_units(List *touched, List *created_names, List **affected,
 	list_sort(*subjects, list_oid_cmp);
 }
 
+/* The functions the command dropped. */
+static List *
+sg_dropped_functions(List *touched)
+{
+	List	   *result = NIL;
+	ListCell   *lc;
+
+	foreach(lc, touched)
+	{
+		SgTouched  *t = (SgTouched *) lfirst(lc);
+
+		if (t->dropped && t->addr.classId == ProcedureRelationId)
+			result = lappend_oid(result, t->addr.objectId);
+	}
+	return result;
+}
+
 /*
  * The relations functions create at run time once the command is done:
  * those created_names lists, less those of functions the command dropped
@@ -1001,18 +1001,11 @@ sg_collect_units(List *touched, List *created_names, List **affected,
 static List *
 sg_created_after(List *created_names, List *touched, List *analyses)
 {
-	List	   *gone = NIL;
+	List	   *gone = sg_dropped_functions(touched);
 	List	   *result = NIL;
 	ListCell   *lc;
 	ListCell   *lc2;
 
-	foreach(lc, touched)
-	{
-		SgTouched  *t = (SgTouched *) lfirst(lc);
-
-		if (t->dropped && t->addr.classId == ProcedureRelationId)
-			gone = lappend_oid(gone, t->addr.objectId);
-	}
 	foreach(lc, analyses)
 	{
 		foreach(lc2, (List *) lfirst(lc))

@@ -667,7 +667,7 @@ sg_catalog_warning(PG_FUNCTION_ARGS)
 	else if (sg_catalog_pending() != NIL)
 		ereport(WARNING,
 				(errmsg("some functions are not analysed yet, so they are not listed"),
-				 errdetail("Functions that existed when schema_guard was installed, or were created while check_function_bodies was off, are analysed by the next DDL command or by schema_guard.rebuild()."),
+				 errdetail("Functions that existed when schema_guard was installed, or were created while check_function_bodies was off, are analysed by the next DDL command, by validate(), or by schema_guard.rebuild()."),
 				 errhint("Run SELECT schema_guard.rebuild(); as a superuser to include them now.")));
 	sg_leave(&entry);
 	PG_RETURN_VOID();
