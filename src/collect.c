@@ -68,6 +68,7 @@ static void sg_raw_targets(SgRawWalk *w, List *targets, char access);
 static bool sg_collect_walker(Node *node, SgCollect *c);
 static void sg_collect_rtable(SgCollect *c, Query *query);
 static void sg_collect_var(SgCollect *c, Var *var);
+static char *sg_column_name(Oid relid, AttrNumber attnum);
 static void sg_collect_columns(SgCollect *c, Oid relid, Bitmapset *cols,
 							   char access, int line);
 static void sg_collect_function(SgCollect *c, Oid funcid, int location);
@@ -852,7 +853,7 @@ sg_collect_var(SgCollect *c, Var *var)
 			(query->onConflict != NULL &&
 			 (int) var->varno == query->onConflict->exclRelIndex))
 			return;				/* placed by the range table entry */
-		attname = get_attname(rte->relid, var->varattno, true);
+		attname = sg_column_name(rte->relid, var->varattno);
 		if (attname != NULL)
 		{
 			sg_add_ref(c->us, SG_KIND_COLUMN, SG_ACCESS_READ,
@@ -966,6 +967,30 @@ sg_collect_rtable(SgCollect *c, Query *query)
 }
 
 /*
+ * The name of a column of a relation a query uses.  Parse analysis opened
+ * and locked the relation, so its relation cache entry is at hand: no
+ * catalog look-up per column.
+ */
+static char *
+sg_column_name(Oid relid, AttrNumber attnum)
+{
+	Relation	rel = RelationIdGetRelation(relid);
+	char	   *result = NULL;
+
+	if (!RelationIsValid(rel))
+		return get_attname(relid, attnum, true);
+	if (attnum > 0 && attnum <= RelationGetNumberOfAttributes(rel))
+	{
+		Form_pg_attribute att = TupleDescAttr(RelationGetDescr(rel), attnum - 1);
+
+		if (!att->attisdropped)
+			result = pstrdup(NameStr(att->attname));
+	}
+	RelationClose(rel);
+	return result;
+}
+
+/*
  * The columns a range table entry uses, as its permission bitmaps list
  * them.  Reads a Var already placed are skipped; targets of INSERT and
  * UPDATE are placed where the statement names them; anything else on the
@@ -985,7 +1010,7 @@ sg_collect_columns(SgCollect *c, Oid relid, Bitmapset *cols, char access,
 
 		if (attnum <= 0)
 			continue;			/* whole-row or system column */
-		attname = get_attname(relid, attnum, true);
+		attname = sg_column_name(relid, attnum);
 		if (attname == NULL)
 			continue;
 		if (access == SG_ACCESS_READ)
