@@ -196,6 +196,18 @@ CREATE VIEW schema_guard._resolved_reference AS
        AND r.objid OPERATOR(pg_catalog.<>) 0;
 REVOKE ALL ON schema_guard._resolved_reference FROM PUBLIC;
 
+-- One row per function, line, access and object used, with the triggers
+-- through which a trigger function runs there.
+CREATE VIEW schema_guard._dependent_row AS
+    SELECT d.classid, d.objid, d.objsubid, d.function, d.function_kind, d.line,
+           d.access, d.referenced, d.column_name,
+           pg_catalog.array_agg(DISTINCT d.trigger ORDER BY d.trigger)
+               FILTER (WHERE d.trigger IS NOT NULL) AS triggers
+      FROM schema_guard._resolved_reference AS d
+     GROUP BY d.classid, d.objid, d.objsubid, d.function, d.function_kind,
+              d.line, d.access, d.referenced, d.column_name;
+REVOKE ALL ON schema_guard._dependent_row FROM PUBLIC;
+
 -- Who uses one object (a look-up by the referenced object's index).
 CREATE FUNCTION schema_guard._dependents(p_classid pg_catalog.oid,
                                          p_objid pg_catalog.oid,
@@ -208,15 +220,11 @@ LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT d.function, d.function_kind, d.line, d.access, d.referenced,
-           d.column_name,
-           pg_catalog.array_agg(DISTINCT d.trigger ORDER BY d.trigger)
-               FILTER (WHERE d.trigger IS NOT NULL)
-      FROM schema_guard._resolved_reference AS d
+           d.column_name, d.triggers
+      FROM schema_guard._dependent_row AS d
      WHERE d.objid OPERATOR(pg_catalog.=) p_objid
        AND d.classid OPERATOR(pg_catalog.=) p_classid
        AND (p_objsubid IS NULL OR d.objsubid OPERATOR(pg_catalog.=) p_objsubid)
-     GROUP BY d.function, d.function_kind, d.line, d.access, d.referenced,
-              d.column_name
      ORDER BY d.function, d.line NULLS FIRST, d.access, d.referenced,
               d.column_name NULLS FIRST
 $$;
@@ -231,10 +239,8 @@ LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT d.function, d.function_kind, d.line, d.access, d.referenced,
-           d.column_name,
-           pg_catalog.array_agg(DISTINCT d.trigger ORDER BY d.trigger)
-               FILTER (WHERE d.trigger IS NOT NULL)
-      FROM schema_guard._resolved_reference AS d
+           d.column_name, d.triggers
+      FROM schema_guard._dependent_row AS d
      WHERE (d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
             AND d.objid IN (SELECT c.oid FROM pg_catalog.pg_class AS c
                              WHERE c.relnamespace OPERATOR(pg_catalog.=) p_nspid))
@@ -244,8 +250,6 @@ AS $$
         OR (d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
             AND d.objid IN (SELECT t.oid FROM pg_catalog.pg_type AS t
                              WHERE t.typnamespace OPERATOR(pg_catalog.=) p_nspid))
-     GROUP BY d.function, d.function_kind, d.line, d.access, d.referenced,
-              d.column_name
      ORDER BY d.function, d.line NULLS FIRST, d.access, d.referenced,
               d.column_name NULLS FIRST
 $$;

@@ -23,8 +23,7 @@ set -u
 
 prefix="sg_dr_$$"
 workdir=$(mktemp -d "/tmp/${prefix}.XXXXXX")
-tests=0
-failures=0
+. "$(dirname "$0")/lib/tap.sh"
 
 cleanup() {
     local db
@@ -35,20 +34,6 @@ cleanup() {
     rm -rf "$workdir"
 }
 trap cleanup EXIT
-
-ok() {
-    tests=$((tests + 1))
-    if [ "$1" -eq 0 ]; then
-        echo "ok $tests - $2"
-    else
-        echo "not ok $tests - $2"
-        failures=$((failures + 1))
-    fi
-}
-
-diag() {
-    sed 's/^/# /'
-}
 
 # sql DB SQL: run SQL, print unaligned tuples; stderr to stderr.
 sql() {
@@ -226,4 +211,4 @@ restore_clean "schema_guard installed first, plain dump without it" $? "$workdir
 app_works "schema_guard installed first, plain dump without it" "$db"
 guard_active "schema_guard installed first, plain dump without it" "$db"
 
-[ "$failures" -eq 0 ]
+tap_exit

@@ -19,28 +19,13 @@ set -u
 
 db="sg_pgo_$$"
 role="regress_sg_pgo_$$"
-tests=0
-failures=0
+. "$(dirname "$0")/lib/tap.sh"
 
 cleanup() {
     dropdb --if-exists "$db" >/dev/null 2>&1
     psql -X -q -d postgres -c "DROP ROLE IF EXISTS $role" >/dev/null 2>&1
 }
 trap cleanup EXIT
-
-ok() {
-    tests=$((tests + 1))
-    if [ "$1" -eq 0 ]; then
-        echo "ok $tests - $2"
-    else
-        echo "not ok $tests - $2"
-        failures=$((failures + 1))
-    fi
-}
-
-diag() {
-    sed 's/^/# /'
-}
 
 # check NAME OUTPUT PATTERN: OUTPUT has a line matching PATTERN.
 check() {
@@ -177,4 +162,4 @@ check "superuser, PGOPTIONS mode=off: SHOW schema_guard.mode is off once loaded"
 ! table_exists
 ok $? "superuser, PGOPTIONS mode=off: DROP TABLE processing_jobs went through"
 
-[ "$failures" -eq 0 ]
+tap_exit

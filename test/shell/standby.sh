@@ -21,8 +21,7 @@ db="sg_sb_$$"
 # the directory of the server programs (pg_ctl may be a symbolic link elsewhere)
 bindir=$(dirname "$(readlink -f "$(command -v pg_ctl 2>/dev/null || echo "$(pg_config --bindir)/pg_ctl")")")
 sbdir=$(mktemp -d "/tmp/sg_standby_$$.XXXXXX")
-tests=0
-failures=0
+. "$(dirname "$0")/lib/tap.sh"
 started=0
 
 as_server_user() {
@@ -41,20 +40,6 @@ cleanup() {
     dropdb --if-exists "$db" >/dev/null 2>&1
 }
 trap cleanup EXIT
-
-ok() {
-    tests=$((tests + 1))
-    if [ "$1" -eq 0 ]; then
-        echo "ok $tests - $2"
-    else
-        echo "not ok $tests - $2"
-        failures=$((failures + 1))
-    fi
-}
-
-diag() {
-    sed 's/^/# /'
-}
 
 primary() {
     psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" "$@"
@@ -179,4 +164,4 @@ same "dependencies() gives the same rows on the standby" \
 same "dependents() gives the same rows on the standby" \
     "SELECT * FROM schema_guard.dependents('public.processing_jobs'::regclass)"
 
-[ "$failures" -eq 0 ]
+tap_exit
