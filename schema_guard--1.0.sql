@@ -140,7 +140,7 @@ RETURNS TABLE (trigger pg_catalog.text, line pg_catalog.int4,
                object_type pg_catalog.text, object_identity pg_catalog.text,
                column_name pg_catalog.text, resolves pg_catalog.bool,
                detail pg_catalog.text)
-LANGUAGE C STRICT VOLATILE SECURITY DEFINER
+LANGUAGE C STRICT STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'sg_dependencies';
 
@@ -150,7 +150,9 @@ RETURNS TABLE (trigger pg_catalog.text, line pg_catalog.int4,
                object_type pg_catalog.text, object_identity pg_catalog.text,
                column_name pg_catalog.text, resolves pg_catalog.bool,
                detail pg_catalog.text)
-LANGUAGE sql STRICT VOLATILE
+-- STABLE and not STRICT, so that the planner inlines it into the calling
+-- query (called with NULL it returns no row, as the inner function does)
+LANGUAGE sql STABLE
 AS $$
     SELECT d.trigger, d.line, d.kind, d.access, d.object_type,
            d.object_identity, d.column_name, d.resolves, d.detail

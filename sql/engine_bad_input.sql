@@ -135,6 +135,17 @@ CREATE FUNCTION my_length(text) RETURNS int LANGUAGE internal IMMUTABLE STRICT A
 :deps('pg_catalog.lower(text)');
 :deps('schema_guard.dependencies(regprocedure)');
 
+-- No function at all: no row, no error.
+SELECT count(*) FROM schema_guard.dependencies(NULL);
+
+-- dependencies() is a plain SELECT the planner inlines into the calling
+-- query, so a call per function in a LATERAL join costs no executor start
+-- of its own.
+EXPLAIN (COSTS OFF)
+SELECT count(*) FROM pg_proc p,
+       LATERAL (SELECT count(*) FROM schema_guard.dependencies(p.oid::regprocedure)) d
+ WHERE p.proname = 'deep_expression';
+
 -- A function in another procedural language is reported as not checked,
 -- whatever its body says.
 CREATE LANGUAGE engine_bad_input_pl HANDLER plpgsql_call_handler;

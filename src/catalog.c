@@ -100,12 +100,6 @@ static SgPlan plan_insert_analyses = {
 	5, {OIDARRAYOID, OIDARRAYOID, INT8ARRAYOID, TEXTARRAYOID, TEXTARRAYOID}
 };
 
-static SgPlan plan_session_path = {
-	"SELECT session_path FROM schema_guard.analysis"
-	" WHERE fn OPERATOR(pg_catalog.=) $1 LIMIT 1",
-	1, {OIDOID}
-};
-
 static SgPlan plan_session_paths_of = {
 	"SELECT DISTINCT fn, session_path FROM schema_guard.analysis"
 	" WHERE fn OPERATOR(pg_catalog.=) ANY ($1) ORDER BY fn",
@@ -967,35 +961,28 @@ sg_catalog_mark_pending(Oid fn)
 	SPI_finish();
 }
 
-/*
- * The session search_path a function's stored analysis pinned, or NULL.
- * The caller is connected to SPI.
- */
-static char *
-sg_stored_session_path(Oid fn)
-{
-	Datum		values[1];
-
-	values[0] = ObjectIdGetDatum(fn);
-	sg_exec(&plan_session_path, values, false);
-	if (SPI_processed == 0)
-		return NULL;
-	return sg_text_or_null(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-}
-
 /* The session search_path a function's stored analysis pinned, or NULL. */
 char *
 sg_catalog_session_path(Oid fn)
 {
-	MemoryContext caller = CurrentMemoryContext;
-	char	   *path;
 	char	   *result = NULL;
+	Relation	rel;
+	Snapshot	snapshot;
+	SysScanDesc scan;
+	ScanKeyData key;
+	HeapTuple	tup;
 
-	SPI_connect();
-	path = sg_stored_session_path(fn);
-	if (path != NULL)
-		result = MemoryContextStrdup(caller, path);
-	SPI_finish();
+	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	rel = table_open(sg_catalog_relid("analysis"), AccessShareLock);
+	ScanKeyInit(&key, Anum_analysis_fn, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(fn));
+	scan = systable_beginscan(rel, sg_catalog_relid("analysis_pkey"), true,
+							  snapshot, 1, &key);
+	if ((tup = systable_getnext(scan)) != NULL)
+		result = sg_text_or_null(tup, RelationGetDescr(rel), 5);
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	UnregisterSnapshot(snapshot);
 	return result;
 }
 

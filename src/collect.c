@@ -554,7 +554,7 @@ sg_temp_relation_walker(Node *node, Oid *found)
 		RangeTblEntry *rte = (RangeTblEntry *) node;
 
 		if (rte->rtekind == RTE_RELATION &&
-			isAnyTempNamespace(get_rel_namespace(rte->relid)))
+			get_rel_persistence(rte->relid) == RELPERSISTENCE_TEMP)
 		{
 			*found = rte->relid;
 			return true;

@@ -260,6 +260,9 @@ sg_dependencies(PG_FUNCTION_ARGS)
 	ListCell   *lc;
 	SgEntry		entry;
 	char	   *path;
+	ObjectAddress last;
+	const char *last_type = NULL;
+	const char *last_identity = NULL;
 
 	sg_init_materialized_srf(fcinfo);
 	sg_enter(&entry, text_to_cstring(PG_GETARG_TEXT_PP(1)));
@@ -303,6 +306,7 @@ sg_dependencies(PG_FUNCTION_ARGS)
 	/* names resolve with the path the function was created with */
 	path = sg_catalog_is_ready() ? sg_catalog_session_path(fn) : NULL;
 	analyses = sg_analyze_function(fn, path ? path : sg_default_session_path(fn));
+	last.classId = InvalidOid;
 	foreach(lc, analyses)
 	{
 		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
@@ -338,11 +342,17 @@ sg_dependencies(PG_FUNCTION_ARGS)
 			values[3] = sg_text_datum(sg_access_name(ref->access), &nulls[3]);
 			if (resolved)
 			{
-				ObjectAddress obj = ref->target;
-
-				obj.objectSubId = 0;
-				values[4] = sg_text_datum(sg_object_type_name(&obj), &nulls[4]);
-				values[5] = sg_text_datum(sg_object_identity(&obj), &nulls[5]);
+				/* a table's columns follow it: name it once */
+				if (ref->target.classId != last.classId ||
+					ref->target.objectId != last.objectId)
+				{
+					last = ref->target;
+					last.objectSubId = 0;
+					last_type = sg_object_type_name(&last);
+					last_identity = sg_object_identity(&last);
+				}
+				values[4] = sg_text_datum(last_type, &nulls[4]);
+				values[5] = sg_text_datum(last_identity, &nulls[5]);
 			}
 			else
 			{
