@@ -208,6 +208,18 @@ UNION ALL
 SELECT DISTINCT 'engine_names_c.t', function FROM schema_guard.dependents('engine_names_c.t'::regclass)
 ORDER BY 1, 2;
 
+-- Each resolving reference is stored with the identity of what it names
+-- (so that reports can name it once it is gone): exactly PostgreSQL's
+-- identity for it, quoting included.
+SELECT count(*) FILTER (WHERE r.written IS DISTINCT FROM i.identity) AS differ,
+       count(*) FILTER (WHERE r.objsubid > 0 AND r.written LIKE '%"%') AS quoted_columns,
+       count(*) FILTER (WHERE r.objsubid = 0 AND r.written LIKE '%"%') AS quoted_objects
+  FROM schema_guard.reference AS r
+       CROSS JOIN LATERAL pg_identify_object(r.classid, r.objid, r.objsubid) AS i
+ WHERE r.severity = 'o' AND r.objid <> 0
+   AND r.fn IN (SELECT p.oid FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = p.pronamespace
+                 WHERE n.nspname LIKE 'engine\_names%');
+
 SET client_min_messages = warning;
 RESET search_path;
 DROP SCHEMA engine_names, engine_names_b, engine_names_c, "engine_names_Mixed Case" CASCADE;

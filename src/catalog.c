@@ -75,6 +75,19 @@ typedef struct SgPlan
 /* References written at once by rebuild() (fewer, larger statements). */
 #define SG_BATCH_REFS	8192
 
+/* An object whose identity sg_write_units() formatted already. */
+typedef struct SgIdentityKey
+{
+	Oid			classId;
+	Oid			objectId;
+} SgIdentityKey;
+
+typedef struct SgIdentityEntry
+{
+	SgIdentityKey key;
+	char	   *identity;
+} SgIdentityEntry;
+
 /* Analysing more functions than this at once empties the caches after. */
 #define SG_RESET_FUNCTIONS 1000
 
@@ -190,6 +203,7 @@ static int	sg_exec(SgPlan *p, Datum *values, bool write);
 static void sg_lock_function(Oid fn);
 static void sg_store_rows(SgAnalysis *analysis);
 static bool sg_catalog_any_pending(void);
+static const char *sg_stored_identity(HTAB *identities, SgRef *ref);
 static void sg_write_units(List *analyses);
 static void sg_insert_rows(Relation rel, int ncols, int nrows, Datum **cols,
 						   bool **nulls);
@@ -359,11 +373,19 @@ sg_write_units(List *analyses)
 	int			c;
 	int			u = 0;
 	int			i = 0;
+	HASHCTL		hctl;
+	HTAB	   *identities;
 
 	if (nunits == 0)
 		return;
 	foreach(lc, analyses)
 		nrefs += list_length(((SgAnalysis *) lfirst(lc))->refs);
+
+	hctl.keysize = sizeof(SgIdentityKey);
+	hctl.entrysize = sizeof(SgIdentityEntry);
+	hctl.hcxt = CurrentMemoryContext;
+	identities = hash_create("schema_guard identities", 256, &hctl,
+							 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 
 	/*
 	 * Rows go straight into the tables, as COPY puts them, unless a table
@@ -417,7 +439,7 @@ sg_write_units(List *analyses)
 			texts[0] = ref->name;
 			texts[1] = ref->written;
 			if (texts[1] == NULL && OidIsValid(ref->target.objectId))
-				texts[1] = sg_object_identity(&ref->target);
+				texts[1] = sg_stored_identity(identities, ref);
 			texts[2] = ref->check;
 			texts[3] = ref->message;
 			texts[4] = ref->hint;
@@ -437,6 +459,41 @@ sg_write_units(List *analyses)
 
 	table_close(refs_rel, RowExclusiveLock);
 	table_close(units_rel, RowExclusiveLock);
+}
+
+/*
+ * The identity of what a resolved reference names, stored with it so that
+ * reports can still name the object once it is gone.  Many rows name the
+ * same table (one per column used): its identity is formatted once per
+ * batch, and a column's is the table's followed by the column name, as
+ * getObjectIdentity() writes it.
+ */
+static const char *
+sg_stored_identity(HTAB *identities, SgRef *ref)
+{
+	SgIdentityKey key;
+	SgIdentityEntry *entry;
+	bool		found;
+
+	if (ref->target.objectSubId != 0 &&
+		(ref->target.classId != RelationRelationId || ref->name == NULL ||
+		 (ref->kind != SG_KIND_COLUMN && ref->kind != SG_KIND_FIELD)))
+		return sg_object_identity(&ref->target);
+
+	memset(&key, 0, sizeof(key));
+	key.classId = ref->target.classId;
+	key.objectId = ref->target.objectId;
+	entry = hash_search(identities, &key, HASH_ENTER, &found);
+	if (!found)
+	{
+		ObjectAddress obj = ref->target;
+
+		obj.objectSubId = 0;
+		entry->identity = sg_object_identity(&obj);
+	}
+	if (ref->target.objectSubId == 0 || entry->identity == NULL)
+		return entry->identity;
+	return psprintf("%s.%s", entry->identity, quote_identifier(ref->name));
 }
 
 /* Rows inserted at once by sg_insert_rows(). */
