@@ -898,7 +898,8 @@ sg_detect_search_path_change(SgUnitState *us)
 	{
 		const char *q;
 
-		if (pg_strncasecmp(p, "search_path", 11) != 0)
+		if ((*p != 's' && *p != 'S') ||
+			pg_strncasecmp(p, "search_path", 11) != 0)
 			continue;
 		if (!sets_config)
 		{
