@@ -91,6 +91,13 @@ typedef struct SgIdentityEntry
 /* Analysing more functions than this at once empties the caches after. */
 #define SG_RESET_FUNCTIONS 1000
 
+/*
+ * Loading the analyses of at least this many functions, and at least half
+ * of what the catalog holds, builds the indexes afterwards rather than
+ * entry by entry (rebuild() always does when it can).
+ */
+#define SG_BULK_FUNCTIONS 64
+
 static SgPlan plan_delete_unit = {
 	"WITH r AS (DELETE FROM schema_guard.reference"
 	" WHERE fn OPERATOR(pg_catalog.=) $1 AND tg OPERATOR(pg_catalog.=) $2)"
@@ -204,9 +211,11 @@ static void sg_lock_function(Oid fn);
 static void sg_store_rows(SgAnalysis *analysis);
 static bool sg_catalog_any_pending(void);
 static const char *sg_stored_identity(HTAB *identities, SgRef *ref);
-static void sg_write_units(List *analyses);
+static void sg_write_units(List *analyses, bool index_entries);
 static void sg_insert_rows(Relation rel, int ncols, int nrows, Datum **cols,
-						   bool **nulls);
+						   bool **nulls, bool index_entries);
+static bool sg_used_only_by_us(Oid relid);
+static uint64 sg_stored_units(void);
 static void sg_insert_arrays(SgPlan *plan, int ncols, int nrows, Datum **cols,
 							 bool **nulls, const Oid *types);
 static List *sg_unit_list(void);
@@ -214,6 +223,7 @@ static Datum sg_array(Datum *elems, bool *nulls, int n, Oid elemtype);
 static char *sg_text_or_null(HeapTuple tup, TupleDesc desc, int col);
 static void sg_write_origin(void);
 static int	sg_analyse_into_catalog(List *fns, bool all);
+static bool sg_catalog_bulk_load(List *fns, bool all);
 
 /* ---------------------------------------------------------------------
  * Direct index scans, for the look-ups every DDL command makes: no
@@ -346,16 +356,18 @@ sg_store_rows(SgAnalysis *analysis)
 	values[0] = ObjectIdGetDatum(analysis->fn);
 	values[1] = ObjectIdGetDatum(analysis->tg);
 	sg_exec(&plan_delete_unit, values, true);
-	sg_write_units(list_make1(analysis));
+	sg_write_units(list_make1(analysis), true);
 }
 
 /*
  * Insert the rows of many units (SgAnalysis *) with two statements: one
  * per unit in schema_guard.analysis, one per reference in
- * schema_guard.reference.  The caller has removed their old rows.
+ * schema_guard.reference.  The caller has removed their old rows.  Without
+ * "index_entries", the caller rebuilds the indexes afterwards (and has
+ * made sure that the tables have no triggers).
  */
 static void
-sg_write_units(List *analyses)
+sg_write_units(List *analyses, bool index_entries)
 {
 	static const Oid unit_types[5] = {OIDOID, OIDOID, INT8OID, TEXTOID, TEXTOID};
 	static const Oid ref_types[SG_REF_COLUMNS] = {
@@ -411,8 +423,9 @@ sg_write_units(List *analyses)
 		cols[4][u] = CStringGetTextDatum(a->session_path);
 		u++;
 	}
+	Assert(direct || index_entries);
 	if (direct)
-		sg_insert_rows(units_rel, 5, nunits, cols, nulls);
+		sg_insert_rows(units_rel, 5, nunits, cols, nulls, index_entries);
 	else
 		sg_insert_arrays(&plan_insert_analyses, 5, nunits, cols, nulls,
 						 unit_types);
@@ -452,7 +465,8 @@ sg_write_units(List *analyses)
 		}
 	}
 	if (nrefs > 0 && direct)
-		sg_insert_rows(refs_rel, SG_REF_COLUMNS, nrefs, cols, nulls);
+		sg_insert_rows(refs_rel, SG_REF_COLUMNS, nrefs, cols, nulls,
+					   index_entries);
 	else if (nrefs > 0)
 		sg_insert_arrays(&plan_insert_refs, SG_REF_COLUMNS, nrefs, cols, nulls,
 						 ref_types);
@@ -501,12 +515,13 @@ sg_stored_identity(HTAB *identities, SgRef *ref)
 
 /*
  * Insert rows, given column by column, into a catalog table: heap
- * multi-insert and index entries, as COPY does, with none of the executor
- * or SPI around an INSERT statement.  What is inserted is visible to the
- * next command of the transaction.
+ * multi-insert and (with "index_entries") index entries, as COPY does,
+ * with none of the executor or SPI around an INSERT statement.  What is
+ * inserted is visible to the next command of the transaction.
  */
 static void
-sg_insert_rows(Relation rel, int ncols, int nrows, Datum **cols, bool **nulls)
+sg_insert_rows(Relation rel, int ncols, int nrows, Datum **cols, bool **nulls,
+			   bool index_entries)
 {
 	EState	   *estate = CreateExecutorState();
 	ResultRelInfo *rri = makeNode(ResultRelInfo);
@@ -518,7 +533,8 @@ sg_insert_rows(Relation rel, int ncols, int nrows, Datum **cols, bool **nulls)
 	int			k;
 
 	InitResultRelInfo(rri, rel, 1, NULL, 0);
-	ExecOpenIndices(rri, false);
+	if (index_entries)
+		ExecOpenIndices(rri, false);
 	for (k = 0; k < nslots; k++)
 		slots[k] = table_slot_create(rel, NULL);
 
@@ -540,7 +556,7 @@ sg_insert_rows(Relation rel, int ncols, int nrows, Datum **cols, bool **nulls)
 			ExecStoreVirtualTuple(slot);
 		}
 		table_multi_insert(rel, slots, n, cid, 0, bistate);
-		for (k = 0; k < n; k++)
+		for (k = 0; k < n && index_entries; k++)
 		{
 			ResetPerTupleExprContext(estate);
 			list_free(sg_insert_index_tuples(rri, slots[k], estate));
@@ -550,7 +566,8 @@ sg_insert_rows(Relation rel, int ncols, int nrows, Datum **cols, bool **nulls)
 
 	for (k = 0; k < nslots; k++)
 		ExecDropSingleTupleTableSlot(slots[k]);
-	ExecCloseIndices(rri);
+	if (index_entries)
+		ExecCloseIndices(rri);
 	FreeBulkInsertState(bistate);
 	FreeExecutorState(estate);
 	CommandCounterIncrement();
@@ -596,7 +613,7 @@ sg_catalog_replace_function(Oid fn, List *analyses)
 	values[0] = ObjectIdGetDatum(fn);
 	SPI_connect();
 	sg_exec(&plan_delete_function, values, true);
-	sg_write_units(analyses);
+	sg_write_units(analyses, true);
 	SPI_finish();
 }
 
@@ -1144,9 +1161,11 @@ sg_analyse_into_catalog(List *fns, bool all)
 	Datum		values[1];
 	ListCell   *lc;
 	uint64		i;
+	bool		bulk;
 
 	if (fns == NIL)
 		return 0;
+	bulk = sg_catalog_bulk_load(fns, all);
 	if (!all)
 	{
 		Datum	   *elems = palloc(sizeof(Datum) * list_length(fns));
@@ -1218,7 +1237,7 @@ sg_analyse_into_catalog(List *fns, bool all)
 		if (batch_refs >= SG_BATCH_REFS)
 		{
 			/* what writing allocates goes with the batch */
-			sg_write_units(batch);
+			sg_write_units(batch, !bulk);
 			batch = NIL;
 			batch_refs = 0;
 			MemoryContextSwitchTo(old);
@@ -1230,10 +1249,16 @@ sg_analyse_into_catalog(List *fns, bool all)
 	if (batch != NIL)
 	{
 		MemoryContextSwitchTo(batchcxt);
-		sg_write_units(batch);
+		sg_write_units(batch, !bulk);
 		MemoryContextSwitchTo(caller);
 	}
 	MemoryContextDelete(batchcxt);
+	if (bulk)
+	{
+		sg_reindex_relation(sg_catalog_relid("analysis"));
+		sg_reindex_relation(sg_catalog_relid("reference"));
+		CommandCounterIncrement();
+	}
 
 	/*
 	 * Analysing many functions filled the catalog and relation caches with
@@ -1244,6 +1269,92 @@ sg_analyse_into_catalog(List *fns, bool all)
 	if (analysed >= SG_RESET_FUNCTIONS)
 		InvalidateSystemCaches();
 	return analysed;
+}
+
+/*
+ * Should these analyses be written without index entries, and the indexes
+ * of the catalog be built afterwards, in one sorted pass each?  For many
+ * rows that costs a fraction of inserting the entries one by one.  Building
+ * an index needs the table to ourselves, and the caller holds the catalog
+ * in EXCLUSIVE mode only (readers go on).  So the stronger lock is taken
+ * only if it is free now, never waited for (waiting could deadlock with a
+ * reader that then writes); otherwise, or if this backend has the catalog
+ * in use, the rows are written the ordinary way.
+ */
+static bool
+sg_catalog_bulk_load(List *fns, bool all)
+{
+	static const char *const tables[] = {"analysis", "reference"};
+	int			nfns = list_length(fns);
+	int			i;
+
+	if (!all && nfns < SG_BULK_FUNCTIONS)
+		return false;
+	if (!all && sg_stored_units() > 2 * (uint64) nfns)
+		return false;
+
+	for (i = 0; i < lengthof(tables); i++)
+	{
+		Oid			relid = sg_catalog_relid(tables[i]);
+
+		if (!ConditionalLockRelationOid(relid, AccessExclusiveLock))
+			break;
+		if (!sg_used_only_by_us(relid))
+		{
+			UnlockRelationOid(relid, AccessExclusiveLock);
+			break;
+		}
+	}
+	if (i == lengthof(tables))
+		return true;
+
+	/* the relation was not touched under these locks: give them back */
+	while (--i >= 0)
+		UnlockRelationOid(sg_catalog_relid(tables[i]), AccessExclusiveLock);
+	return false;
+}
+
+/*
+ * Is a catalog table, and each of its indexes, free of any use in this
+ * backend (an open scan, an executor that opened it), and without
+ * triggers?  What REINDEX requires.  The caller holds it locked.
+ */
+static bool
+sg_used_only_by_us(Oid relid)
+{
+	Relation	rel = table_open(relid, NoLock);
+	bool		result = rel->rd_refcnt == 1 && rel->trigdesc == NULL;
+	List	   *indexes = RelationGetIndexList(rel);
+	ListCell   *lc;
+
+	foreach(lc, indexes)
+	{
+		Relation	irel = index_open(lfirst_oid(lc), NoLock);
+
+		if (irel->rd_refcnt != 1)
+			result = false;
+		index_close(irel, NoLock);
+	}
+	list_free(indexes);
+	table_close(rel, NoLock);
+	return result;
+}
+
+/* How many units (rows of schema_guard.analysis) the catalog holds. */
+static uint64
+sg_stored_units(void)
+{
+	Relation	rel = table_open(sg_catalog_relid("analysis"), AccessShareLock);
+	Snapshot	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	TableScanDesc scan = table_beginscan(rel, snapshot, 0, NULL);
+	uint64		n = 0;
+
+	while (heap_getnext(scan, ForwardScanDirection) != NULL)
+		n++;
+	table_endscan(scan);
+	UnregisterSnapshot(snapshot);
+	table_close(rel, AccessShareLock);
+	return n;
 }
 
 /*

@@ -14,6 +14,7 @@
 
 #include "postgres.h"
 
+#include "catalog/index.h"
 #include "catalog/objectaddress.h"
 #include "executor/functions.h"
 #include "funcapi.h"
@@ -57,6 +58,26 @@
 	((estate)->es_result_relation_info = (rri), \
 	 ExecInsertIndexTuples((slot), (estate), false, NULL, NIL))
 #endif
+
+/*
+ * Rebuilding every index of a table: the options became a struct in 14,
+ * and a statement (for progress reporting, may be NULL) came first in 17.
+ */
+static inline void
+sg_reindex_relation(Oid relid)
+{
+#if PG_VERSION_NUM >= 170000
+	ReindexParams params = {0};
+
+	reindex_relation(NULL, relid, 0, &params);
+#elif PG_VERSION_NUM >= 140000
+	ReindexParams params = {0};
+
+	reindex_relation(relid, 0, &params);
+#else
+	reindex_relation(relid, 0, 0);
+#endif
+}
 
 /* SQL-standard function bodies (pg_proc.prosqlbody) arrived in 14. */
 #if PG_VERSION_NUM >= 140000

@@ -30,7 +30,7 @@ ALTER EVENT TRIGGER schema_guard_ddl_command_end ENABLE;
 SET client_min_messages = error;
 \set VERBOSITY sqlstate
 
-SELECT plan(30);
+SELECT plan(32);
 
 CREATE SCHEMA sg03;
 CREATE TABLE sg03.documents (id serial PRIMARY KEY, title text);
@@ -175,6 +175,21 @@ DROP TABLE sg03.processing_jobs;
 \set ON_ERROR_STOP 1
 SELECT is(:'SQLSTATE'::text, '2BP01', 'after the repair, the guard refuses DROP TABLE processing_jobs again');
 SELECT has_table('sg03', 'processing_jobs', 'processing_jobs is still there');
+
+-- rebuild() builds the catalog's indexes after writing its rows, unless
+-- something in this session has the catalog open (here, the very query
+-- that calls it scans an index of it): then it writes the index entries
+-- as it goes.
+SET enable_seqscan = off;
+SELECT lives_ok($$SELECT schema_guard.rebuild()
+                    FROM (SELECT FROM schema_guard.reference
+                           WHERE objid = 'sg03.processing_jobs'::regclass LIMIT 1) AS r$$,
+                'rebuild() while the calling query scans an index of the catalog');
+RESET enable_seqscan;
+\set ON_ERROR_STOP 0
+DROP TABLE sg03.processing_jobs;
+\set ON_ERROR_STOP 1
+SELECT is(:'SQLSTATE'::text, '2BP01', 'after that rebuild, the guard refuses DROP TABLE processing_jobs');
 
 SELECT * FROM finish();
 
