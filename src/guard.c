@@ -49,6 +49,7 @@
 #include "catalog/pg_type.h"
 #include "commands/event_trigger.h"
 #include "commands/extension.h"
+#include "executor/executor.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
@@ -57,6 +58,7 @@
 #include "storage/lmgr.h"
 #include "tcop/cmdtag.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -184,13 +186,25 @@ sg_guard_init(void)
 }
 
 /*
+ * The extension's OID as ddl_command_start found it, for the end of the
+ * same command (looking it up is an index scan of pg_extension).  Forgotten
+ * when the command drops anything (it may be the extension) and at the end
+ * of the command and of the transaction.
+ */
+static Oid	sg_command_extension = InvalidOid;
+
+/*
  * Not during schema_guard's own install or upgrade, and not once the
  * extension is gone.
  */
 static bool
 sg_should_handle(void)
 {
-	Oid			ext = get_extension_oid("schema_guard", true);
+	Oid			ext;
+
+	if (!OidIsValid(sg_command_extension))
+		sg_command_extension = get_extension_oid("schema_guard", true);
+	ext = sg_command_extension;
 
 	if (!OidIsValid(ext))
 		return false;
@@ -272,6 +286,7 @@ sg_ddl_command_start(PG_FUNCTION_ARGS)
 				 errmsg("function \"%s\" must be fired as an event trigger",
 						"schema_guard._ddl_command_start")));
 
+	sg_command_extension = InvalidOid;
 	if (sg_should_handle() && sg_bodies_checked() && !creating_extension &&
 		!XactReadOnly)
 		sg_maintain(sg_command_start, NULL);
@@ -304,6 +319,7 @@ sg_sql_drop(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function \"%s\" must be fired as an event trigger",
 						"schema_guard._sql_drop")));
+	sg_command_extension = InvalidOid;
 	if (sg_should_handle())
 		sg_maintain(sg_note_dropped, NULL);
 	PG_RETURN_VOID();
@@ -488,56 +504,102 @@ sg_altered_columns(Node *parsetree, List *commands)
 	return result;
 }
 
-/* The objects the command created or altered. */
+/*
+ * The objects the command created or altered: the rows of
+ * pg_event_trigger_ddl_commands(), read by calling it directly (no query
+ * to plan and run for every DDL command).
+ */
 static List *
 sg_read_commands(void)
 {
-	static SPIPlanPtr plan = NULL;
-	MemoryContext caller = CurrentMemoryContext;
+	LOCAL_FCINFO(fcinfo, 0);
+	FmgrInfo	flinfo;
+	ReturnSetInfo rsinfo;
+	ExprContext *econtext = CreateStandaloneExprContext();
+	TupleTableSlot *slot;
 	List	   *result = NIL;
-	uint64		i;
+	int			col[6];
+	int			i;
+	static const char *const names[6] = {
+		"classid", "objid", "objsubid", "object_type", "object_identity",
+		"command_tag"
+	};
 
-	SPI_connect();
-	sg_select(&plan,
-			  "SELECT classid, objid, objsubid, object_type, object_identity,"
-			  " command_tag FROM pg_catalog.pg_event_trigger_ddl_commands()");
-	for (i = 0; i < SPI_processed; i++)
+	fmgr_info(F_PG_EVENT_TRIGGER_DDL_COMMANDS, &flinfo);
+	MemSet(&rsinfo, 0, sizeof(rsinfo));
+	rsinfo.type = T_ReturnSetInfo;
+	rsinfo.econtext = econtext;
+	rsinfo.allowedModes = (int) SFRM_Materialize;
+	rsinfo.returnMode = SFRM_Materialize;
+	InitFunctionCallInfoData(*fcinfo, &flinfo, 0, InvalidOid, NULL,
+							 (Node *) &rsinfo);
+	(void) FunctionCallInvoke(fcinfo);
+	if (rsinfo.setResult == NULL)
 	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		isnull;
-		MemoryContext old = MemoryContextSwitchTo(caller);
+		FreeExprContext(econtext, true);
+		return NIL;
+	}
+
+	/* the columns by name: their order is PostgreSQL's business */
+	for (i = 0; i < lengthof(names); i++)
+	{
+		int			a;
+
+		col[i] = -1;
+		for (a = 0; a < rsinfo.setDesc->natts; a++)
+		{
+			if (strcmp(NameStr(TupleDescAttr(rsinfo.setDesc, a)->attname),
+					   names[i]) == 0)
+				col[i] = a;
+		}
+		if (col[i] < 0)
+			elog(ERROR, "pg_event_trigger_ddl_commands() has no column \"%s\"",
+				 names[i]);
+	}
+
+	slot = MakeSingleTupleTableSlot(rsinfo.setDesc, &TTSOpsMinimalTuple);
+	while (tuplestore_gettupleslot(rsinfo.setResult, true, false, slot))
+	{
 		SgTouched  *t = palloc0(sizeof(SgTouched));
 		char	   *tag;
 
-		t->addr.classId = DatumGetObjectId(SPI_getbinval(tup, desc, 1, &isnull));
-		t->addr.objectId = DatumGetObjectId(SPI_getbinval(tup, desc, 2, &isnull));
-		t->addr.objectSubId = DatumGetInt32(SPI_getbinval(tup, desc, 3, &isnull));
-		t->type = SPI_getvalue(tup, desc, 4);
-		t->identity = SPI_getvalue(tup, desc, 5);
-		tag = SPI_getvalue(tup, desc, 6);
+		slot_getallattrs(slot);
+		t->addr.classId = DatumGetObjectId(slot->tts_values[col[0]]);
+		t->addr.objectId = DatumGetObjectId(slot->tts_values[col[1]]);
+		t->addr.objectSubId = DatumGetInt32(slot->tts_values[col[2]]);
+		t->type = slot->tts_isnull[col[3]] ? NULL :
+			TextDatumGetCString(slot->tts_values[col[3]]);
+		t->identity = slot->tts_isnull[col[4]] ? NULL :
+			TextDatumGetCString(slot->tts_values[col[4]]);
+		tag = slot->tts_isnull[col[5]] ? NULL :
+			TextDatumGetCString(slot->tts_values[col[5]]);
 		t->tag = tag;
 		t->created = tag != NULL &&
 			(strncmp(tag, "CREATE ", 7) == 0 || strncmp(tag, "ALTER ", 6) == 0);
-		MemoryContextSwitchTo(old);
 		if (t->type != NULL && strcmp(t->type, "index") == 0)
 			continue;			/* indexes change no body's meaning */
 		result = lappend(result, t);
 	}
-	SPI_finish();
+	ExecDropSingleTupleTableSlot(slot);
+	tuplestore_end(rsinfo.setResult);
+	FreeExprContext(econtext, true);
 	return result;
 }
 
 Datum
 sg_ddl_command_end(PG_FUNCTION_ARGS)
 {
+	bool		handle;
+
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function \"%s\" must be fired as an event trigger",
 						"schema_guard._ddl_command_end")));
 
-	if (!sg_should_handle())
+	handle = sg_should_handle();
+	sg_command_extension = InvalidOid;
+	if (!handle)
 	{
 		sg_dropped = NIL;
 		PG_RETURN_VOID();
@@ -1814,6 +1876,7 @@ sg_xact_callback(XactEvent event, void *arg)
 			sg_script_touched = NIL;
 			sg_dropped = NIL;
 			sg_dropped_cxt = NULL;
+			sg_command_extension = InvalidOid;
 			break;
 		default:
 			break;
