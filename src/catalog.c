@@ -24,7 +24,7 @@
  * rollback takes both.  Reads and deletes use the latest snapshot, like
  * PostgreSQL's own catalogs, so that REPEATABLE READ transactions see what
  * concurrent DDL committed.  Writers of one function's rows are serialised
- * by a lock on the function (see sg_catalog_store); catch-up and rebuild
+ * by a lock on the function (see sg_lock_function); catch-up and rebuild
  * lock the tables against all other writers.
  *
  * The look-ups every DDL command makes are direct index scans; other
@@ -74,6 +74,30 @@ typedef struct SgPlan
 
 /* References written at once by rebuild() (fewer, larger statements). */
 #define SG_BATCH_REFS	8192
+
+/* A stored unit (row of schema_guard.analysis) and where it is. */
+typedef struct SgStoredUnit
+{
+	Oid			tg;
+	int64		definition;
+	char	   *search_path;
+	char	   *session_path;
+	ItemPointerData tid;
+	bool		kept;			/* the new analysis is the same */
+} SgStoredUnit;
+
+/*
+ * A row of schema_guard.reference: stored (with where it is) or about to
+ * be (with its unit), and the text its "written" column has or would have.
+ */
+typedef struct SgRow
+{
+	Oid			tg;
+	SgRef	   *ref;
+	const char *written;
+	ItemPointerData tid;
+	SgAnalysis *unit;
+} SgRow;
 
 /* An object whose identity sg_write_units() formatted already. */
 typedef struct SgIdentityKey
@@ -208,10 +232,14 @@ static SPIPlanPtr sg_prepare(SgPlan *p);
 static SgRef *sg_ref_from_row(HeapTuple tup, TupleDesc desc, int first);
 static int	sg_exec(SgPlan *p, Datum *values, bool write);
 static void sg_lock_function(Oid fn);
-static void sg_store_rows(SgAnalysis *analysis);
 static bool sg_catalog_any_pending(void);
 static const char *sg_stored_identity(HTAB *identities, SgRef *ref);
-static void sg_write_units(List *analyses, bool index_entries);
+static void sg_write_units(List *analyses, bool unit_rows, bool index_entries);
+static List *sg_add_to_unit(List *units, SgAnalysis *unit, SgRef *ref);
+static SgStoredUnit *sg_stored_units_of(Relation rel, Oid fn, Snapshot snapshot,
+										int *n);
+static SgRow *sg_stored_rows_of(Relation rel, Oid fn, Snapshot snapshot, int *n);
+static int	sg_row_cmp(const void *pa, const void *pb);
 static void sg_insert_rows(Relation rel, int ncols, int nrows, Datum **cols,
 						   bool **nulls, bool index_entries);
 static bool sg_used_only_by_us(Oid relid);
@@ -338,36 +366,15 @@ sg_lock_function(Oid fn)
 	LockDatabaseObject(ProcedureRelationId, fn, 0, ShareUpdateExclusiveLock);
 }
 
-/* Replace the rows of one unit. */
-void
-sg_catalog_store(SgAnalysis *analysis)
-{
-	sg_lock_function(analysis->fn);
-	SPI_connect();
-	sg_store_rows(analysis);
-	SPI_finish();
-}
-
-static void
-sg_store_rows(SgAnalysis *analysis)
-{
-	Datum		values[2];
-
-	values[0] = ObjectIdGetDatum(analysis->fn);
-	values[1] = ObjectIdGetDatum(analysis->tg);
-	sg_exec(&plan_delete_unit, values, true);
-	sg_write_units(list_make1(analysis), true);
-}
-
 /*
- * Insert the rows of many units (SgAnalysis *) with two statements: one
- * per unit in schema_guard.analysis, one per reference in
- * schema_guard.reference.  The caller has removed their old rows.  Without
- * "index_entries", the caller rebuilds the indexes afterwards (and has
- * made sure that the tables have no triggers).
+ * Insert the rows of many units (SgAnalysis *): one per unit in
+ * schema_guard.analysis (unless "unit_rows" is false), one per reference
+ * in schema_guard.reference.  The caller has removed their old rows.
+ * Without "index_entries", the caller rebuilds the indexes afterwards (and
+ * has made sure that the tables have no triggers).
  */
 static void
-sg_write_units(List *analyses, bool index_entries)
+sg_write_units(List *analyses, bool unit_rows, bool index_entries)
 {
 	static const Oid unit_types[5] = {OIDOID, OIDOID, INT8OID, TEXTOID, TEXTOID};
 	static const Oid ref_types[SG_REF_COLUMNS] = {
@@ -424,9 +431,9 @@ sg_write_units(List *analyses, bool index_entries)
 		u++;
 	}
 	Assert(direct || index_entries);
-	if (direct)
+	if (unit_rows && direct)
 		sg_insert_rows(units_rel, 5, nunits, cols, nulls, index_entries);
-	else
+	else if (unit_rows)
 		sg_insert_arrays(&plan_insert_analyses, 5, nunits, cols, nulls,
 						 unit_types);
 
@@ -603,18 +610,292 @@ sg_array(Datum *elems, bool *nulls, int n, Oid elemtype)
 											  typalign));
 }
 
-/* Replace every unit of a function with these analyses, in one go. */
+/*
+ * Replace every unit of a function with these analyses.  A new definition
+ * usually leaves most references as they were (a condition edited, a
+ * statement added), so the stored rows are compared with the new ones and
+ * only those that differ are deleted or inserted: fewer index insertions
+ * and dead rows than replacing them all.  (With triggers on the catalog,
+ * which only statements run, everything is replaced by statements.)
+ */
 void
 sg_catalog_replace_function(Oid fn, List *analyses)
 {
-	Datum		values[1];
+	Relation	units_rel;
+	Relation	refs_rel;
+	Snapshot	snapshot;
+	SgStoredUnit *units;
+	int			nunits;
+	SgRow	   *old_rows;
+	int			nold;
+	SgRow	   *new_rows;
+	int			nnew = 0;
+	HTAB	   *identities;
+	HASHCTL		hctl;
+	List	   *unit_inserts = NIL;
+	List	   *ref_inserts = NIL;
+	ListCell   *lc;
+	int			i;
+	int			j;
 
 	sg_lock_function(fn);
-	values[0] = ObjectIdGetDatum(fn);
-	SPI_connect();
-	sg_exec(&plan_delete_function, values, true);
-	sg_write_units(analyses, true);
-	SPI_finish();
+	units_rel = table_open(sg_catalog_relid("analysis"), RowExclusiveLock);
+	refs_rel = table_open(sg_catalog_relid("reference"), RowExclusiveLock);
+	if (units_rel->trigdesc != NULL || refs_rel->trigdesc != NULL)
+	{
+		Datum		values[1];
+
+		table_close(refs_rel, RowExclusiveLock);
+		table_close(units_rel, RowExclusiveLock);
+		values[0] = ObjectIdGetDatum(fn);
+		SPI_connect();
+		sg_exec(&plan_delete_function, values, true);
+		sg_write_units(analyses, true, true);
+		SPI_finish();
+		return;
+	}
+
+	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	units = sg_stored_units_of(units_rel, fn, snapshot, &nunits);
+	old_rows = sg_stored_rows_of(refs_rel, fn, snapshot, &nold);
+	UnregisterSnapshot(snapshot);
+
+	/* the new rows, with what would be stored for them */
+	hctl.keysize = sizeof(SgIdentityKey);
+	hctl.entrysize = sizeof(SgIdentityEntry);
+	hctl.hcxt = CurrentMemoryContext;
+	identities = hash_create("schema_guard identities", 64, &hctl,
+							 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	foreach(lc, analyses)
+		nnew += list_length(((SgAnalysis *) lfirst(lc))->refs);
+	new_rows = palloc(sizeof(SgRow) * Max(nnew, 1));
+	nnew = 0;
+	foreach(lc, analyses)
+	{
+		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
+		ListCell   *lc2;
+
+		foreach(lc2, a->refs)
+		{
+			SgRow	   *row = &new_rows[nnew++];
+
+			row->tg = a->tg;
+			row->ref = (SgRef *) lfirst(lc2);
+			row->written = row->ref->written;
+			if (row->written == NULL && OidIsValid(row->ref->target.objectId))
+				row->written = sg_stored_identity(identities, row->ref);
+			row->unit = a;
+		}
+	}
+
+	/* both sorted the same way, then merged: equal rows stay */
+	qsort(old_rows, nold, sizeof(SgRow), sg_row_cmp);
+	qsort(new_rows, nnew, sizeof(SgRow), sg_row_cmp);
+	i = j = 0;
+	while (i < nold || j < nnew)
+	{
+		int			c = i >= nold ? 1 : j >= nnew ? -1 :
+			sg_row_cmp(&old_rows[i], &new_rows[j]);
+
+		if (c == 0)
+			i++, j++;
+		else if (c < 0)
+			simple_heap_delete(refs_rel, &old_rows[i++].tid);
+		else
+		{
+			SgRow	   *row = &new_rows[j++];
+
+			ref_inserts = sg_add_to_unit(ref_inserts, row->unit, row->ref);
+		}
+	}
+
+	/* a unit row stays if its definition and search paths are the same */
+	for (i = 0; i < nunits; i++)
+	{
+		bool		kept = false;
+
+		foreach(lc, analyses)
+		{
+			SgAnalysis *a = (SgAnalysis *) lfirst(lc);
+
+			if (a->tg == units[i].tg && a->definition == units[i].definition &&
+				strcmp(a->search_path, units[i].search_path) == 0 &&
+				strcmp(a->session_path, units[i].session_path) == 0)
+				kept = true;
+		}
+		if (!kept)
+			simple_heap_delete(units_rel, &units[i].tid);
+		units[i].kept = kept;
+	}
+	foreach(lc, analyses)
+	{
+		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
+		bool		kept = false;
+
+		for (i = 0; i < nunits; i++)
+		{
+			if (units[i].kept && units[i].tg == a->tg)
+				kept = true;
+		}
+		if (!kept)
+		{
+			SgAnalysis *u = palloc(sizeof(SgAnalysis));
+
+			memcpy(u, a, sizeof(SgAnalysis));
+			u->refs = NIL;
+			unit_inserts = lappend(unit_inserts, u);
+		}
+	}
+	table_close(refs_rel, RowExclusiveLock);
+	table_close(units_rel, RowExclusiveLock);
+
+	CommandCounterIncrement();
+	if (unit_inserts != NIL)
+		sg_write_units(unit_inserts, true, true);
+	if (ref_inserts != NIL)
+		sg_write_units(ref_inserts, false, true);
+}
+
+/*
+ * Add a reference to the copy of its unit in a list of units (SgAnalysis
+ * copies holding only the references to insert).
+ */
+static List *
+sg_add_to_unit(List *units, SgAnalysis *unit, SgRef *ref)
+{
+	ListCell   *lc;
+	SgAnalysis *u;
+
+	foreach(lc, units)
+	{
+		u = (SgAnalysis *) lfirst(lc);
+		if (u->tg == unit->tg)
+		{
+			u->refs = lappend(u->refs, ref);
+			return units;
+		}
+	}
+	u = palloc(sizeof(SgAnalysis));
+	memcpy(u, unit, sizeof(SgAnalysis));
+	u->refs = list_make1(ref);
+	return lappend(units, u);
+}
+
+/* The stored units of a function, with where they are. */
+static SgStoredUnit *
+sg_stored_units_of(Relation rel, Oid fn, Snapshot snapshot, int *n)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	SysScanDesc scan;
+	ScanKeyData key;
+	HeapTuple	tup;
+	int			size = 4;
+	SgStoredUnit *units = palloc(sizeof(SgStoredUnit) * size);
+
+	*n = 0;
+	ScanKeyInit(&key, Anum_analysis_fn, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(fn));
+	scan = systable_beginscan(rel, sg_catalog_relid("analysis_pkey"), true,
+							  snapshot, 1, &key);
+	while ((tup = systable_getnext(scan)) != NULL)
+	{
+		SgStoredUnit *u;
+		bool		isnull;
+
+		if (*n == size)
+		{
+			size *= 2;
+			units = repalloc(units, sizeof(SgStoredUnit) * size);
+		}
+		u = &units[(*n)++];
+		u->tg = DatumGetObjectId(heap_getattr(tup, Anum_analysis_tg, desc, &isnull));
+		u->definition = DatumGetInt64(heap_getattr(tup, 3, desc, &isnull));
+		u->search_path = sg_text_or_null(tup, desc, 4);
+		u->session_path = sg_text_or_null(tup, desc, 5);
+		u->tid = tup->t_self;
+		u->kept = false;
+	}
+	systable_endscan(scan);
+	return units;
+}
+
+/* The stored reference rows of a function, with where they are. */
+static SgRow *
+sg_stored_rows_of(Relation rel, Oid fn, Snapshot snapshot, int *n)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	SysScanDesc scan;
+	ScanKeyData key;
+	HeapTuple	tup;
+	int			size = 32;
+	SgRow	   *rows = palloc(sizeof(SgRow) * size);
+
+	*n = 0;
+	ScanKeyInit(&key, Anum_reference_fn, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(fn));
+	scan = systable_beginscan(rel, sg_catalog_relid("reference_unit_idx"), true,
+							  snapshot, 1, &key);
+	while ((tup = systable_getnext(scan)) != NULL)
+	{
+		SgRow	   *row;
+		bool		isnull;
+
+		if (*n == size)
+		{
+			size *= 2;
+			rows = repalloc(rows, sizeof(SgRow) * size);
+		}
+		row = &rows[(*n)++];
+		row->tg = DatumGetObjectId(heap_getattr(tup, Anum_reference_tg, desc, &isnull));
+		row->ref = sg_ref_from_row(tup, desc, 3);
+		row->written = row->ref->written;
+		row->tid = tup->t_self;
+		row->unit = NULL;
+	}
+	systable_endscan(scan);
+	return rows;
+}
+
+static int
+sg_strcmp_null(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+/* Order of reference rows: every stored column counts. */
+static int
+sg_row_cmp(const void *pa, const void *pb)
+{
+	const SgRow *a = (const SgRow *) pa;
+	const SgRow *b = (const SgRow *) pb;
+	const SgRef *x = a->ref;
+	const SgRef *y = b->ref;
+	int			c;
+
+	if (a->tg != b->tg)
+		return a->tg < b->tg ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->access != y->access)
+		return x->access < y->access ? -1 : 1;
+	if (x->severity != y->severity)
+		return x->severity < y->severity ? -1 : 1;
+	if (x->target.classId != y->target.classId)
+		return x->target.classId < y->target.classId ? -1 : 1;
+	if (x->target.objectId != y->target.objectId)
+		return x->target.objectId < y->target.objectId ? -1 : 1;
+	if (x->target.objectSubId != y->target.objectSubId)
+		return x->target.objectSubId < y->target.objectSubId ? -1 : 1;
+	if ((c = sg_strcmp_null(x->name, y->name)) != 0 ||
+		(c = sg_strcmp_null(a->written, b->written)) != 0 ||
+		(c = sg_strcmp_null(x->check, y->check)) != 0 ||
+		(c = sg_strcmp_null(x->message, y->message)) != 0)
+		return c;
+	return sg_strcmp_null(x->hint, y->hint);
 }
 
 /* Forget every unit of a function (it was dropped). */
@@ -1237,7 +1518,7 @@ sg_analyse_into_catalog(List *fns, bool all)
 		if (batch_refs >= SG_BATCH_REFS)
 		{
 			/* what writing allocates goes with the batch */
-			sg_write_units(batch, !bulk);
+			sg_write_units(batch, true, !bulk);
 			batch = NIL;
 			batch_refs = 0;
 			MemoryContextSwitchTo(old);
@@ -1249,7 +1530,7 @@ sg_analyse_into_catalog(List *fns, bool all)
 	if (batch != NIL)
 	{
 		MemoryContextSwitchTo(batchcxt);
-		sg_write_units(batch, !bulk);
+		sg_write_units(batch, true, !bulk);
 		MemoryContextSwitchTo(caller);
 	}
 	MemoryContextDelete(batchcxt);

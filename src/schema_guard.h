@@ -175,7 +175,6 @@ extern Oid	sg_trigger_relation(Oid tg);
 extern char *sg_type_name(Oid typid);
 
 /* catalog.c */
-extern void sg_catalog_store(SgAnalysis *analysis);
 extern void sg_catalog_replace_function(Oid fn, List *analyses);
 extern void sg_catalog_forget_function(Oid fn);
 extern void sg_catalog_forget_unit(Oid fn, Oid tg);
