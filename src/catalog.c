@@ -1477,7 +1477,14 @@ sg_analyse_into_catalog(List *fns, bool all)
 		paths[i] = path ? MemoryContextStrdup(caller, path) : NULL;
 	}
 
-	if (all)
+	if (all && bulk)
+	{
+		/* the tables are ours alone: start them afresh, no dead rows */
+		if (SPI_execute("TRUNCATE schema_guard.reference, schema_guard.analysis,"
+						" schema_guard.pending_analysis", false, 0) != SPI_OK_UTILITY)
+			elog(ERROR, "could not clear the schema_guard catalog");
+	}
+	else if (all)
 	{
 		if (SPI_execute("DELETE FROM schema_guard.reference", false, 0) < 0 ||
 			SPI_execute("DELETE FROM schema_guard.analysis", false, 0) < 0 ||
@@ -1560,12 +1567,16 @@ sg_analyse_into_catalog(List *fns, bool all)
  * in EXCLUSIVE mode only (readers go on).  So the stronger lock is taken
  * only if it is free now, never waited for (waiting could deadlock with a
  * reader that then writes); otherwise, or if this backend has the catalog
- * in use, the rows are written the ordinary way.
+ * in use, the rows are written the ordinary way.  With the tables to
+ * itself, a full rebuild also truncates them rather than deleting every
+ * row.
  */
 static bool
 sg_catalog_bulk_load(List *fns, bool all)
 {
-	static const char *const tables[] = {"analysis", "reference"};
+	/* a full rebuild empties pending_analysis too */
+	static const char *const tables[] = {"analysis", "reference", "pending_analysis"};
+	int			ntables = all ? 3 : 2;
 	int			nfns = list_length(fns);
 	int			i;
 
@@ -1574,7 +1585,7 @@ sg_catalog_bulk_load(List *fns, bool all)
 	if (!all && sg_stored_units() > 2 * (uint64) nfns)
 		return false;
 
-	for (i = 0; i < lengthof(tables); i++)
+	for (i = 0; i < ntables; i++)
 	{
 		Oid			relid = sg_catalog_relid(tables[i]);
 
@@ -1586,7 +1597,7 @@ sg_catalog_bulk_load(List *fns, bool all)
 			break;
 		}
 	}
-	if (i == lengthof(tables))
+	if (i == ntables)
 		return true;
 
 	/* the relation was not touched under these locks: give them back */
