@@ -264,6 +264,34 @@ $$;
 DROP FUNCTION read_scratch();
 DROP FUNCTION make_scratch();
 
+-- CREATE OR REPLACE with the very same definition changes nothing for its
+-- callers; adding a parameter default, with the same body, does: a call
+-- that was missing an argument now resolves, and validate() says so.
+CREATE FUNCTION scaled(x int, factor int) RETURNS int
+LANGUAGE sql AS 'SELECT x * factor';
+SET client_min_messages = error;
+CREATE FUNCTION uses_scaled() RETURNS int
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN scaled(2);
+END
+$$;
+RESET client_min_messages;
+SELECT object_name, "check", referenced FROM schema_guard.validate(ARRAY['guard_routines'])
+ WHERE object_name = 'guard_routines.uses_scaled()';
+CREATE OR REPLACE FUNCTION scaled(x int, factor int) RETURNS int
+LANGUAGE sql AS 'SELECT x * factor';
+SELECT object_name, "check", referenced FROM schema_guard.validate(ARRAY['guard_routines'])
+ WHERE object_name = 'guard_routines.uses_scaled()';
+CREATE OR REPLACE FUNCTION scaled(x int, factor int DEFAULT 1) RETURNS int
+LANGUAGE sql AS 'SELECT x * factor';
+SELECT object_name, "check", referenced FROM schema_guard.validate(ARRAY['guard_routines'])
+ WHERE object_name = 'guard_routines.uses_scaled()';
+SELECT count(*) AS stale_rows FROM schema_guard.reference
+ WHERE fn = 'uses_scaled()'::regprocedure AND severity = 'e';
+DROP FUNCTION uses_scaled();
+DROP FUNCTION scaled(int, int);
+
 -- Clean up.
 SET client_min_messages = warning;
 DROP SCHEMA guard_routines CASCADE;

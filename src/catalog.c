@@ -781,6 +781,32 @@ sg_add_to_unit(List *units, SgAnalysis *unit, SgRef *ref)
 	return lappend(units, u);
 }
 
+/*
+ * Do the stored analyses of a function all describe this definition (a
+ * hash from sg_proc_definition())?  False if none is stored.
+ */
+bool
+sg_catalog_definition_is(Oid fn, int64 definition)
+{
+	Relation	rel = table_open(sg_catalog_relid("analysis"), AccessShareLock);
+	Snapshot	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	SgStoredUnit *units;
+	int			n;
+	int			i;
+	bool		result;
+
+	units = sg_stored_units_of(rel, fn, snapshot, &n);
+	result = n > 0;
+	for (i = 0; i < n; i++)
+	{
+		if (units[i].definition != definition)
+			result = false;
+	}
+	UnregisterSnapshot(snapshot);
+	table_close(rel, AccessShareLock);
+	return result;
+}
+
 /* The stored units of a function, with where they are. */
 static SgStoredUnit *
 sg_stored_units_of(Relation rel, Oid fn, Snapshot snapshot, int *n)

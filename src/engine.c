@@ -301,8 +301,9 @@ sg_default_session_path(Oid fn)
 }
 
 /*
- * A hash of everything in a pg_proc row that analysis depends on: the
- * body, the signature, the language, the owner it runs as and its settings
+ * A hash of everything in a pg_proc row that analysis depends on, of the
+ * function or of its callers: the body, the signature with its parameter
+ * defaults, the language, the owner it runs as and its settings
  * (search_path).  GRANT, COMMENT or ALTER FUNCTION ... COST rewrite the row
  * but leave this unchanged, so a stored analysis stays current across them.
  */
@@ -313,13 +314,14 @@ sg_proc_definition(HeapTuple proctup)
 		Anum_pg_proc_pronamespace, Anum_pg_proc_proowner,
 		Anum_pg_proc_prolang, Anum_pg_proc_provariadic,
 		Anum_pg_proc_prokind, Anum_pg_proc_proretset,
-		Anum_pg_proc_prorettype
+		Anum_pg_proc_prorettype, Anum_pg_proc_pronargdefaults
 	};
 	static const AttrNumber varlena[] = {
 		Anum_pg_proc_proname, Anum_pg_proc_proargtypes,
 		Anum_pg_proc_proallargtypes, Anum_pg_proc_proargmodes,
-		Anum_pg_proc_proargnames, Anum_pg_proc_prosrc,
-		SG_ANUM_PG_PROC_PROSQLBODY, Anum_pg_proc_proconfig
+		Anum_pg_proc_proargnames, Anum_pg_proc_proargdefaults,
+		Anum_pg_proc_prosrc, SG_ANUM_PG_PROC_PROSQLBODY,
+		Anum_pg_proc_proconfig
 	};
 	uint64		hash = 0;
 	int			i;

@@ -948,10 +948,22 @@ sg_collect_units(List *touched, List *created_names, List **affected,
 
 				if (HeapTupleIsValid(tup))
 				{
+					int64		definition = sg_proc_definition(tup);
+
 					ReleaseSysCache(tup);
 					if (strcmp(t->tag, "CREATE FUNCTION") == 0 ||
 						strcmp(t->tag, "CREATE PROCEDURE") == 0)
+					{
 						sg_add_fn(subjects, objid);
+
+						/*
+						 * Replaced by the definition it had (a migration
+						 * tool re-applying every function): nothing changes
+						 * for the code that calls it.
+						 */
+						if (sg_catalog_definition_is(objid, definition))
+							continue;
+					}
 					else
 						sg_add_fn(affected, objid);
 				}
