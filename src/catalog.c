@@ -112,6 +112,13 @@ typedef struct SgIdentityEntry
 	char	   *identity;
 } SgIdentityEntry;
 
+/* The identities formatted during one load, and where they are kept. */
+typedef struct SgIdentityMemo
+{
+	HTAB	   *hash;
+	MemoryContext cxt;
+} SgIdentityMemo;
+
 /* Analysing more functions than this at once empties the caches after. */
 #define SG_RESET_FUNCTIONS 1000
 
@@ -233,8 +240,10 @@ static SgRef *sg_ref_from_row(HeapTuple tup, TupleDesc desc, int first);
 static int	sg_exec(SgPlan *p, Datum *values, bool write);
 static void sg_lock_function(Oid fn);
 static bool sg_catalog_any_pending(void);
-static const char *sg_stored_identity(HTAB *identities, SgRef *ref);
-static void sg_write_units(List *analyses, bool unit_rows, bool index_entries);
+static const char *sg_stored_identity(SgIdentityMemo *identities, SgRef *ref);
+static void sg_write_units(List *analyses, bool unit_rows, bool index_entries,
+						   SgIdentityMemo *identities);
+static SgIdentityMemo *sg_identity_memo(MemoryContext cxt);
 static List *sg_add_to_unit(List *units, SgAnalysis *unit, SgRef *ref);
 static SgStoredUnit *sg_stored_units_of(Relation rel, Oid fn, Snapshot snapshot,
 										int *n);
@@ -251,7 +260,7 @@ static Datum sg_array(Datum *elems, bool *nulls, int n, Oid elemtype);
 static char *sg_text_or_null(HeapTuple tup, TupleDesc desc, int col);
 static void sg_write_origin(void);
 static int	sg_analyse_into_catalog(List *fns, bool all);
-static bool sg_catalog_bulk_load(List *fns, bool all);
+static bool sg_catalog_bulk_load(List *fns, bool all, bool *empty);
 
 /* ---------------------------------------------------------------------
  * Direct index scans, for the look-ups every DDL command makes: no
@@ -374,7 +383,8 @@ sg_lock_function(Oid fn)
  * has made sure that the tables have no triggers).
  */
 static void
-sg_write_units(List *analyses, bool unit_rows, bool index_entries)
+sg_write_units(List *analyses, bool unit_rows, bool index_entries,
+			   SgIdentityMemo *identities)
 {
 	static const Oid unit_types[5] = {OIDOID, OIDOID, INT8OID, TEXTOID, TEXTOID};
 	static const Oid ref_types[SG_REF_COLUMNS] = {
@@ -392,19 +402,13 @@ sg_write_units(List *analyses, bool unit_rows, bool index_entries)
 	int			c;
 	int			u = 0;
 	int			i = 0;
-	HASHCTL		hctl;
-	HTAB	   *identities;
 
 	if (nunits == 0)
 		return;
 	foreach(lc, analyses)
 		nrefs += list_length(((SgAnalysis *) lfirst(lc))->refs);
-
-	hctl.keysize = sizeof(SgIdentityKey);
-	hctl.entrysize = sizeof(SgIdentityEntry);
-	hctl.hcxt = CurrentMemoryContext;
-	identities = hash_create("schema_guard identities", 256, &hctl,
-							 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	if (identities == NULL)
+		identities = sg_identity_memo(CurrentMemoryContext);
 
 	/*
 	 * Rows go straight into the tables, as COPY puts them, unless a table
@@ -482,15 +486,31 @@ sg_write_units(List *analyses, bool unit_rows, bool index_entries)
 	table_close(units_rel, RowExclusiveLock);
 }
 
+/* A memo of object identities for sg_stored_identity(), living in "cxt". */
+static SgIdentityMemo *
+sg_identity_memo(MemoryContext cxt)
+{
+	SgIdentityMemo *memo = MemoryContextAlloc(cxt, sizeof(SgIdentityMemo));
+	HASHCTL		hctl;
+
+	hctl.keysize = sizeof(SgIdentityKey);
+	hctl.entrysize = sizeof(SgIdentityEntry);
+	hctl.hcxt = cxt;
+	memo->hash = hash_create("schema_guard identities", 256, &hctl,
+							 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	memo->cxt = cxt;
+	return memo;
+}
+
 /*
  * The identity of what a resolved reference names, stored with it so that
  * reports can still name the object once it is gone.  Many rows name the
  * same table (one per column used): its identity is formatted once per
- * batch, and a column's is the table's followed by the column name, as
- * getObjectIdentity() writes it.
+ * memo (a whole load), and a column's is the table's followed by the
+ * column name, as getObjectIdentity() writes it.
  */
 static const char *
-sg_stored_identity(HTAB *identities, SgRef *ref)
+sg_stored_identity(SgIdentityMemo *identities, SgRef *ref)
 {
 	SgIdentityKey key;
 	SgIdentityEntry *entry;
@@ -504,13 +524,16 @@ sg_stored_identity(HTAB *identities, SgRef *ref)
 	memset(&key, 0, sizeof(key));
 	key.classId = ref->target.classId;
 	key.objectId = ref->target.objectId;
-	entry = hash_search(identities, &key, HASH_ENTER, &found);
+	entry = hash_search(identities->hash, &key, HASH_ENTER, &found);
 	if (!found)
 	{
 		ObjectAddress obj = ref->target;
+		char	   *identity;
 
 		obj.objectSubId = 0;
-		entry->identity = sg_object_identity(&obj);
+		identity = sg_object_identity(&obj);
+		entry->identity = identity == NULL ? NULL :
+			MemoryContextStrdup(identities->cxt, identity);
 	}
 	if (ref->target.objectSubId == 0 || entry->identity == NULL)
 		return entry->identity;
@@ -630,8 +653,7 @@ sg_catalog_replace_function(Oid fn, List *analyses)
 	int			nold;
 	SgRow	   *new_rows;
 	int			nnew = 0;
-	HTAB	   *identities;
-	HASHCTL		hctl;
+	SgIdentityMemo *identities;
 	List	   *unit_inserts = NIL;
 	List	   *ref_inserts = NIL;
 	ListCell   *lc;
@@ -650,7 +672,7 @@ sg_catalog_replace_function(Oid fn, List *analyses)
 		values[0] = ObjectIdGetDatum(fn);
 		SPI_connect();
 		sg_exec(&plan_delete_function, values, true);
-		sg_write_units(analyses, true, true);
+		sg_write_units(analyses, true, true, NULL);
 		SPI_finish();
 		return;
 	}
@@ -661,11 +683,7 @@ sg_catalog_replace_function(Oid fn, List *analyses)
 	UnregisterSnapshot(snapshot);
 
 	/* the new rows, with what would be stored for them */
-	hctl.keysize = sizeof(SgIdentityKey);
-	hctl.entrysize = sizeof(SgIdentityEntry);
-	hctl.hcxt = CurrentMemoryContext;
-	identities = hash_create("schema_guard identities", 64, &hctl,
-							 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	identities = sg_identity_memo(CurrentMemoryContext);
 	foreach(lc, analyses)
 		nnew += list_length(((SgAnalysis *) lfirst(lc))->refs);
 	new_rows = palloc(sizeof(SgRow) * Max(nnew, 1));
@@ -751,9 +769,9 @@ sg_catalog_replace_function(Oid fn, List *analyses)
 
 	CommandCounterIncrement();
 	if (unit_inserts != NIL)
-		sg_write_units(unit_inserts, true, true);
+		sg_write_units(unit_inserts, true, true, identities);
 	if (ref_inserts != NIL)
-		sg_write_units(ref_inserts, false, true);
+		sg_write_units(ref_inserts, false, true, identities);
 }
 
 /*
@@ -1469,10 +1487,13 @@ sg_analyse_into_catalog(List *fns, bool all)
 	ListCell   *lc;
 	uint64		i;
 	bool		bulk;
+	bool		empty;
+	SgIdentityMemo *identities;
 
 	if (fns == NIL)
 		return 0;
-	bulk = sg_catalog_bulk_load(fns, all);
+	bulk = sg_catalog_bulk_load(fns, all, &empty);
+	identities = sg_identity_memo(caller);
 	if (!all)
 	{
 		Datum	   *elems = palloc(sizeof(Datum) * list_length(fns));
@@ -1483,15 +1504,18 @@ sg_analyse_into_catalog(List *fns, bool all)
 		values[0] = sg_array(elems, nulls, list_length(fns), OIDOID);
 	}
 
-	/* the search_path each function was created with stays pinned */
+	/*
+	 * The search_path each function was created with stays pinned.  (An
+	 * empty catalog has none, and no rows to delete.)
+	 */
 	if (all)
 		sg_exec(&plan_all_session_paths, NULL, false);
-	else
+	else if (!empty)
 		sg_exec(&plan_session_paths_of, values, false);
-	npaths = (int) SPI_processed;
+	npaths = empty ? 0 : (int) SPI_processed;
 	paths_fn = MemoryContextAlloc(caller, sizeof(Oid) * (npaths + 1));
 	paths = MemoryContextAlloc(caller, sizeof(char *) * (npaths + 1));
-	for (i = 0; i < SPI_processed; i++)
+	for (i = 0; i < npaths; i++)
 	{
 		bool		isnull;
 		char	   *path = sg_text_or_null(SPI_tuptable->vals[i],
@@ -1517,7 +1541,7 @@ sg_analyse_into_catalog(List *fns, bool all)
 			SPI_execute("DELETE FROM schema_guard.pending_analysis", false, 0) < 0)
 			elog(ERROR, "could not clear the schema_guard catalog");
 	}
-	else
+	else if (!empty)
 		sg_exec(&plan_delete_functions, values, true);
 
 	batchcxt = AllocSetContextCreate(caller, "schema_guard analyses",
@@ -1551,7 +1575,7 @@ sg_analyse_into_catalog(List *fns, bool all)
 		if (batch_refs >= SG_BATCH_REFS)
 		{
 			/* what writing allocates goes with the batch */
-			sg_write_units(batch, true, !bulk);
+			sg_write_units(batch, true, !bulk, identities);
 			batch = NIL;
 			batch_refs = 0;
 			MemoryContextSwitchTo(old);
@@ -1563,7 +1587,7 @@ sg_analyse_into_catalog(List *fns, bool all)
 	if (batch != NIL)
 	{
 		MemoryContextSwitchTo(batchcxt);
-		sg_write_units(batch, true, !bulk);
+		sg_write_units(batch, true, !bulk, identities);
 		MemoryContextSwitchTo(caller);
 	}
 	MemoryContextDelete(batchcxt);
@@ -1598,7 +1622,7 @@ sg_analyse_into_catalog(List *fns, bool all)
  * row.
  */
 static bool
-sg_catalog_bulk_load(List *fns, bool all)
+sg_catalog_bulk_load(List *fns, bool all, bool *empty)
 {
 	/* a full rebuild empties pending_analysis too */
 	static const char *const tables[] = {"analysis", "reference", "pending_analysis"};
@@ -1606,10 +1630,17 @@ sg_catalog_bulk_load(List *fns, bool all)
 	int			nfns = list_length(fns);
 	int			i;
 
+	*empty = false;
 	if (!all && nfns < SG_BULK_FUNCTIONS)
 		return false;
-	if (!all && sg_stored_units() > 2 * (uint64) nfns)
-		return false;
+	if (!all)
+	{
+		uint64		stored = sg_stored_units();
+
+		*empty = stored == 0;
+		if (stored > 2 * (uint64) nfns)
+			return false;
+	}
 
 	for (i = 0; i < ntables; i++)
 	{
