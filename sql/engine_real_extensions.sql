@@ -61,6 +61,18 @@ SELECT count(*) AS errors
 SELECT "check", count(*)
   FROM schema_guard.validate(ARRAY['partman', 'engine_real_extensions'], 'error')
  GROUP BY "check" ORDER BY "check";
+-- schema_guard installed after them: the first validate() analyses them
+-- all, each extension's functions with its script's path, whatever the
+-- session's, and stores them: still no 'error' row, then or after.
+SET client_min_messages = warning;
+DROP EXTENSION schema_guard;
+CREATE EXTENSION schema_guard;
+RESET client_min_messages;
+SELECT count(*) AS errors
+  FROM schema_guard.validate(ARRAY['partman', 'engine_real_extensions'], 'error');
+SELECT count(*) AS pending FROM schema_guard.pending_analysis;
+SELECT count(*) AS errors
+  FROM schema_guard.validate(ARRAY['partman', 'engine_real_extensions'], 'error');
 DROP EXTENSION pgtap;
 DROP EXTENSION pg_partman;
 

@@ -1480,6 +1480,8 @@ sg_analyse_into_catalog(List *fns, bool all)
 	char	  **paths;
 	int			npaths;
 	int			p = 0;
+	List	   *members;
+	int			m = 0;
 	List	   *batch = NIL;
 	int			batch_refs = 0;
 	int			analysed = 0;
@@ -1544,6 +1546,7 @@ sg_analyse_into_catalog(List *fns, bool all)
 	else if (!empty)
 		sg_exec(&plan_delete_functions, values, true);
 
+	members = sg_extension_member_functions();
 	batchcxt = AllocSetContextCreate(caller, "schema_guard analyses",
 									 ALLOCSET_DEFAULT_SIZES);
 	foreach(lc, fns)
@@ -1558,14 +1561,19 @@ sg_analyse_into_catalog(List *fns, bool all)
 			continue;
 		analysed++;
 
-		/* both lists are in OID order */
+		/* all three lists are in OID order */
 		while (p < npaths && paths_fn[p] < fn)
 			p++;
 		if (p < npaths && paths_fn[p] == fn)
 			path = paths[p];
+		while (m < list_length(members) && list_nth_oid(members, m) < fn)
+			m++;
+		if (path == NULL)
+			path = m < list_length(members) && list_nth_oid(members, m) == fn ?
+				sg_default_session_path(fn) : sg_caller_search_path();
 
 		old = MemoryContextSwitchTo(batchcxt);
-		foreach(lc2, sg_analyze_function(fn, path ? path : sg_default_session_path(fn)))
+		foreach(lc2, sg_analyze_function(fn, path))
 		{
 			SgAnalysis *a = (SgAnalysis *) lfirst(lc2);
 

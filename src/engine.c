@@ -301,6 +301,39 @@ sg_default_session_path(Oid fn)
 }
 
 /*
+ * The functions that belong to an extension, in OID order: those whose
+ * default session path sg_default_session_path() has to work out.  One
+ * scan of pg_depend for a load of many functions, rather than one per
+ * function.
+ */
+List *
+sg_extension_member_functions(void)
+{
+	List	   *result = NIL;
+	Relation	rel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+
+	rel = table_open(DependRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_depend_refclassid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(ExtensionRelationId));
+	scan = systable_beginscan(rel, DependReferenceIndexId, true, NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
+
+		if (dep->classid == ProcedureRelationId &&
+			dep->deptype == DEPENDENCY_EXTENSION)
+			result = lappend_oid(result, dep->objid);
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	list_sort(result, list_oid_cmp);
+	return result;
+}
+
+/*
  * A hash of everything in a pg_proc row that analysis depends on, of the
  * function or of its callers: the body, the signature with its parameter
  * defaults, the language, the owner it runs as and its settings

@@ -170,6 +170,7 @@ extern int64 sg_proc_definition(HeapTuple proctup);
 extern bool sg_analysis_is_current(Oid fn, int64 definition);
 extern const char *sg_session_path(List *analyses, Oid fn);
 extern const char *sg_default_session_path(Oid fn);
+extern List *sg_extension_member_functions(void);
 extern Oid	sg_trigger_function(Oid tg);
 extern Oid	sg_trigger_relation(Oid tg);
 extern char *sg_type_name(Oid typid);
