@@ -1127,9 +1127,22 @@ sg_created_after(List *created_names, List *touched, List *analyses)
 static List *
 sg_stored_if_current(Oid fn, const char *session_path)
 {
-	List	   *stored = sg_catalog_load_function(fn);
-	List	   *units = sg_function_units(fn);
+	List	   *stored;
+	List	   *units;
 	ListCell   *lc;
+	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
+	int64		definition;
+
+	/* a new body: no need to read what is stored about the old one */
+	if (!HeapTupleIsValid(tup))
+		return NIL;
+	definition = sg_proc_definition(tup);
+	ReleaseSysCache(tup);
+	if (!sg_catalog_definition_is(fn, definition))
+		return NIL;
+
+	stored = sg_catalog_load_function(fn);
+	units = sg_function_units(fn);
 
 	if (stored == NIL || list_length(stored) != list_length(units))
 		return NIL;
