@@ -45,6 +45,7 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
+#include "commands/extension.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
@@ -58,6 +59,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 
 #include "compat.h"
 #include "schema_guard.h"
@@ -240,6 +242,7 @@ static SgRef *sg_ref_from_row(HeapTuple tup, TupleDesc desc, int first);
 static int	sg_exec(SgPlan *p, Datum *values, bool write);
 static void sg_lock_function(Oid fn);
 static bool sg_catalog_any_pending(void);
+static Oid	sg_catalog_relid(const char *name);
 static const char *sg_stored_identity(SgIdentityMemo *identities, SgRef *ref);
 static void sg_write_units(List *analyses, bool unit_rows, bool index_entries,
 						   SgIdentityMemo *identities);
@@ -286,17 +289,106 @@ typedef struct SgScanFilter
 	const char *kinds;			/* the kinds that count, or NULL */
 } SgScanFilter;
 
+/*
+ * The OIDs of the catalog's tables and indexes, and of the extension, are
+ * looked up by name once and remembered: every DDL command opens several
+ * of them.  Any invalidation of one of these relations, or of a schema,
+ * forgets them all (a dropped or recreated extension, a renamed schema),
+ * and they are looked up again when next needed.
+ */
+#define SG_CACHED_RELATIONS 16
+
+static struct
+{
+	char		name[NAMEDATALEN];
+	Oid			relid;
+}			sg_relid_cache[SG_CACHED_RELATIONS];
+static int	sg_relid_cached = 0;
+static Oid	sg_extension_oid = InvalidOid;
+
+static void
+sg_forget_oids(void)
+{
+	sg_relid_cached = 0;
+	sg_extension_oid = InvalidOid;
+}
+
+static void
+sg_relcache_callback(Datum arg, Oid relid)
+{
+	int			i;
+
+	if (!OidIsValid(relid))
+	{
+		sg_forget_oids();
+		return;
+	}
+	for (i = 0; i < sg_relid_cached; i++)
+	{
+		if (sg_relid_cache[i].relid == relid)
+		{
+			sg_forget_oids();
+			return;
+		}
+	}
+}
+
+static void
+sg_namespace_callback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	sg_forget_oids();
+}
+
+void
+sg_catalog_init(void)
+{
+	CacheRegisterRelcacheCallback(sg_relcache_callback, (Datum) 0);
+	CacheRegisterSyscacheCallback(NAMESPACEOID, sg_namespace_callback, (Datum) 0);
+}
+
+/*
+ * The OID of the schema_guard extension, or InvalidOid if it is not
+ * installed.  Remembered while its catalog tables stand: dropping the
+ * extension drops them.
+ */
+Oid
+sg_catalog_extension_oid(void)
+{
+	if (OidIsValid(sg_extension_oid))
+		return sg_extension_oid;
+	if (!OidIsValid(get_relname_relid("analysis",
+									  get_namespace_oid("schema_guard", true))))
+		return get_extension_oid("schema_guard", true);
+	(void) sg_catalog_relid("analysis");	/* the relation to watch */
+	sg_extension_oid = get_extension_oid("schema_guard", true);
+	return sg_extension_oid;
+}
+
 /* A table or index of the extension's schema. */
 static Oid
 sg_catalog_relid(const char *name)
 {
-	Oid			relid = get_relname_relid(name, get_namespace_oid("schema_guard", false));
+	Oid			relid;
+	int			i;
 
+	for (i = 0; i < sg_relid_cached; i++)
+	{
+		if (strcmp(sg_relid_cache[i].name, name) == 0)
+			return sg_relid_cache[i].relid;
+	}
+
+	relid = get_relname_relid(name, get_namespace_oid("schema_guard", false));
 	if (!OidIsValid(relid))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("relation \"schema_guard.%s\" does not exist", name),
 				 errhint("Reinstall the extension: DROP EXTENSION schema_guard; CREATE EXTENSION schema_guard;")));
+	if (sg_relid_cached < SG_CACHED_RELATIONS)
+	{
+		strlcpy(sg_relid_cache[sg_relid_cached].name, name, NAMEDATALEN);
+		sg_relid_cache[sg_relid_cached].relid = relid;
+		sg_relid_cached++;
+	}
 	return relid;
 }
 

@@ -149,7 +149,7 @@ static List *sg_read_commands(void);
 static List *sg_altered_columns(Node *parsetree, List *commands);
 static void sg_collect_units(List *touched, List *created_names,
 							 List **affected, List **subjects,
-							 List **new_triggers);
+							 List **same_definition, List **new_triggers);
 static List *sg_created_after(List *created_names, List *touched,
 							  List *analyses);
 static List *sg_stored_if_current(Oid fn, const char *session_path);
@@ -186,25 +186,13 @@ sg_guard_init(void)
 }
 
 /*
- * The extension's OID as ddl_command_start found it, for the end of the
- * same command (looking it up is an index scan of pg_extension).  Forgotten
- * when the command drops anything (it may be the extension) and at the end
- * of the command and of the transaction.
- */
-static Oid	sg_command_extension = InvalidOid;
-
-/*
  * Not during schema_guard's own install or upgrade, and not once the
  * extension is gone.
  */
 static bool
 sg_should_handle(void)
 {
-	Oid			ext;
-
-	if (!OidIsValid(sg_command_extension))
-		sg_command_extension = get_extension_oid("schema_guard", true);
-	ext = sg_command_extension;
+	Oid			ext = sg_catalog_extension_oid();
 
 	if (!OidIsValid(ext))
 		return false;
@@ -286,7 +274,6 @@ sg_ddl_command_start(PG_FUNCTION_ARGS)
 				 errmsg("function \"%s\" must be fired as an event trigger",
 						"schema_guard._ddl_command_start")));
 
-	sg_command_extension = InvalidOid;
 	if (sg_should_handle() && sg_bodies_checked() && !creating_extension &&
 		!XactReadOnly)
 		sg_maintain(sg_command_start, NULL);
@@ -319,7 +306,6 @@ sg_sql_drop(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function \"%s\" must be fired as an event trigger",
 						"schema_guard._sql_drop")));
-	sg_command_extension = InvalidOid;
 	if (sg_should_handle())
 		sg_maintain(sg_note_dropped, NULL);
 	PG_RETURN_VOID();
@@ -589,17 +575,13 @@ sg_read_commands(void)
 Datum
 sg_ddl_command_end(PG_FUNCTION_ARGS)
 {
-	bool		handle;
-
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function \"%s\" must be fired as an event trigger",
 						"schema_guard._ddl_command_end")));
 
-	handle = sg_should_handle();
-	sg_command_extension = InvalidOid;
-	if (!handle)
+	if (!sg_should_handle())
 	{
 		sg_dropped = NIL;
 		PG_RETURN_VOID();
@@ -625,6 +607,7 @@ sg_command_end(void *arg)
 	List	   *created_after;
 	List	   *befores = NIL;
 	List	   *unchanged = NIL;
+	List	   *same_definition = NIL;
 	List	   *break_lines = NIL;
 	List	   *problem_lines = NIL;
 	List	   *store = NIL;
@@ -652,7 +635,7 @@ sg_command_end(void *arg)
 
 	created_names = sg_catalog_runtime_created_names();
 	sg_collect_units(touched, created_names, &affected, &subjects,
-					 &new_triggers);
+					 &same_definition, &new_triggers);
 
 	/*
 	 * Inside another extension's script (which PostgreSQL runs with
@@ -722,7 +705,8 @@ sg_command_end(void *arg)
 	{
 		Oid			fn = lfirst_oid(lc);
 		const char *path = sg_default_session_path(fn);
-		List	   *analyses = sg_stored_if_current(fn, path);
+		List	   *analyses = list_member_oid(same_definition, fn) ?
+			sg_stored_if_current(fn, path) : NIL;
 
 		if (analyses != NIL)
 			unchanged = lappend_oid(unchanged, fn);
@@ -918,12 +902,14 @@ sg_command_end(void *arg)
 /*
  * From what the command touched, the functions to analyse again:
  * "affected" ones are judged, "subjects" (new bodies) are reported on,
- * "new_triggers" lists triggers the command created.  created_names are
- * the relations functions create at run time, before the command.
+ * "same_definition" lists the subjects replaced by the definition the
+ * catalog has for them, "new_triggers" the triggers the command created.
+ * created_names are the relations functions create at run time, before
+ * the command.
  */
 static void
 sg_collect_units(List *touched, List *created_names, List **affected,
-				 List **subjects, List **new_triggers)
+				 List **subjects, List **same_definition, List **new_triggers)
 {
 	List	   *dropped_fns = sg_dropped_functions(touched);
 	ListCell   *lc;
@@ -962,7 +948,10 @@ sg_collect_units(List *touched, List *created_names, List **affected,
 						 * for the code that calls it.
 						 */
 						if (sg_catalog_definition_is(objid, definition))
+						{
+							sg_add_fn(same_definition, objid);
 							continue;
+						}
 					}
 					else
 						sg_add_fn(affected, objid);
@@ -1127,22 +1116,9 @@ sg_created_after(List *created_names, List *touched, List *analyses)
 static List *
 sg_stored_if_current(Oid fn, const char *session_path)
 {
-	List	   *stored;
-	List	   *units;
+	List	   *stored = sg_catalog_load_function(fn);
+	List	   *units = sg_function_units(fn);
 	ListCell   *lc;
-	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
-	int64		definition;
-
-	/* a new body: no need to read what is stored about the old one */
-	if (!HeapTupleIsValid(tup))
-		return NIL;
-	definition = sg_proc_definition(tup);
-	ReleaseSysCache(tup);
-	if (!sg_catalog_definition_is(fn, definition))
-		return NIL;
-
-	stored = sg_catalog_load_function(fn);
-	units = sg_function_units(fn);
 
 	if (stored == NIL || list_length(stored) != list_length(units))
 		return NIL;
@@ -1901,7 +1877,6 @@ sg_xact_callback(XactEvent event, void *arg)
 			sg_script_touched = NIL;
 			sg_dropped = NIL;
 			sg_dropped_cxt = NULL;
-			sg_command_extension = InvalidOid;
 			break;
 		default:
 			break;

@@ -82,6 +82,7 @@ _PG_init(void)
 
 	sg_plpgsql_init();
 	sg_guard_init();
+	sg_catalog_init();
 }
 
 /*

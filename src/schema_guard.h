@@ -199,6 +199,8 @@ extern List *sg_catalog_runtime_created_names(void);
 
 /* guard.c */
 extern void sg_guard_init(void);
+extern void sg_catalog_init(void);
+extern Oid	sg_catalog_extension_oid(void);
 
 /* report.c and shared text helpers */
 extern char *sg_function_identity(Oid fn);
