@@ -808,7 +808,10 @@ sg_catalog_replace_function(Oid fn, List *analyses)
 			sg_row_cmp(&old_rows[i], &new_rows[j]);
 
 		if (c == 0)
-			i++, j++;
+		{
+			i++;
+			j++;
+		}
 		else if (c < 0)
 			simple_heap_delete(refs_rel, &old_rows[i++].tid);
 		else
