@@ -241,7 +241,6 @@ static SPIPlanPtr sg_prepare(SgPlan *p);
 static SgRef *sg_ref_from_row(HeapTuple tup, TupleDesc desc, int first);
 static int	sg_exec(SgPlan *p, Datum *values, bool write);
 static void sg_lock_function(Oid fn);
-static bool sg_catalog_any_pending(void);
 static Oid	sg_catalog_relid(const char *name);
 static const char *sg_stored_identity(SgIdentityMemo *identities, SgRef *ref);
 static void sg_write_units(List *analyses, bool unit_rows, bool index_entries,
@@ -1891,7 +1890,7 @@ sg_catalog_is_ready(void)
 }
 
 /* Are functions waiting to be analysed? */
-static bool
+bool
 sg_catalog_any_pending(void)
 {
 	Relation	rel;

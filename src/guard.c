@@ -285,9 +285,14 @@ static void
 sg_command_start(void *arg)
 {
 	SgEntry		entry;
+	bool		ready = sg_catalog_is_ready();
+
+	/* the usual case: nothing to do, so nothing to set up for it */
+	if (ready && !sg_catalog_any_pending())
+		return;
 
 	sg_enter(&entry, NULL);
-	if (!sg_catalog_is_ready())
+	if (!ready)
 	{
 		ereport(NOTICE,
 				(errmsg("building the schema_guard reference catalog for this database")));

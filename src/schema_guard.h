@@ -178,6 +178,7 @@ extern char *sg_type_name(Oid typid);
 /* catalog.c */
 extern void sg_catalog_replace_function(Oid fn, List *analyses);
 extern bool sg_catalog_definition_is(Oid fn, int64 definition);
+extern bool sg_catalog_any_pending(void);
 extern void sg_catalog_forget_function(Oid fn);
 extern void sg_catalog_forget_unit(Oid fn, Oid tg);
 extern List *sg_catalog_load_function(Oid fn);
