@@ -260,7 +260,7 @@ sg_dependencies(PG_FUNCTION_ARGS)
 	ListCell   *lc;
 	SgEntry		entry;
 	char	   *path;
-	ObjectAddress last;
+	ObjectAddress last = {InvalidOid, InvalidOid, 0};
 	const char *last_type = NULL;
 	const char *last_identity = NULL;
 
@@ -306,7 +306,6 @@ sg_dependencies(PG_FUNCTION_ARGS)
 	/* names resolve with the path the function was created with */
 	path = sg_catalog_is_ready() ? sg_catalog_session_path(fn) : NULL;
 	analyses = sg_analyze_function(fn, path ? path : sg_default_session_path(fn));
-	last.classId = InvalidOid;
 	foreach(lc, analyses)
 	{
 		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
