@@ -80,10 +80,7 @@ typedef struct SgPlan
 /* A stored unit (row of schema_guard.analysis) and where it is. */
 typedef struct SgStoredUnit
 {
-	Oid			tg;
-	int64		definition;
-	char	   *search_path;
-	char	   *session_path;
+	SgAnalysis	analysis;		/* without its references */
 	ItemPointerData tid;
 	bool		kept;			/* the new analysis is the same */
 } SgStoredUnit;
@@ -247,10 +244,9 @@ static void sg_write_units(List *analyses, bool unit_rows, bool index_entries,
 						   SgIdentityMemo *identities);
 static SgIdentityMemo *sg_identity_memo(MemoryContext cxt);
 static List *sg_add_to_unit(List *units, SgAnalysis *unit, SgRef *ref);
-static SgStoredUnit *sg_stored_units_of(Relation rel, Oid fn, Snapshot snapshot,
-										int *n);
-static SgRow *sg_stored_rows_of(Relation rel, Oid fn, Snapshot snapshot, int *n);
-static int	sg_row_cmp(const void *pa, const void *pb);
+static List *sg_stored_units_of(Relation rel, Oid fn, Snapshot snapshot);
+static List *sg_stored_rows_of(Relation rel, Oid fn, Snapshot snapshot);
+static int	sg_row_cmp(const ListCell *a, const ListCell *b);
 static void sg_insert_rows(Relation rel, int ncols, int nrows, Datum **cols,
 						   bool **nulls, bool index_entries);
 static bool sg_used_only_by_us(Oid relid);
@@ -738,16 +734,14 @@ sg_catalog_replace_function(Oid fn, List *analyses)
 	Relation	units_rel;
 	Relation	refs_rel;
 	Snapshot	snapshot;
-	SgStoredUnit *units;
-	int			nunits;
-	SgRow	   *old_rows;
-	int			nold;
-	SgRow	   *new_rows;
-	int			nnew = 0;
+	List	   *units;
+	List	   *old_rows;
+	List	   *new_rows = NIL;
 	SgIdentityMemo *identities;
 	List	   *unit_inserts = NIL;
 	List	   *ref_inserts = NIL;
 	ListCell   *lc;
+	ListCell   *lc2;
 	int			i;
 	int			j;
 
@@ -769,24 +763,19 @@ sg_catalog_replace_function(Oid fn, List *analyses)
 	}
 
 	snapshot = RegisterSnapshot(GetLatestSnapshot());
-	units = sg_stored_units_of(units_rel, fn, snapshot, &nunits);
-	old_rows = sg_stored_rows_of(refs_rel, fn, snapshot, &nold);
+	units = sg_stored_units_of(units_rel, fn, snapshot);
+	old_rows = sg_stored_rows_of(refs_rel, fn, snapshot);
 	UnregisterSnapshot(snapshot);
 
 	/* the new rows, with what would be stored for them */
 	identities = sg_identity_memo(CurrentMemoryContext);
 	foreach(lc, analyses)
-		nnew += list_length(((SgAnalysis *) lfirst(lc))->refs);
-	new_rows = palloc(sizeof(SgRow) * Max(nnew, 1));
-	nnew = 0;
-	foreach(lc, analyses)
 	{
 		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
-		ListCell   *lc2;
 
 		foreach(lc2, a->refs)
 		{
-			SgRow	   *row = &new_rows[nnew++];
+			SgRow	   *row = palloc0(sizeof(SgRow));
 
 			row->tg = a->tg;
 			row->ref = (SgRef *) lfirst(lc2);
@@ -794,17 +783,19 @@ sg_catalog_replace_function(Oid fn, List *analyses)
 			if (row->written == NULL && OidIsValid(row->ref->target.objectId))
 				row->written = sg_stored_identity(identities, row->ref);
 			row->unit = a;
+			new_rows = lappend(new_rows, row);
 		}
 	}
 
 	/* both sorted the same way, then merged: equal rows stay */
-	qsort(old_rows, nold, sizeof(SgRow), sg_row_cmp);
-	qsort(new_rows, nnew, sizeof(SgRow), sg_row_cmp);
+	list_sort(old_rows, sg_row_cmp);
+	list_sort(new_rows, sg_row_cmp);
 	i = j = 0;
-	while (i < nold || j < nnew)
+	while (i < list_length(old_rows) || j < list_length(new_rows))
 	{
-		int			c = i >= nold ? 1 : j >= nnew ? -1 :
-			sg_row_cmp(&old_rows[i], &new_rows[j]);
+		int			c = i >= list_length(old_rows) ? 1 :
+			j >= list_length(new_rows) ? -1 :
+			sg_row_cmp(list_nth_cell(old_rows, i), list_nth_cell(new_rows, j));
 
 		if (c == 0)
 		{
@@ -812,41 +803,43 @@ sg_catalog_replace_function(Oid fn, List *analyses)
 			j++;
 		}
 		else if (c < 0)
-			simple_heap_delete(refs_rel, &old_rows[i++].tid);
+			simple_heap_delete(refs_rel, &((SgRow *) list_nth(old_rows, i++))->tid);
 		else
 		{
-			SgRow	   *row = &new_rows[j++];
+			SgRow	   *row = (SgRow *) list_nth(new_rows, j++);
 
 			ref_inserts = sg_add_to_unit(ref_inserts, row->unit, row->ref);
 		}
 	}
 
 	/* a unit row stays if its definition and search paths are the same */
-	for (i = 0; i < nunits; i++)
+	foreach(lc, units)
 	{
-		bool		kept = false;
+		SgStoredUnit *u = (SgStoredUnit *) lfirst(lc);
 
-		foreach(lc, analyses)
+		foreach(lc2, analyses)
 		{
-			SgAnalysis *a = (SgAnalysis *) lfirst(lc);
+			SgAnalysis *a = (SgAnalysis *) lfirst(lc2);
 
-			if (a->tg == units[i].tg && a->definition == units[i].definition &&
-				strcmp(a->search_path, units[i].search_path) == 0 &&
-				strcmp(a->session_path, units[i].session_path) == 0)
-				kept = true;
+			if (a->tg == u->analysis.tg &&
+				a->definition == u->analysis.definition &&
+				strcmp(a->search_path, u->analysis.search_path) == 0 &&
+				strcmp(a->session_path, u->analysis.session_path) == 0)
+				u->kept = true;
 		}
-		if (!kept)
-			simple_heap_delete(units_rel, &units[i].tid);
-		units[i].kept = kept;
+		if (!u->kept)
+			simple_heap_delete(units_rel, &u->tid);
 	}
 	foreach(lc, analyses)
 	{
 		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
 		bool		kept = false;
 
-		for (i = 0; i < nunits; i++)
+		foreach(lc2, units)
 		{
-			if (units[i].kept && units[i].tg == a->tg)
+			SgStoredUnit *u = (SgStoredUnit *) lfirst(lc2);
+
+			if (u->kept && u->analysis.tg == a->tg)
 				kept = true;
 		}
 		if (!kept)
@@ -902,16 +895,13 @@ sg_catalog_definition_is(Oid fn, int64 definition)
 {
 	Relation	rel = table_open(sg_catalog_relid("analysis"), AccessShareLock);
 	Snapshot	snapshot = RegisterSnapshot(GetLatestSnapshot());
-	SgStoredUnit *units;
-	int			n;
-	int			i;
-	bool		result;
+	List	   *units = sg_stored_units_of(rel, fn, snapshot);
+	bool		result = units != NIL;
+	ListCell   *lc;
 
-	units = sg_stored_units_of(rel, fn, snapshot, &n);
-	result = n > 0;
-	for (i = 0; i < n; i++)
+	foreach(lc, units)
 	{
-		if (units[i].definition != definition)
+		if (((SgStoredUnit *) lfirst(lc))->analysis.definition != definition)
 			result = false;
 	}
 	UnregisterSnapshot(snapshot);
@@ -919,79 +909,73 @@ sg_catalog_definition_is(Oid fn, int64 definition)
 	return result;
 }
 
-/* The stored units of a function, with where they are. */
-static SgStoredUnit *
-sg_stored_units_of(Relation rel, Oid fn, Snapshot snapshot, int *n)
+/* Start a scan of a catalog table's rows of one function, by an index. */
+static SysScanDesc
+sg_begin_function_scan(Relation rel, const char *index, AttrNumber fn_column,
+					   Oid fn, Snapshot snapshot, ScanKey key)
 {
-	TupleDesc	desc = RelationGetDescr(rel);
-	SysScanDesc scan;
-	ScanKeyData key;
-	HeapTuple	tup;
-	int			size = 4;
-	SgStoredUnit *units = palloc(sizeof(SgStoredUnit) * size);
-
-	*n = 0;
-	ScanKeyInit(&key, Anum_analysis_fn, BTEqualStrategyNumber, F_OIDEQ,
+	ScanKeyInit(key, fn_column, BTEqualStrategyNumber, F_OIDEQ,
 				ObjectIdGetDatum(fn));
-	scan = systable_beginscan(rel, sg_catalog_relid("analysis_pkey"), true,
-							  snapshot, 1, &key);
-	while ((tup = systable_getnext(scan)) != NULL)
-	{
-		SgStoredUnit *u;
-		bool		isnull;
-
-		if (*n == size)
-		{
-			size *= 2;
-			units = repalloc(units, sizeof(SgStoredUnit) * size);
-		}
-		u = &units[(*n)++];
-		u->tg = DatumGetObjectId(heap_getattr(tup, Anum_analysis_tg, desc, &isnull));
-		u->definition = DatumGetInt64(heap_getattr(tup, 3, desc, &isnull));
-		u->search_path = sg_text_or_null(tup, desc, 4);
-		u->session_path = sg_text_or_null(tup, desc, 5);
-		u->tid = tup->t_self;
-		u->kept = false;
-	}
-	systable_endscan(scan);
-	return units;
+	return systable_beginscan(rel, sg_catalog_relid(index), true, snapshot,
+							  1, key);
 }
 
-/* The stored reference rows of a function, with where they are. */
-static SgRow *
-sg_stored_rows_of(Relation rel, Oid fn, Snapshot snapshot, int *n)
+/* The stored units of a function (SgStoredUnit *), with where they are. */
+static List *
+sg_stored_units_of(Relation rel, Oid fn, Snapshot snapshot)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
-	SysScanDesc scan;
 	ScanKeyData key;
+	SysScanDesc scan = sg_begin_function_scan(rel, "analysis_pkey",
+											  Anum_analysis_fn, fn, snapshot,
+											  &key);
+	List	   *result = NIL;
 	HeapTuple	tup;
-	int			size = 32;
-	SgRow	   *rows = palloc(sizeof(SgRow) * size);
 
-	*n = 0;
-	ScanKeyInit(&key, Anum_reference_fn, BTEqualStrategyNumber, F_OIDEQ,
-				ObjectIdGetDatum(fn));
-	scan = systable_beginscan(rel, sg_catalog_relid("reference_unit_idx"), true,
-							  snapshot, 1, &key);
 	while ((tup = systable_getnext(scan)) != NULL)
 	{
-		SgRow	   *row;
+		SgStoredUnit *u = palloc0(sizeof(SgStoredUnit));
 		bool		isnull;
 
-		if (*n == size)
-		{
-			size *= 2;
-			rows = repalloc(rows, sizeof(SgRow) * size);
-		}
-		row = &rows[(*n)++];
-		row->tg = DatumGetObjectId(heap_getattr(tup, Anum_reference_tg, desc, &isnull));
+		u->analysis.fn = fn;
+		u->analysis.tg = DatumGetObjectId(heap_getattr(tup, Anum_analysis_tg,
+													   desc, &isnull));
+		u->analysis.definition = DatumGetInt64(heap_getattr(tup, 3, desc, &isnull));
+		u->analysis.search_path = sg_text_or_null(tup, desc, 4);
+		u->analysis.session_path = sg_text_or_null(tup, desc, 5);
+		u->tid = tup->t_self;
+		result = lappend(result, u);
+	}
+	systable_endscan(scan);
+	return result;
+}
+
+/* The stored reference rows of a function (SgRow *), with where they are. */
+static List *
+sg_stored_rows_of(Relation rel, Oid fn, Snapshot snapshot)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	ScanKeyData key;
+	SysScanDesc scan = sg_begin_function_scan(rel, "reference_unit_idx",
+											  Anum_reference_fn, fn, snapshot,
+											  &key);
+	List	   *result = NIL;
+	HeapTuple	tup;
+
+	while ((tup = systable_getnext(scan)) != NULL)
+	{
+		SgRow	   *row = palloc0(sizeof(SgRow));
+		bool		isnull;
+
+		row->tg = DatumGetObjectId(heap_getattr(tup, Anum_reference_tg, desc,
+												&isnull));
 		row->ref = sg_ref_from_row(tup, desc, 3);
 		row->written = row->ref->written;
 		row->tid = tup->t_self;
-		row->unit = NULL;
+		result = lappend(result, row);
 	}
 	systable_endscan(scan);
-	return rows;
+	return result;
 }
 
 static int
@@ -1004,10 +988,10 @@ sg_strcmp_null(const char *a, const char *b)
 
 /* Order of reference rows: every stored column counts. */
 static int
-sg_row_cmp(const void *pa, const void *pb)
+sg_row_cmp(const ListCell *ca, const ListCell *cb)
 {
-	const SgRow *a = (const SgRow *) pa;
-	const SgRow *b = (const SgRow *) pb;
+	const SgRow *a = (const SgRow *) lfirst(ca);
+	const SgRow *b = (const SgRow *) lfirst(cb);
 	const SgRef *x = a->ref;
 	const SgRef *y = b->ref;
 	int			c;
@@ -1075,64 +1059,37 @@ List *
 sg_catalog_load_function(Oid fn)
 {
 	List	   *result = NIL;
-	Relation	rel;
-	TupleDesc	desc;
+	Relation	units_rel;
+	Relation	refs_rel;
 	Snapshot	snapshot;
-	SysScanDesc scan;
-	ScanKeyData key;
-	HeapTuple	tup;
+	ListCell   *lc;
 
 	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	units_rel = table_open(sg_catalog_relid("analysis"), AccessShareLock);
+	refs_rel = table_open(sg_catalog_relid("reference"), AccessShareLock);
 
-	/* the units, in the order of their triggers */
-	rel = table_open(sg_catalog_relid("analysis"), AccessShareLock);
-	desc = RelationGetDescr(rel);
-	ScanKeyInit(&key, Anum_analysis_fn, BTEqualStrategyNumber, F_OIDEQ,
-				ObjectIdGetDatum(fn));
-	scan = systable_beginscan(rel, sg_catalog_relid("analysis_pkey"), true,
-							  snapshot, 1, &key);
-	while ((tup = systable_getnext(scan)) != NULL)
+	/* the units, in the order of their triggers, then their references */
+	foreach(lc, sg_stored_units_of(units_rel, fn, snapshot))
+		result = lappend(result, &((SgStoredUnit *) lfirst(lc))->analysis);
+	foreach(lc, sg_stored_rows_of(refs_rel, fn, snapshot))
 	{
-		SgAnalysis *a = palloc0(sizeof(SgAnalysis));
-		bool		isnull;
+		SgRow	   *row = (SgRow *) lfirst(lc);
+		ListCell   *lc2;
 
-		a->fn = fn;
-		a->tg = DatumGetObjectId(heap_getattr(tup, Anum_analysis_tg, desc, &isnull));
-		a->definition = DatumGetInt64(heap_getattr(tup, 3, desc, &isnull));
-		a->search_path = sg_text_or_null(tup, desc, 4);
-		a->session_path = sg_text_or_null(tup, desc, 5);
-		result = lappend(result, a);
-	}
-	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
-
-	/* their references */
-	rel = table_open(sg_catalog_relid("reference"), AccessShareLock);
-	desc = RelationGetDescr(rel);
-	ScanKeyInit(&key, Anum_reference_fn, BTEqualStrategyNumber, F_OIDEQ,
-				ObjectIdGetDatum(fn));
-	scan = systable_beginscan(rel, sg_catalog_relid("reference_unit_idx"), true,
-							  snapshot, 1, &key);
-	while ((tup = systable_getnext(scan)) != NULL)
-	{
-		bool		isnull;
-		Oid			tg = DatumGetObjectId(heap_getattr(tup, Anum_reference_tg,
-													   desc, &isnull));
-		ListCell   *lc;
-
-		foreach(lc, result)
+		foreach(lc2, result)
 		{
-			SgAnalysis *a = (SgAnalysis *) lfirst(lc);
+			SgAnalysis *a = (SgAnalysis *) lfirst(lc2);
 
-			if (a->tg == tg)
+			if (a->tg == row->tg)
 			{
-				a->refs = lappend(a->refs, sg_ref_from_row(tup, desc, 3));
+				a->refs = lappend(a->refs, row->ref);
 				break;
 			}
 		}
 	}
-	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
+
+	table_close(refs_rel, AccessShareLock);
+	table_close(units_rel, AccessShareLock);
 	UnregisterSnapshot(snapshot);
 	return result;
 }
