@@ -1580,14 +1580,12 @@ sg_analyse_into_catalog(List *fns, bool all)
 		paths[i] = path ? MemoryContextStrdup(caller, path) : NULL;
 	}
 
-	if (all && bulk)
-	{
-		/* the tables are ours alone: start them afresh, no dead rows */
-		if (SPI_execute("TRUNCATE schema_guard.reference, schema_guard.analysis,"
-						" schema_guard.pending_analysis", false, 0) != SPI_OK_UTILITY)
-			elog(ERROR, "could not clear the schema_guard catalog");
-	}
-	else if (all)
+	/*
+	 * Deleted, not truncated: a transaction whose snapshot is older than
+	 * this one must still see the rows it saw (dependents() reads them with
+	 * the transaction's snapshot).
+	 */
+	if (all)
 	{
 		if (SPI_execute("DELETE FROM schema_guard.reference", false, 0) < 0 ||
 			SPI_execute("DELETE FROM schema_guard.analysis", false, 0) < 0 ||
@@ -1676,16 +1674,12 @@ sg_analyse_into_catalog(List *fns, bool all)
  * in EXCLUSIVE mode only (readers go on).  So the stronger lock is taken
  * only if it is free now, never waited for (waiting could deadlock with a
  * reader that then writes); otherwise, or if this backend has the catalog
- * in use, the rows are written the ordinary way.  With the tables to
- * itself, a full rebuild also truncates them rather than deleting every
- * row.
+ * in use, the rows are written the ordinary way.
  */
 static bool
 sg_catalog_bulk_load(List *fns, bool all, bool *empty)
 {
-	/* a full rebuild empties pending_analysis too */
-	static const char *const tables[] = {"analysis", "reference", "pending_analysis"};
-	int			ntables = all ? 3 : 2;
+	static const char *const tables[] = {"analysis", "reference"};
 	int			nfns = list_length(fns);
 	int			i;
 
@@ -1701,7 +1695,7 @@ sg_catalog_bulk_load(List *fns, bool all, bool *empty)
 			return false;
 	}
 
-	for (i = 0; i < ntables; i++)
+	for (i = 0; i < lengthof(tables); i++)
 	{
 		Oid			relid = sg_catalog_relid(tables[i]);
 
@@ -1713,7 +1707,7 @@ sg_catalog_bulk_load(List *fns, bool all, bool *empty)
 			break;
 		}
 	}
-	if (i == ntables)
+	if (i == lengthof(tables))
 		return true;
 
 	/* the relation was not touched under these locks: give them back */
