@@ -309,6 +309,7 @@ sg_dependencies(PG_FUNCTION_ARGS)
 	foreach(lc, analyses)
 	{
 		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
+		const char *trigger = OidIsValid(a->tg) ? sg_trigger_identity(a->tg) : NULL;
 		ListCell   *lc2;
 
 		foreach(lc2, a->refs)
@@ -330,8 +331,8 @@ sg_dependencies(PG_FUNCTION_ARGS)
 				continue;		/* an internal name key, not a reference */
 
 			memset(nulls, false, sizeof(nulls));
-			if (OidIsValid(a->tg) && !shared)
-				values[0] = sg_text_datum(sg_trigger_identity(a->tg), &nulls[0]);
+			if (trigger != NULL && !shared)
+				values[0] = sg_text_datum(trigger, &nulls[0]);
 			else
 				nulls[0] = true;
 			values[1] = Int32GetDatum(ref->line);
