@@ -53,6 +53,7 @@
 #include "utils/catcache.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/syscache.h"
@@ -86,6 +87,39 @@ static bool sg_unattached_trigger_function(SgUnitState *us);
 static Oid	sg_extension_schema(Oid ext);
 
 /*
+ * Whether the last schema asked about holds functions schema_guard reads
+ * (not a temporary schema, not schema_guard's own): functions come in
+ * schema order when thousands are analysed.  Forgotten when any schema
+ * changes.
+ */
+static Oid	sg_last_namespace = InvalidOid;
+static bool sg_last_namespace_read = false;
+
+static void
+sg_namespace_changed(Datum arg, int cacheid, uint32 hashvalue)
+{
+	sg_last_namespace = InvalidOid;
+}
+
+void
+sg_engine_init(void)
+{
+	CacheRegisterSyscacheCallback(NAMESPACEOID, sg_namespace_changed, (Datum) 0);
+}
+
+static bool
+sg_namespace_is_read(Oid nsp)
+{
+	if (nsp != sg_last_namespace || !OidIsValid(nsp))
+	{
+		sg_last_namespace_read = !isAnyTempNamespace(nsp) &&
+			nsp != get_namespace_oid("schema_guard", true);
+		sg_last_namespace = nsp;
+	}
+	return sg_last_namespace_read;
+}
+
+/*
  * Is this a function whose body schema_guard reads?  PL/pgSQL and SQL
  * functions and procedures created by users (extensions included), except
  * temporary ones and schema_guard's own.
@@ -112,8 +146,7 @@ sg_function_is_analysable(Oid fn)
 			   proc->prolang == sg_plpgsql_language)) &&
 		(proc->prokind == PROKIND_FUNCTION ||
 		 proc->prokind == PROKIND_PROCEDURE) &&
-		!isAnyTempNamespace(proc->pronamespace) &&
-		proc->pronamespace != get_namespace_oid("schema_guard", true);
+		sg_namespace_is_read(proc->pronamespace);
 	ReleaseSysCache(tup);
 	return result;
 }

@@ -83,6 +83,7 @@ _PG_init(void)
 	sg_plpgsql_init();
 	sg_guard_init();
 	sg_catalog_init();
+	sg_engine_init();
 }
 
 /*
