@@ -1113,10 +1113,11 @@ sg_created_after(List *created_names, List *touched, List *analyses)
 }
 
 /*
- * The stored analyses of a function, if they describe it as it is now:
- * CREATE OR REPLACE with the same definition (a migration tool re-applying
- * every function, say), from a session with the same search_path, needs
- * no new analysis.  Else NIL.
+ * The stored analyses of a function replaced by the definition they
+ * describe (sg_collect_units() found it in "same_definition"), if they are
+ * complete and were made from a session with the same search_path: then
+ * no new analysis is needed (a migration tool re-applying every function,
+ * say).  Else NIL.
  */
 static List *
 sg_stored_if_current(Oid fn, const char *session_path)
@@ -1132,8 +1133,7 @@ sg_stored_if_current(Oid fn, const char *session_path)
 		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
 		SgUnit	   *u = (SgUnit *) list_nth(units, foreach_current_index(lc));
 
-		if (a->tg != u->tg || !sg_analysis_is_current(fn, a->definition) ||
-			strcmp(a->session_path, session_path) != 0)
+		if (a->tg != u->tg || strcmp(a->session_path, session_path) != 0)
 			return NIL;
 	}
 	return stored;
