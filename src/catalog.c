@@ -437,9 +437,13 @@ sg_exec(SgPlan *p, Datum *values, bool write)
 	/*
 	 * The statements look up rows by indexed keys.  A plan made while a
 	 * table was small (at CREATE EXTENSION, or early in a catch-up that
-	 * fills it) must not scan it whole once it has grown.
+	 * fills it) must not scan it whole once it has grown.  A statement
+	 * that has to scan anyway then costs more than any JIT threshold,
+	 * and compiling it would take longer than running it: no JIT.
 	 */
 	(void) set_config_option("enable_seqscan", "off", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("jit", "off", PGC_USERSET,
 							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	rc = SPI_execute_snapshot(sg_prepare(p), values, NULL,
 							  GetLatestSnapshot(), InvalidSnapshot,
