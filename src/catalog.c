@@ -98,6 +98,17 @@ typedef struct SgRow
 	SgAnalysis *unit;
 } SgRow;
 
+/* A catalog table read in function order (see sg_stored_scan_begin). */
+typedef struct SgStoredScan
+{
+	Relation	rel;
+	Relation	index;
+	SysScanDesc scan;
+	ScanKeyData key;
+	HeapTuple	ahead;			/* a copy of the next row; NULL at the end */
+	MemoryContext cxt;			/* where "ahead" is */
+} SgStoredScan;
+
 /* An object whose identity sg_write_units() formatted already. */
 typedef struct SgIdentityKey
 {
@@ -244,6 +255,17 @@ static void sg_write_units(List *analyses, bool unit_rows, bool index_entries,
 						   SgIdentityMemo *identities);
 static SgIdentityMemo *sg_identity_memo(MemoryContext cxt);
 static List *sg_add_to_unit(List *units, SgAnalysis *unit, SgRef *ref);
+static void sg_stored_scan_begin(SgStoredScan *s, Relation rel,
+								 const char *index, Oid fn, Snapshot snapshot);
+static void sg_stored_scan_advance(SgStoredScan *s);
+static List *sg_stored_scan_take(SgStoredScan *s, Oid fn);
+static void sg_stored_scan_end(SgStoredScan *s, bool delete_rest);
+static List *sg_units_from_rows(Relation rel, List *tuples);
+static List *sg_refs_from_rows(Relation rel, List *tuples);
+static void sg_diff_function(Relation units_rel, Relation refs_rel,
+							 List *units, List *old_rows, List *analyses,
+							 SgIdentityMemo *identities,
+							 List **unit_inserts, List **ref_inserts);
 static List *sg_stored_units_of(Relation rel, Oid fn, Snapshot snapshot);
 static List *sg_stored_rows_of(Relation rel, Oid fn, Snapshot snapshot);
 static int	sg_row_cmp(const ListCell *a, const ListCell *b);
@@ -258,6 +280,9 @@ static Datum sg_array(Datum *elems, bool *nulls, int n, Oid elemtype);
 static char *sg_text_or_null(HeapTuple tup, TupleDesc desc, int col);
 static void sg_write_origin(void);
 static int	sg_analyse_into_catalog(List *fns, bool all);
+static void sg_write_batch(MemoryContext batchcxt, List *analyses,
+						   List *unit_inserts, List *ref_inserts, bool bulk,
+						   SgIdentityMemo *identities);
 static bool sg_catalog_bulk_load(List *fns, bool all, bool *empty);
 
 /* ---------------------------------------------------------------------
@@ -740,14 +765,9 @@ sg_catalog_replace_function(Oid fn, List *analyses)
 	Snapshot	snapshot;
 	List	   *units;
 	List	   *old_rows;
-	List	   *new_rows = NIL;
 	SgIdentityMemo *identities;
 	List	   *unit_inserts = NIL;
 	List	   *ref_inserts = NIL;
-	ListCell   *lc;
-	ListCell   *lc2;
-	int			i;
-	int			j;
 
 	sg_lock_function(fn);
 	units_rel = table_open(sg_catalog_relid("analysis"), RowExclusiveLock);
@@ -771,8 +791,39 @@ sg_catalog_replace_function(Oid fn, List *analyses)
 	old_rows = sg_stored_rows_of(refs_rel, fn, snapshot);
 	UnregisterSnapshot(snapshot);
 
-	/* the new rows, with what would be stored for them */
 	identities = sg_identity_memo(CurrentMemoryContext);
+	sg_diff_function(units_rel, refs_rel, units, old_rows, analyses,
+					 identities, &unit_inserts, &ref_inserts);
+	table_close(refs_rel, RowExclusiveLock);
+	table_close(units_rel, RowExclusiveLock);
+
+	CommandCounterIncrement();
+	if (unit_inserts != NIL)
+		sg_write_units(unit_inserts, true, true, identities);
+	if (ref_inserts != NIL)
+		sg_write_units(ref_inserts, false, true, identities);
+}
+
+/*
+ * Compare a function's stored units and reference rows with its new
+ * analyses.  The stored rows that differ are deleted; what is to be
+ * inserted is added to *unit_inserts (copies of units, without their
+ * references) and *ref_inserts (copies of units holding only the
+ * references to insert).
+ */
+static void
+sg_diff_function(Relation units_rel, Relation refs_rel, List *units,
+				 List *old_rows, List *analyses, SgIdentityMemo *identities,
+				 List **unit_inserts, List **ref_inserts)
+{
+	List	   *new_rows = NIL;
+	List	   *ref_units = NIL;
+	ListCell   *lc;
+	ListCell   *lc2;
+	int			i;
+	int			j;
+
+	/* the new rows, with what would be stored for them */
 	foreach(lc, analyses)
 	{
 		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
@@ -812,9 +863,10 @@ sg_catalog_replace_function(Oid fn, List *analyses)
 		{
 			SgRow	   *row = (SgRow *) list_nth(new_rows, j++);
 
-			ref_inserts = sg_add_to_unit(ref_inserts, row->unit, row->ref);
+			ref_units = sg_add_to_unit(ref_units, row->unit, row->ref);
 		}
 	}
+	*ref_inserts = list_concat(*ref_inserts, ref_units);
 
 	/* a unit row stays if its definition and search paths are the same */
 	foreach(lc, units)
@@ -852,17 +904,9 @@ sg_catalog_replace_function(Oid fn, List *analyses)
 
 			memcpy(u, a, sizeof(SgAnalysis));
 			u->refs = NIL;
-			unit_inserts = lappend(unit_inserts, u);
+			*unit_inserts = lappend(*unit_inserts, u);
 		}
 	}
-	table_close(refs_rel, RowExclusiveLock);
-	table_close(units_rel, RowExclusiveLock);
-
-	CommandCounterIncrement();
-	if (unit_inserts != NIL)
-		sg_write_units(unit_inserts, true, true, identities);
-	if (ref_inserts != NIL)
-		sg_write_units(ref_inserts, false, true, identities);
 }
 
 /*
@@ -913,35 +957,105 @@ sg_catalog_definition_is(Oid fn, int64 definition)
 	return result;
 }
 
-/* Start a scan of a catalog table's rows of one function, by an index. */
-static SysScanDesc
-sg_begin_function_scan(Relation rel, const char *index, AttrNumber fn_column,
-					   Oid fn, Snapshot snapshot, ScanKey key)
+/*
+ * Start reading the rows of a catalog table in function order, through an
+ * index whose first column is the function: the rows of function "fn", or
+ * with InvalidOid those of every function.
+ */
+static void
+sg_stored_scan_begin(SgStoredScan *s, Relation rel, const char *index, Oid fn,
+					 Snapshot snapshot)
 {
-	ScanKeyInit(key, fn_column, BTEqualStrategyNumber, F_OIDEQ,
-				ObjectIdGetDatum(fn));
-	return systable_beginscan(rel, sg_catalog_relid(index), true, snapshot,
-							  1, key);
+	s->rel = rel;
+	s->index = index_open(sg_catalog_relid(index), AccessShareLock);
+	/* column 1 is the function in both tables */
+	if (OidIsValid(fn))
+		ScanKeyInit(&s->key, 1, BTEqualStrategyNumber, F_OIDEQ,
+					ObjectIdGetDatum(fn));
+	s->scan = systable_beginscan_ordered(rel, s->index, snapshot,
+										 OidIsValid(fn) ? 1 : 0, &s->key);
+	s->cxt = CurrentMemoryContext;
+	s->ahead = NULL;
+	sg_stored_scan_advance(s);
 }
 
-/* The stored units of a function (SgStoredUnit *), with where they are. */
+/*
+ * Read the next row into s->ahead (a copy; NULL at the end).  In the
+ * scan's own memory context: the index AM allocates there as it goes
+ * (dead entries to mark, for one), and the caller's may be reset between
+ * rows.
+ */
+static void
+sg_stored_scan_advance(SgStoredScan *s)
+{
+	MemoryContext old = MemoryContextSwitchTo(s->cxt);
+	HeapTuple	tup = systable_getnext_ordered(s->scan, ForwardScanDirection);
+
+	if (s->ahead != NULL)
+		pfree(s->ahead);
+	s->ahead = tup == NULL ? NULL : heap_copytuple(tup);
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * The rows of function "fn" (copies, in the current memory context), from
+ * a scan that has returned those of functions before it.  The rows of
+ * functions it skips over, which the caller did not ask for, are deleted.
+ */
 static List *
-sg_stored_units_of(Relation rel, Oid fn, Snapshot snapshot)
+sg_stored_scan_take(SgStoredScan *s, Oid fn)
+{
+	List	   *rows = NIL;
+
+	while (s->ahead != NULL)
+	{
+		bool		isnull;
+		Oid			rowfn = DatumGetObjectId(heap_getattr(s->ahead, 1,
+														  RelationGetDescr(s->rel),
+														  &isnull));
+
+		if (rowfn > fn)
+			break;
+		if (rowfn < fn)
+			simple_heap_delete(s->rel, &s->ahead->t_self);
+		else
+			rows = lappend(rows, heap_copytuple(s->ahead));
+		sg_stored_scan_advance(s);
+	}
+	return rows;
+}
+
+/* End a scan; with "delete_rest", the rows it has not returned are deleted. */
+static void
+sg_stored_scan_end(SgStoredScan *s, bool delete_rest)
+{
+	while (delete_rest && s->ahead != NULL)
+	{
+		simple_heap_delete(s->rel, &s->ahead->t_self);
+		sg_stored_scan_advance(s);
+	}
+	if (s->ahead != NULL)
+		pfree(s->ahead);
+	systable_endscan_ordered(s->scan);
+	index_close(s->index, AccessShareLock);
+}
+
+/* Stored units (rows of schema_guard.analysis), with where they are. */
+static List *
+sg_units_from_rows(Relation rel, List *tuples)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
-	ScanKeyData key;
-	SysScanDesc scan = sg_begin_function_scan(rel, "analysis_pkey",
-											  Anum_analysis_fn, fn, snapshot,
-											  &key);
 	List	   *result = NIL;
-	HeapTuple	tup;
+	ListCell   *lc;
 
-	while ((tup = systable_getnext(scan)) != NULL)
+	foreach(lc, tuples)
 	{
+		HeapTuple	tup = (HeapTuple) lfirst(lc);
 		SgStoredUnit *u = palloc0(sizeof(SgStoredUnit));
 		bool		isnull;
 
-		u->analysis.fn = fn;
+		u->analysis.fn = DatumGetObjectId(heap_getattr(tup, Anum_analysis_fn,
+													   desc, &isnull));
 		u->analysis.tg = DatumGetObjectId(heap_getattr(tup, Anum_analysis_tg,
 													   desc, &isnull));
 		u->analysis.definition = DatumGetInt64(heap_getattr(tup, 3, desc, &isnull));
@@ -950,24 +1064,20 @@ sg_stored_units_of(Relation rel, Oid fn, Snapshot snapshot)
 		u->tid = tup->t_self;
 		result = lappend(result, u);
 	}
-	systable_endscan(scan);
 	return result;
 }
 
-/* The stored reference rows of a function (SgRow *), with where they are. */
+/* Stored reference rows (SgRow *), with where they are. */
 static List *
-sg_stored_rows_of(Relation rel, Oid fn, Snapshot snapshot)
+sg_refs_from_rows(Relation rel, List *tuples)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
-	ScanKeyData key;
-	SysScanDesc scan = sg_begin_function_scan(rel, "reference_unit_idx",
-											  Anum_reference_fn, fn, snapshot,
-											  &key);
 	List	   *result = NIL;
-	HeapTuple	tup;
+	ListCell   *lc;
 
-	while ((tup = systable_getnext(scan)) != NULL)
+	foreach(lc, tuples)
 	{
+		HeapTuple	tup = (HeapTuple) lfirst(lc);
 		SgRow	   *row = palloc0(sizeof(SgRow));
 		bool		isnull;
 
@@ -978,8 +1088,33 @@ sg_stored_rows_of(Relation rel, Oid fn, Snapshot snapshot)
 		row->tid = tup->t_self;
 		result = lappend(result, row);
 	}
-	systable_endscan(scan);
 	return result;
+}
+
+/* The stored units of one function (SgStoredUnit *). */
+static List *
+sg_stored_units_of(Relation rel, Oid fn, Snapshot snapshot)
+{
+	SgStoredScan s;
+	List	   *rows;
+
+	sg_stored_scan_begin(&s, rel, "analysis_pkey", fn, snapshot);
+	rows = sg_stored_scan_take(&s, fn);
+	sg_stored_scan_end(&s, false);
+	return sg_units_from_rows(rel, rows);
+}
+
+/* The stored reference rows of one function (SgRow *). */
+static List *
+sg_stored_rows_of(Relation rel, Oid fn, Snapshot snapshot)
+{
+	SgStoredScan s;
+	List	   *rows;
+
+	sg_stored_scan_begin(&s, rel, "reference_unit_idx", fn, snapshot);
+	rows = sg_stored_scan_take(&s, fn);
+	sg_stored_scan_end(&s, false);
+	return sg_refs_from_rows(rel, rows);
 }
 
 static int
@@ -1523,8 +1658,12 @@ sg_catalog_rebuild(void)
  * The caller holds the catalog locked and is connected to SPI.  Returns
  * how many functions were analysed.
  *
- * Analyses are written in batches: a pair of INSERTs for many functions
- * costs much less than a pair per function.
+ * Replacing a catalog that holds rows (rebuild()) compares the stored rows
+ * with the new ones, function by function, and writes only the
+ * difference: a rebuild usually finds most of the catalog right, and
+ * rewriting it whole would leave every row dead.  Otherwise the new rows
+ * are written in batches: a pair of INSERTs for many functions costs much
+ * less than a pair per function.
  */
 static int
 sg_analyse_into_catalog(List *fns, bool all)
@@ -1538,6 +1677,8 @@ sg_analyse_into_catalog(List *fns, bool all)
 	List	   *members;
 	int			m = 0;
 	List	   *batch = NIL;
+	List	   *unit_inserts = NIL;
+	List	   *ref_inserts = NIL;
 	int			batch_refs = 0;
 	int			analysed = 0;
 	Datum		values[1];
@@ -1545,12 +1686,38 @@ sg_analyse_into_catalog(List *fns, bool all)
 	uint64		i;
 	bool		bulk;
 	bool		empty;
+	bool		diff = false;
+	Relation	units_rel = NULL;
+	Relation	refs_rel = NULL;
+	Snapshot	snapshot = NULL;
+	SgStoredScan unit_scan;
+	SgStoredScan ref_scan;
 	SgIdentityMemo *identities;
 
 	if (fns == NIL)
 		return 0;
 	bulk = sg_catalog_bulk_load(fns, all, &empty);
 	identities = sg_identity_memo(caller);
+	if (all && !empty)
+	{
+		/* rows are compared directly, unless triggers must see them */
+		units_rel = table_open(sg_catalog_relid("analysis"), RowExclusiveLock);
+		refs_rel = table_open(sg_catalog_relid("reference"), RowExclusiveLock);
+		diff = units_rel->trigdesc == NULL && refs_rel->trigdesc == NULL;
+		if (diff)
+		{
+			snapshot = RegisterSnapshot(GetLatestSnapshot());
+			sg_stored_scan_begin(&unit_scan, units_rel, "analysis_pkey",
+								 InvalidOid, snapshot);
+			sg_stored_scan_begin(&ref_scan, refs_rel, "reference_unit_idx",
+								 InvalidOid, snapshot);
+		}
+		else
+		{
+			table_close(refs_rel, RowExclusiveLock);
+			table_close(units_rel, RowExclusiveLock);
+		}
+	}
 	if (!all)
 	{
 		Datum	   *elems = palloc(sizeof(Datum) * list_length(fns));
@@ -1563,13 +1730,16 @@ sg_analyse_into_catalog(List *fns, bool all)
 
 	/*
 	 * The search_path each function was created with stays pinned.  (An
-	 * empty catalog has none, and no rows to delete.)
+	 * empty catalog has none, and no rows to delete; a compared one gives
+	 * each function's with its rows.)
 	 */
-	if (all)
+	npaths = 0;
+	if (all && !empty && !diff)
 		sg_exec(&plan_all_session_paths, NULL, false);
-	else if (!empty)
+	else if (!all && !empty)
 		sg_exec(&plan_session_paths_of, values, false);
-	npaths = empty ? 0 : (int) SPI_processed;
+	if ((all && !empty && !diff) || (!all && !empty))
+		npaths = (int) SPI_processed;
 	paths_fn = MemoryContextAlloc(caller, sizeof(Oid) * (npaths + 1));
 	paths = MemoryContextAlloc(caller, sizeof(char *) * (npaths + 1));
 	for (i = 0; i < npaths; i++)
@@ -1591,8 +1761,9 @@ sg_analyse_into_catalog(List *fns, bool all)
 	 */
 	if (all)
 	{
-		if (SPI_execute("DELETE FROM schema_guard.reference", false, 0) < 0 ||
-			SPI_execute("DELETE FROM schema_guard.analysis", false, 0) < 0 ||
+		if ((!diff &&
+			 (SPI_execute("DELETE FROM schema_guard.reference", false, 0) < 0 ||
+			  SPI_execute("DELETE FROM schema_guard.analysis", false, 0) < 0)) ||
 			SPI_execute("DELETE FROM schema_guard.pending_analysis", false, 0) < 0)
 			elog(ERROR, "could not clear the schema_guard catalog");
 	}
@@ -1607,11 +1778,30 @@ sg_analyse_into_catalog(List *fns, bool all)
 		MemoryContext old;
 		Oid			fn = lfirst_oid(lc);
 		const char *path = NULL;
+		List	   *stored_units = NIL;
+		List	   *stored_rows = NIL;
+		List	   *analyses;
 		ListCell   *lc2;
 
 		CHECK_FOR_INTERRUPTS();
+		old = MemoryContextSwitchTo(batchcxt);
+		if (diff)
+		{
+			stored_units = sg_units_from_rows(units_rel,
+											  sg_stored_scan_take(&unit_scan, fn));
+			stored_rows = sg_refs_from_rows(refs_rel,
+											sg_stored_scan_take(&ref_scan, fn));
+			if (stored_units != NIL)
+				path = ((SgStoredUnit *) linitial(stored_units))->analysis.session_path;
+		}
 		if (!sg_function_is_analysable(fn))
+		{
+			/* stored rows of it are stale */
+			sg_diff_function(units_rel, refs_rel, stored_units, stored_rows,
+							 NIL, identities, &unit_inserts, &ref_inserts);
+			MemoryContextSwitchTo(old);
 			continue;
+		}
 		analysed++;
 
 		/* all three lists are in OID order */
@@ -1625,31 +1815,34 @@ sg_analyse_into_catalog(List *fns, bool all)
 			path = m < list_length(members) && list_nth_oid(members, m) == fn ?
 				sg_default_session_path(fn) : sg_caller_search_path();
 
-		old = MemoryContextSwitchTo(batchcxt);
-		foreach(lc2, sg_analyze_function(fn, path))
-		{
-			SgAnalysis *a = (SgAnalysis *) lfirst(lc2);
+		analyses = sg_analyze_function(fn, path);
+		foreach(lc2, analyses)
+			batch_refs += list_length(((SgAnalysis *) lfirst(lc2))->refs);
+		if (diff)
+			sg_diff_function(units_rel, refs_rel, stored_units, stored_rows,
+							 analyses, identities, &unit_inserts, &ref_inserts);
+		else
+			batch = list_concat(batch, analyses);
+		MemoryContextSwitchTo(old);
 
-			batch = lappend(batch, a);
-			batch_refs += list_length(a->refs);
-		}
 		if (batch_refs >= SG_BATCH_REFS)
 		{
-			/* what writing allocates goes with the batch */
-			sg_write_units(batch, true, !bulk, identities);
-			batch = NIL;
+			sg_write_batch(batchcxt, batch, unit_inserts, ref_inserts, bulk,
+						   identities);
+			batch = unit_inserts = ref_inserts = NIL;
 			batch_refs = 0;
-			MemoryContextSwitchTo(old);
-			MemoryContextReset(batchcxt);
 		}
-		else
-			MemoryContextSwitchTo(old);
 	}
-	if (batch != NIL)
+	sg_write_batch(batchcxt, batch, unit_inserts, ref_inserts, bulk, identities);
+	if (diff)
 	{
-		MemoryContextSwitchTo(batchcxt);
-		sg_write_units(batch, true, !bulk, identities);
-		MemoryContextSwitchTo(caller);
+		/* what is left is of functions that are no longer there */
+		sg_stored_scan_end(&ref_scan, true);
+		sg_stored_scan_end(&unit_scan, true);
+		UnregisterSnapshot(snapshot);
+		table_close(refs_rel, RowExclusiveLock);
+		table_close(units_rel, RowExclusiveLock);
+		CommandCounterIncrement();
 	}
 	MemoryContextDelete(batchcxt);
 	if (bulk)
@@ -1671,33 +1864,52 @@ sg_analyse_into_catalog(List *fns, bool all)
 }
 
 /*
+ * Write what sg_analyse_into_catalog() gathered: new analyses and, from
+ * comparisons with stored rows, units and references to insert.  What
+ * writing allocates goes with the batch, and so does the batch.
+ */
+static void
+sg_write_batch(MemoryContext batchcxt, List *analyses, List *unit_inserts,
+			   List *ref_inserts, bool bulk, SgIdentityMemo *identities)
+{
+	MemoryContext old = MemoryContextSwitchTo(batchcxt);
+
+	sg_write_units(analyses, true, !bulk, identities);
+	sg_write_units(unit_inserts, true, true, identities);
+	sg_write_units(ref_inserts, false, true, identities);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(batchcxt);
+}
+
+/*
  * Should these analyses be written without index entries, and the indexes
  * of the catalog be built afterwards, in one sorted pass each?  For many
- * rows that costs a fraction of inserting the entries one by one.  Building
- * an index needs the table to ourselves, and the caller holds the catalog
- * in EXCLUSIVE mode only (readers go on).  So the stronger lock is taken
- * only if it is free now, never waited for (waiting could deadlock with a
- * reader that then writes); otherwise, or if this backend has the catalog
- * in use, the rows are written the ordinary way.
+ * rows that costs a fraction of inserting the entries one by one.  That is
+ * when the catalog is empty, or holds few units compared with the number
+ * of functions analysed (not when replacing a catalog that has rows: those
+ * are compared, and few are written).  Building an index needs the table
+ * to ourselves, and the caller holds the catalog in EXCLUSIVE mode only
+ * (readers go on).  So the stronger lock is taken only if it is free now,
+ * never waited for (waiting could deadlock with a reader that then
+ * writes); otherwise, or if this backend has the catalog in use, the rows
+ * are written the ordinary way.  Sets *empty to whether the catalog holds
+ * no unit.
  */
 static bool
 sg_catalog_bulk_load(List *fns, bool all, bool *empty)
 {
 	static const char *const tables[] = {"analysis", "reference"};
 	int			nfns = list_length(fns);
+	uint64		stored;
 	int			i;
 
 	*empty = false;
 	if (!all && nfns < SG_BULK_FUNCTIONS)
 		return false;
-	if (!all)
-	{
-		uint64		stored = sg_stored_units();
-
-		*empty = stored == 0;
-		if (stored > 2 * (uint64) nfns)
-			return false;
-	}
+	stored = sg_stored_units();
+	*empty = stored == 0;
+	if (all ? !*empty : stored > 2 * (uint64) nfns)
+		return false;
 
 	for (i = 0; i < lengthof(tables); i++)
 	{

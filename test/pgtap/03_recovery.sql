@@ -30,7 +30,7 @@ ALTER EVENT TRIGGER schema_guard_ddl_command_end ENABLE;
 SET client_min_messages = error;
 \set VERBOSITY sqlstate
 
-SELECT plan(32);
+SELECT plan(38);
 
 CREATE SCHEMA sg03;
 CREATE TABLE sg03.documents (id serial PRIMARY KEY, title text);
@@ -176,20 +176,76 @@ DROP TABLE sg03.processing_jobs;
 SELECT is(:'SQLSTATE'::text, '2BP01', 'after the repair, the guard refuses DROP TABLE processing_jobs again');
 SELECT has_table('sg03', 'processing_jobs', 'processing_jobs is still there');
 
--- rebuild() builds the catalog's indexes after writing its rows, unless
--- something in this session has the catalog open (here, the very query
--- that calls it scans an index of it): then it writes the index entries
--- as it goes.
+-- rebuild() over an empty catalog writes every row and builds the
+-- catalog's indexes afterwards, unless something in this session has the
+-- catalog open (here, the very query that calls it still holds an index
+-- scan of it): then it writes the index entries as it goes.
+DELETE FROM schema_guard.reference;
+DELETE FROM schema_guard.analysis;
 SET enable_seqscan = off;
 SELECT lives_ok($$SELECT schema_guard.rebuild()
-                    FROM (SELECT FROM schema_guard.reference
-                           WHERE objid = 'sg03.processing_jobs'::regclass LIMIT 1) AS r$$,
+                    FROM (SELECT FROM schema_guard.analysis
+                           WHERE fn = 'sg03.trigger_document_processing()'::regprocedure
+                          UNION ALL SELECT LIMIT 1) AS r$$,
                 'rebuild() while the calling query scans an index of the catalog');
 RESET enable_seqscan;
 \set ON_ERROR_STOP 0
 DROP TABLE sg03.processing_jobs;
 \set ON_ERROR_STOP 1
 SELECT is(:'SQLSTATE'::text, '2BP01', 'after that rebuild, the guard refuses DROP TABLE processing_jobs');
+
+-- rebuild() over a damaged catalog compares it with a new analysis: rows
+-- changed, missing or left over (of a function that no longer exists, of
+-- one it does not analyse, after the last function) are put right, and the
+-- rows that were right stay where they are.
+CREATE TEMP TABLE sg03_references AS
+    SELECT fn, tg, line, kind, access, severity, classid, objid, objsubid,
+           name, written, check_id, message, hint
+      FROM schema_guard.reference;
+CREATE TEMP TABLE sg03_units AS
+    SELECT fn, tg, definition, search_path, session_path FROM schema_guard.analysis;
+CREATE TEMP TABLE sg03_untouched AS
+    SELECT ctid AS row_at FROM schema_guard.reference
+     WHERE fn <> 'sg03.trigger_document_processing()'::regprocedure;
+SELECT ok((SELECT count(*) FROM sg03_untouched) > 0, 'the catalog holds rows of other functions');
+DELETE FROM schema_guard.reference
+ WHERE ctid = (SELECT ctid FROM schema_guard.reference
+                WHERE fn = 'sg03.trigger_document_processing()'::regprocedure
+                ORDER BY ctid LIMIT 1);
+UPDATE schema_guard.reference SET message = 'damaged'
+ WHERE fn = 'sg03.trigger_document_processing()'::regprocedure;
+SELECT ok((SELECT count(*) FROM schema_guard.reference
+            WHERE fn = 'sg03.trigger_document_processing()'::regprocedure
+              AND message = 'damaged') > 0
+          AND (SELECT count(*) FROM schema_guard.reference
+                WHERE fn = 'sg03.trigger_document_processing()'::regprocedure)
+            < (SELECT count(*) FROM sg03_references
+                WHERE fn = 'sg03.trigger_document_processing()'::regprocedure),
+          'the catalog is damaged: a row missing, others changed');
+UPDATE schema_guard.analysis SET definition = definition # 1
+ WHERE fn = 'sg03.trigger_document_processing()'::regprocedure;
+INSERT INTO schema_guard.reference
+    SELECT o.fn, r.tg, r.line, r.kind, r.access, r.severity, r.classid, r.objid,
+           r.objsubid, r.name, r.written, r.check_id, r.message, r.hint
+      FROM schema_guard.reference AS r,
+           (VALUES ('pg_catalog.now()'::regprocedure::oid), (4000000000::oid)) AS o (fn)
+     WHERE r.fn = 'sg03.trigger_document_processing()'::regprocedure;
+INSERT INTO schema_guard.analysis
+    SELECT 4000000000::oid, tg, definition, search_path, session_path
+      FROM schema_guard.analysis
+     WHERE fn = 'sg03.trigger_document_processing()'::regprocedure;
+SELECT lives_ok('SELECT schema_guard.rebuild()', 'rebuild() over a damaged catalog');
+SELECT bag_eq($$SELECT fn, tg, line, kind, access, severity, classid, objid, objsubid,
+                       name, written, check_id, message, hint
+                  FROM schema_guard.reference$$,
+              'SELECT * FROM sg03_references',
+              'rebuild() puts the reference rows right');
+SELECT bag_eq('SELECT fn, tg, definition, search_path, session_path FROM schema_guard.analysis',
+              'SELECT * FROM sg03_units',
+              'rebuild() puts the unit rows right');
+SELECT is_empty($$SELECT row_at FROM sg03_untouched
+                  EXCEPT SELECT ctid FROM schema_guard.reference$$,
+                'rebuild() leaves the rows that were right where they are');
 
 SELECT * FROM finish();
 
