@@ -255,6 +255,7 @@ static void sg_write_units(List *analyses, bool unit_rows, bool index_entries,
 						   SgIdentityMemo *identities);
 static SgIdentityMemo *sg_identity_memo(MemoryContext cxt);
 static List *sg_add_to_unit(List *units, SgAnalysis *unit, SgRef *ref);
+static void sg_update_unit_row(Relation rel, ItemPointer tid, SgAnalysis *a);
 static void sg_stored_scan_begin(SgStoredScan *s, Relation rel,
 								 const char *index, Oid fn, Snapshot snapshot);
 static void sg_stored_scan_advance(SgStoredScan *s);
@@ -868,22 +869,36 @@ sg_diff_function(Relation units_rel, Relation refs_rel, List *units,
 	}
 	*ref_inserts = list_concat(*ref_inserts, ref_units);
 
-	/* a unit row stays if its definition and search paths are the same */
+	/*
+	 * A unit row stays if its definition and search paths are the same;
+	 * else it is updated in place (its key stays, so the new version
+	 * usually needs no index entries), or deleted if the unit is gone.
+	 */
 	foreach(lc, units)
 	{
 		SgStoredUnit *u = (SgStoredUnit *) lfirst(lc);
+		SgAnalysis *same_unit = NULL;
 
 		foreach(lc2, analyses)
 		{
 			SgAnalysis *a = (SgAnalysis *) lfirst(lc2);
 
-			if (a->tg == u->analysis.tg &&
-				a->definition == u->analysis.definition &&
+			if (a->tg != u->analysis.tg)
+				continue;
+			same_unit = a;
+			if (a->definition == u->analysis.definition &&
 				strcmp(a->search_path, u->analysis.search_path) == 0 &&
 				strcmp(a->session_path, u->analysis.session_path) == 0)
 				u->kept = true;
 		}
-		if (!u->kept)
+		if (u->kept)
+			continue;
+		if (same_unit != NULL)
+		{
+			sg_update_unit_row(units_rel, &u->tid, same_unit);
+			u->kept = true;
+		}
+		else
 			simple_heap_delete(units_rel, &u->tid);
 	}
 	foreach(lc, analyses)
@@ -907,6 +922,39 @@ sg_diff_function(Relation units_rel, Relation refs_rel, List *units,
 			*unit_inserts = lappend(*unit_inserts, u);
 		}
 	}
+}
+
+/* Rewrite a stored unit row, in place, with a new analysis of the unit. */
+static void
+sg_update_unit_row(Relation rel, ItemPointer tid, SgAnalysis *a)
+{
+	Datum		values[5];
+	bool		nulls[5] = {false, false, false, false, false};
+	HeapTuple	tup;
+
+	values[0] = ObjectIdGetDatum(a->fn);
+	values[1] = ObjectIdGetDatum(a->tg);
+	values[2] = Int64GetDatum(a->definition);
+	values[3] = CStringGetTextDatum(a->search_path);
+	values[4] = CStringGetTextDatum(a->session_path);
+	tup = heap_form_tuple(RelationGetDescr(rel), values, nulls);
+	if (sg_simple_heap_update(rel, tid, tup))
+	{
+		EState	   *estate = CreateExecutorState();
+		ResultRelInfo *rri = makeNode(ResultRelInfo);
+		TupleTableSlot *slot = MakeSingleTupleTableSlot(RelationGetDescr(rel),
+														&TTSOpsHeapTuple);
+
+		InitResultRelInfo(rri, rel, 1, NULL, 0);
+		ExecOpenIndices(rri, false);
+		ExecStoreHeapTuple(tup, slot, false);
+		slot->tts_tid = tup->t_self;
+		list_free(sg_insert_index_tuples(rri, slot, estate));
+		ExecCloseIndices(rri);
+		ExecDropSingleTupleTableSlot(slot);
+		FreeExecutorState(estate);
+	}
+	heap_freetuple(tup);
 }
 
 /*

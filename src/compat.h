@@ -14,6 +14,8 @@
 
 #include "postgres.h"
 
+#include "access/heapam.h"
+#include "access/htup_details.h"
 #include "catalog/index.h"
 #include "catalog/objectaddress.h"
 #include "executor/functions.h"
@@ -58,6 +60,25 @@
 	((estate)->es_result_relation_info = (rri), \
 	 ExecInsertIndexTuples((slot), (estate), false, NULL, NIL))
 #endif
+
+/*
+ * Update a tuple in place; returns whether the new version needs index
+ * entries (it does not when the update was HOT).  The signature changed
+ * in 16.
+ */
+static inline bool
+sg_simple_heap_update(Relation rel, ItemPointer otid, HeapTuple tup)
+{
+#if PG_VERSION_NUM >= 160000
+	TU_UpdateIndexes update_indexes;
+
+	simple_heap_update(rel, otid, tup, &update_indexes);
+	return update_indexes != TU_None;
+#else
+	simple_heap_update(rel, otid, tup);
+	return !HeapTupleIsHeapOnly(tup);
+#endif
+}
 
 /*
  * Rebuilding every index of a table: the options became a struct in 14,

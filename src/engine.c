@@ -66,6 +66,10 @@
 
 static Oid	sg_plpgsql_language = InvalidOid;
 
+static List *sg_analyze_units(Oid fn, const char *session_path,
+							  bool new_definition);
+static SgAnalysis *sg_analyze_one(Oid fn, Oid tg, const char *session_path,
+								  bool new_definition);
 static void sg_unit_setup_trigger(SgUnitState *us);
 static void sg_enter_unit_environment(SgUnitState *us, const char *path);
 static void sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
@@ -478,14 +482,33 @@ sg_bound_caches(void)
 List *
 sg_analyze_function(Oid fn, const char *session_path)
 {
+	return sg_analyze_units(fn, session_path, false);
+}
+
+/*
+ * Analyse every unit of a function whose definition the current command
+ * has just written (CREATE OR REPLACE FUNCTION).  PL/pgSQL's validator
+ * compiled it since, in this command, after every other change the
+ * command made: that compile is current, and is used rather than made
+ * again.
+ */
+List *
+sg_analyze_new_function(Oid fn, const char *session_path)
+{
+	return sg_analyze_units(fn, session_path, true);
+}
+
+static List *
+sg_analyze_units(Oid fn, const char *session_path, bool new_definition)
+{
 	List	   *result = NIL;
 	ListCell   *lc;
 
 	foreach(lc, sg_function_units(fn))
 	{
 		SgUnit	   *unit = (SgUnit *) lfirst(lc);
-		SgAnalysis *analysis = sg_analyze_unit(unit->fn, unit->tg,
-											   session_path);
+		SgAnalysis *analysis = sg_analyze_one(unit->fn, unit->tg,
+											  session_path, new_definition);
 
 		if (analysis != NULL)
 			result = lappend(result, analysis);
@@ -501,6 +524,12 @@ sg_analyze_function(Oid fn, const char *session_path)
  */
 SgAnalysis *
 sg_analyze_unit(Oid fn, Oid tg, const char *session_path)
+{
+	return sg_analyze_one(fn, tg, session_path, false);
+}
+
+static SgAnalysis *
+sg_analyze_one(Oid fn, Oid tg, const char *session_path, bool new_definition)
 {
 	MemoryContext caller = CurrentMemoryContext;
 	MemoryContext unitcxt;
@@ -549,6 +578,8 @@ sg_analyze_unit(Oid fn, Oid tg, const char *session_path)
 				us->polymorphic = true;
 		}
 	}
+	/* PL/pgSQL's validator compiles polymorphic types its own way */
+	us->cached_compile_current = new_definition && !us->polymorphic;
 	sg_detect_search_path_change(us);
 	if (OidIsValid(tg))
 		sg_unit_setup_trigger(us);

@@ -79,6 +79,8 @@ typedef struct SgUnitState
 	char	   *trig_oldtable;
 	bool		dml_trigger;	/* the function returns trigger */
 	bool		polymorphic;	/* argument types are stand-ins */
+	bool		cached_compile_current; /* PL/pgSQL's cached compile is of
+										 * the current definition */
 	bool		changes_search_path;	/* the body sets its own path */
 	int			search_path_line;
 	List	   *created;		/* char *: relations the body creates */

@@ -5,7 +5,8 @@
  *
  * The function is compiled by PL/pgSQL itself (plpgsql_compile, reached
  * with load_external_function) as for a call, freshly (a cached compile
- * can be stale), and the compiled code is freed afterwards.  The walk then
+ * can be stale) unless its validator has just compiled it, and the
+ * compiled code is freed afterwards.  The walk then
  * visits every statement in order and puts each embedded SQL expression
  * through parse analysis with PL/pgSQL's parser hooks, so that variables,
  * parameters and record fields resolve exactly as they do at run time.
@@ -263,9 +264,13 @@ sg_compile(SgUnitState *us)
 
 	*sg_curr_compile_p = NULL;
 	func = sg_compile_p(fcinfo, false);
-	if (*sg_curr_compile_p != func && SG_PLPGSQL_USE_COUNT(func) == 0)
+	if (*sg_curr_compile_p != func && SG_PLPGSQL_USE_COUNT(func) == 0 &&
+		!us->cached_compile_current)
 	{
-		/* a cached compile: make PL/pgSQL compile the function again */
+		/*
+		 * A cached compile: make PL/pgSQL compile the function again (what
+		 * it resolved then, %TYPE for one, may have changed since).
+		 */
 		SG_PLPGSQL_FN_XMIN(func) = InvalidTransactionId;
 		flinfo.fn_extra = NULL;
 		func = sg_compile_p(fcinfo, false);

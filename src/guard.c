@@ -716,7 +716,7 @@ sg_command_end(void *arg)
 		if (analyses != NIL)
 			unchanged = lappend_oid(unchanged, fn);
 		else
-			analyses = sg_analyze_function(fn, path);
+			analyses = sg_analyze_new_function(fn, path);
 		sg_lock_references(analyses, fn, &analyses);
 		store = lappend(store, analyses);
 	}

@@ -166,6 +166,7 @@ extern void sg_bound_caches(void);
 extern List *sg_function_units(Oid fn);
 extern SgAnalysis *sg_analyze_unit(Oid fn, Oid tg, const char *session_path);
 extern List *sg_analyze_function(Oid fn, const char *session_path);
+extern List *sg_analyze_new_function(Oid fn, const char *session_path);
 extern int64 sg_proc_definition(HeapTuple proctup);
 extern bool sg_analysis_is_current(Oid fn, int64 definition);
 extern const char *sg_session_path(List *analyses, Oid fn);

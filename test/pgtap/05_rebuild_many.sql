@@ -16,7 +16,7 @@ CREATE EXTENSION IF NOT EXISTS schema_guard CASCADE;
 DROP SCHEMA IF EXISTS sg05 CASCADE;
 SET client_min_messages = error;
 
-SELECT plan(8);
+SELECT plan(12);
 
 CREATE SCHEMA sg05;
 DO $do$
@@ -88,6 +88,40 @@ SELECT is((SELECT count(*) FROM schema_guard.reference
           'an index scan by object finds every reference row');
 RESET enable_bitmapscan;
 RESET enable_seqscan;
+
+-- A function replaced many times, its body changed each time: its unit
+-- row is rewritten in place, on the same page while there is room, then
+-- on another (with new index entries).  The indexes still find it.
+DO $do$
+BEGIN
+    FOR i IN 1..300 LOOP
+        EXECUTE format($fmt$CREATE OR REPLACE FUNCTION sg05.f1() RETURNS bigint
+LANGUAGE plpgsql AS $b$
+BEGIN
+    RETURN (SELECT count(*) FROM sg05.t1 WHERE a = %s);
+END
+$b$
+$fmt$, i);
+    END LOOP;
+END
+$do$;
+SET enable_indexscan = off;
+SET enable_bitmapscan = off;
+SELECT is((SELECT count(*) FROM schema_guard.analysis WHERE fn = 'sg05.f1()'::regprocedure),
+          1::bigint, 'a function replaced 300 times has one unit row');
+RESET enable_indexscan;
+SET enable_seqscan = off;
+SELECT is((SELECT count(*) FROM schema_guard.analysis WHERE fn = 'sg05.f1()'::regprocedure),
+          1::bigint, 'an index scan finds it');
+SELECT is((SELECT count(*) FROM schema_guard.analysis
+            WHERE fn IN (SELECT oid FROM pg_catalog.pg_proc
+                          WHERE pronamespace = 'sg05'::regnamespace)),
+          600::bigint, 'an index scan finds every unit row');
+RESET enable_bitmapscan;
+RESET enable_seqscan;
+SELECT is((SELECT count(*) FROM schema_guard.reference
+            WHERE fn = 'sg05.f1()'::regprocedure AND name = 'a'),
+          1::bigint, 'the references of its last body are stored');
 
 SELECT * FROM finish();
 
