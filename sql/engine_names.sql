@@ -199,6 +199,24 @@ SELECT object_name, severity, "check", line, message
   FROM schema_guard.validate(ARRAY['engine_names'])
  WHERE object_name IN ('engine_names.ambiguous(integer)', 'engine_names.use_column(integer)');
 :deps('use_column(integer)');
+-- ... or its settings do (SET plpgsql.variable_conflict, which a call
+-- applies before PL/pgSQL compiles the body): no WARNING, no error, the
+-- same references; and the same when rebuild() analyses it again.
+CREATE FUNCTION use_column_setting(x int) RETURNS bigint
+LANGUAGE plpgsql SET plpgsql.variable_conflict = use_column AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM t WHERE x > 0);
+END
+$$;
+SELECT use_column_setting(1);
+SELECT object_name, severity, "check", line, message
+  FROM schema_guard.validate(ARRAY['engine_names'])
+ WHERE object_name = 'engine_names.use_column_setting(integer)';
+:deps('use_column_setting(integer)');
+SELECT schema_guard.rebuild() > 0 AS rebuilt;
+SELECT object_name, severity, "check", line, message
+  FROM schema_guard.validate(ARRAY['engine_names'])
+ WHERE object_name = 'engine_names.use_column_setting(integer)';
 
 -- Each t is used by exactly the functions that resolve to it.
 SELECT DISTINCT 'engine_names.t' AS t, function FROM schema_guard.dependents('engine_names.t'::regclass)

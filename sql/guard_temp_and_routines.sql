@@ -181,6 +181,30 @@ SELECT severity, "check", line, message FROM schema_guard.validate(ARRAY['guard_
 DROP TABLE pg_temp.stage;
 DROP FUNCTION count_stage();
 
+-- The same for a declaration: %ROWTYPE of a table this session shadows
+-- with a temporary table names the application's table, although
+-- PL/pgSQL's validator has just compiled the new body with the temporary
+-- one first (and found no field "label" in it).
+CREATE TABLE shadowed (id int, label text);
+CREATE TEMP TABLE shadowed (other int);
+CREATE FUNCTION label_of_first() RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    r shadowed%ROWTYPE;
+BEGIN
+    SELECT * INTO r FROM guard_temp_and_routines.shadowed LIMIT 1;
+    RETURN r.label;
+END
+$$;
+SELECT severity, "check", line, message FROM schema_guard.validate(ARRAY['guard_temp_and_routines'])
+ WHERE object_name = 'guard_temp_and_routines.label_of_first()';
+SELECT DISTINCT function, column_name
+  FROM schema_guard.dependents('guard_temp_and_routines.shadowed'::regclass)
+ ORDER BY 1, 2;
+DROP TABLE pg_temp.shadowed;
+DROP FUNCTION label_of_first();
+DROP TABLE shadowed;
+
 -- Clean up.
 SET client_min_messages = warning;
 DROP SCHEMA guard_temp_and_routines CASCADE;

@@ -70,6 +70,8 @@ static List *sg_analyze_units(Oid fn, const char *session_path,
 							  bool new_definition);
 static SgAnalysis *sg_analyze_one(Oid fn, Oid tg, const char *session_path,
 								  bool new_definition);
+static bool sg_validator_compiled_alike(SgUnitState *us,
+										const char *session_path);
 static void sg_unit_setup_trigger(SgUnitState *us);
 static void sg_enter_unit_environment(SgUnitState *us, const char *path);
 static void sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
@@ -578,12 +580,12 @@ sg_analyze_one(Oid fn, Oid tg, const char *session_path, bool new_definition)
 				us->polymorphic = true;
 		}
 	}
-	/* PL/pgSQL's validator compiles polymorphic types its own way */
-	us->cached_compile_current = new_definition && !us->polymorphic;
 	sg_detect_search_path_change(us);
 	if (OidIsValid(tg))
 		sg_unit_setup_trigger(us);
 	path = sg_function_config_path(fn);
+	us->cached_compile_current = new_definition &&
+		sg_validator_compiled_alike(us, path != NULL ? NULL : session_path);
 	if (path == NULL)
 		path = pstrdup(session_path ? session_path : "");
 
@@ -794,9 +796,27 @@ sg_unit_setup_trigger(SgUnitState *us)
 }
 
 /*
+ * The settings of a function (SET clauses) that change how its body
+ * compiles and parses; a call applies them before PL/pgSQL compiles it.
+ * (search_path is applied on its own.)  Others (timeouts, role, logging)
+ * say nothing about what the body uses, and are left alone.
+ */
+static const char *const sg_body_settings[] = {
+	"plpgsql.variable_conflict",
+	"standard_conforming_strings",
+	"backslash_quote",
+	"transform_null_equals",
+	"datestyle",
+	"intervalstyle",
+	"timezone"
+};
+
+/*
  * Make names resolve as when the function runs: its search_path, with
  * the session's temporary schema searched last (this session's temporary
- * tables are not the application's), and the function owner as the user.
+ * tables are not the application's), its settings that change how the
+ * body compiles, and the function owner as the user.  A setting that
+ * cannot be applied is left as the session has it.
  */
 static void
 sg_enter_unit_environment(SgUnitState *us, const char *path)
@@ -804,6 +824,35 @@ sg_enter_unit_environment(SgUnitState *us, const char *path)
 	Oid			save_userid;
 	int			save_sec_context;
 	char	   *full_path;
+	Datum		config;
+	bool		isnull;
+
+	config = SysCacheGetAttr(PROCOID, us->proctup, Anum_pg_proc_proconfig,
+							 &isnull);
+	if (!isnull)
+	{
+		Datum	   *items;
+		int			nitems;
+		int			i;
+
+		deconstruct_array(DatumGetArrayTypeP(config), TEXTOID, -1, false,
+						  TYPALIGN_INT, &items, NULL, &nitems);
+		for (i = 0; i < nitems; i++)
+		{
+			char	   *name;
+			char	   *value;
+			int			j;
+
+			ParseLongOption(TextDatumGetCString(items[i]), &name, &value);
+			for (j = 0; value != NULL && j < lengthof(sg_body_settings); j++)
+			{
+				if (pg_strcasecmp(name, sg_body_settings[j]) == 0)
+					(void) set_config_option(name, value, PGC_SUSET,
+											 PGC_S_SESSION, GUC_ACTION_SAVE,
+											 true, DEBUG1, false);
+			}
+		}
+	}
 
 	if (strstr(path, "pg_temp") == NULL)
 		full_path = psprintf("%s%spg_temp", path, path[0] ? ", " : "");
@@ -817,6 +866,47 @@ sg_enter_unit_environment(SgUnitState *us, const char *path)
 	SetUserIdAndSecContext(us->proc->proowner,
 						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
 						   SECURITY_RESTRICTED_OPERATION);
+}
+
+/*
+ * Did PL/pgSQL's validator, compiling a new definition of the function in
+ * this command, resolve the names its compile resolves (declared types,
+ * %TYPE, %ROWTYPE) as the analysis would?  It ran as the current user,
+ * with the function's own settings, its search_path or else the session's,
+ * and pg_temp first; the analysis applies the same settings, but runs as
+ * the owner, with pg_temp last.  So: the same path ("session_path" is NULL
+ * when the function sets its own), no temporary schema, and no schema that
+ * "$user" could name for one but not the other.  Polymorphic types the
+ * validator replaces its own way.
+ */
+static bool
+sg_validator_compiled_alike(SgUnitState *us, const char *session_path)
+{
+	Oid			temp_schema;
+	Oid			temp_toast_schema;
+	Oid			users[2];
+	int			i;
+
+	if (us->polymorphic)
+		return false;
+
+
+	if (session_path != NULL &&
+		strcmp(session_path, sg_caller_search_path()) != 0)
+		return false;
+	GetTempNamespaceState(&temp_schema, &temp_toast_schema);
+	if (OidIsValid(temp_schema))
+		return false;
+	users[0] = us->proc->proowner;
+	users[1] = GetOuterUserId();
+	for (i = 0; i < lengthof(users); i++)
+	{
+		char	   *name = GetUserNameFromId(users[i], true);
+
+		if (name == NULL || OidIsValid(get_namespace_oid(name, true)))
+			return false;
+	}
+	return true;
 }
 
 /*
