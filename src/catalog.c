@@ -1139,30 +1139,34 @@ sg_refs_from_rows(Relation rel, List *tuples)
 	return result;
 }
 
-/* The stored units of one function (SgStoredUnit *). */
+/* The rows of one function in a catalog table, read by an index. */
 static List *
-sg_stored_units_of(Relation rel, Oid fn, Snapshot snapshot)
+sg_stored_tuples_of(Relation rel, const char *index, Oid fn,
+					Snapshot snapshot)
 {
 	SgStoredScan s;
 	List	   *rows;
 
-	sg_stored_scan_begin(&s, rel, "analysis_pkey", fn, snapshot);
+	sg_stored_scan_begin(&s, rel, index, fn, snapshot);
 	rows = sg_stored_scan_take(&s, fn);
 	sg_stored_scan_end(&s, false);
-	return sg_units_from_rows(rel, rows);
+	return rows;
+}
+
+/* The stored units of one function (SgStoredUnit *). */
+static List *
+sg_stored_units_of(Relation rel, Oid fn, Snapshot snapshot)
+{
+	return sg_units_from_rows(rel, sg_stored_tuples_of(rel, "analysis_pkey",
+													   fn, snapshot));
 }
 
 /* The stored reference rows of one function (SgRow *). */
 static List *
 sg_stored_rows_of(Relation rel, Oid fn, Snapshot snapshot)
 {
-	SgStoredScan s;
-	List	   *rows;
-
-	sg_stored_scan_begin(&s, rel, "reference_unit_idx", fn, snapshot);
-	rows = sg_stored_scan_take(&s, fn);
-	sg_stored_scan_end(&s, false);
-	return sg_refs_from_rows(rel, rows);
+	return sg_refs_from_rows(rel, sg_stored_tuples_of(rel, "reference_unit_idx",
+													  fn, snapshot));
 }
 
 static int
