@@ -1786,12 +1786,12 @@ sg_analyse_into_catalog(List *fns, bool all)
 	 * each function's with its rows.)
 	 */
 	npaths = 0;
-	if (all && !empty && !diff)
-		sg_exec(&plan_all_session_paths, NULL, false);
-	else if (!all && !empty)
-		sg_exec(&plan_session_paths_of, values, false);
-	if ((all && !empty && !diff) || (!all && !empty))
+	if (!empty && !diff)
+	{
+		sg_exec(all ? &plan_all_session_paths : &plan_session_paths_of,
+				all ? NULL : values, false);
 		npaths = (int) SPI_processed;
+	}
 	paths_fn = MemoryContextAlloc(caller, sizeof(Oid) * (npaths + 1));
 	paths = MemoryContextAlloc(caller, sizeof(char *) * (npaths + 1));
 	for (i = 0; i < npaths; i++)
@@ -1849,8 +1849,9 @@ sg_analyse_into_catalog(List *fns, bool all)
 		if (!sg_function_is_analysable(fn))
 		{
 			/* stored rows of it are stale */
-			sg_diff_function(units_rel, refs_rel, stored_units, stored_rows,
-							 NIL, identities, &unit_inserts, &ref_inserts);
+			if (diff)
+				sg_diff_function(units_rel, refs_rel, stored_units, stored_rows,
+								 NIL, identities, &unit_inserts, &ref_inserts);
 			MemoryContextSwitchTo(old);
 			continue;
 		}

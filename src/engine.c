@@ -847,9 +847,12 @@ sg_enter_unit_environment(SgUnitState *us, const char *path)
 			for (j = 0; value != NULL && j < lengthof(sg_body_settings); j++)
 			{
 				if (pg_strcasecmp(name, sg_body_settings[j]) == 0)
+				{
 					(void) set_config_option(name, value, PGC_SUSET,
 											 PGC_S_SESSION, GUC_ACTION_SAVE,
 											 true, DEBUG1, false);
+					break;
+				}
 			}
 		}
 	}
@@ -873,8 +876,9 @@ sg_enter_unit_environment(SgUnitState *us, const char *path)
  * this command, resolve the names its compile resolves (declared types,
  * %TYPE, %ROWTYPE) as the analysis would?  It ran as the current user,
  * with the function's own settings, its search_path or else the session's,
- * and pg_temp first; the analysis applies the same settings, but runs as
- * the owner, with pg_temp last.  So: the same path ("session_path" is NULL
+ * and pg_temp first; the analysis applies the settings that change how a
+ * body compiles, but runs as the owner, with pg_temp last.  So: the same
+ * path ("session_path" is NULL
  * when the function sets its own), no temporary schema, and no schema that
  * "$user" could name for one but not the other.  Polymorphic types the
  * validator replaces its own way.
@@ -889,8 +893,6 @@ sg_validator_compiled_alike(SgUnitState *us, const char *session_path)
 
 	if (us->polymorphic)
 		return false;
-
-
 	if (session_path != NULL &&
 		strcmp(session_path, sg_caller_search_path()) != 0)
 		return false;
