@@ -313,9 +313,23 @@ sg_init_materialized_srf(FunctionCallInfo fcinfo)
 #if PG_VERSION_NUM >= 180000
 #define SG_PLPGSQL_USE_COUNT(func)		((func)->cfunc.use_count)
 #define SG_PLPGSQL_FN_XMIN(func)		((func)->cfunc.fn_xmin)
+#define SG_PLPGSQL_HASHKEY(func)		((func)->cfunc.fn_hashkey)
 #else
 #define SG_PLPGSQL_USE_COUNT(func)		((func)->use_count)
 #define SG_PLPGSQL_FN_XMIN(func)		((func)->fn_xmin)
+#define SG_PLPGSQL_HASHKEY(func)		((func)->fn_hashkey)
+#endif
+
+/*
+ * Whether a compile made only for an analysis can be taken out of
+ * PL/pgSQL's function cache again (engine_plpgsql.c, sg_forget_compiled).
+ * That relies on plpgsql_compile of 13 to 17; 18 moved the cache into
+ * funccache.c, where compiled functions are kept as for a call.
+ */
+#if PG_VERSION_NUM >= 180000
+#define SG_PLPGSQL_CAN_FORGET			false
+#else
+#define SG_PLPGSQL_CAN_FORGET			true
 #endif
 
 /* Entry points of the PL/pgSQL library, reached with load_external_function. */

@@ -6,7 +6,8 @@
  * The function is compiled by PL/pgSQL itself (plpgsql_compile, reached
  * with load_external_function) as for a call, freshly (a cached compile
  * can be stale) unless its validator has just compiled it, and the
- * compiled code is freed afterwards.  The walk then
+ * compiled code is freed afterwards, with PL/pgSQL's cache entry when the
+ * analysis made it.  The walk then
  * visits every statement in order and puts each embedded SQL expression
  * through parse analysis with PL/pgSQL's parser hooks, so that variables,
  * parameters and record fields resolve exactly as they do at run time.
@@ -38,6 +39,7 @@
 #include "parser/scanner.h"
 #include "parser/gram.h"
 #include "utils/expandedrecord.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/queryenvironment.h"
@@ -52,6 +54,7 @@ typedef struct SgPlpgsql
 	PLpgSQL_execstate *estate;	/* the fake execution state */
 	PLpgSQL_execstate *saved_estate;	/* func->cur_estate before us */
 	bool		pinned;			/* we raised the use count */
+	bool		fresh;			/* PL/pgSQL made func for this analysis */
 	List	   *handlers;		/* exception blocks protecting the walk */
 	const char *uncertain;		/* why failures here are not certain */
 	bool		blanked_into;	/* the statement walked had its INTO blanked */
@@ -74,7 +77,8 @@ static sg_plpgsql_build_datatype_fn sg_build_datatype_p = NULL;
 sg_plpgsql_free_fn sg_free_function_memory_p = NULL;
 static PLpgSQL_function **sg_curr_compile_p = NULL;
 
-static PLpgSQL_function *sg_compile(SgUnitState *us);
+static PLpgSQL_function *sg_compile(SgUnitState *us, bool *fresh);
+static void sg_forget_compiled(PLpgSQL_function *func);
 static void sg_setup_estate(SgUnitState *us, SgPlpgsql *ps);
 static void sg_prewalk(SgPlpgsql *ps, List *stmts);
 static void sg_count_target(SgPlpgsql *ps, PLpgSQL_variable *target);
@@ -143,11 +147,13 @@ sg_plpgsql_analyze(SgUnitState *us)
 
 	if (ps == NULL)
 	{
-		PLpgSQL_function *func = sg_compile(us);
+		bool		fresh;
+		PLpgSQL_function *func = sg_compile(us, &fresh);
 		MemoryContext old = MemoryContextSwitchTo(us->cxt);
 
 		ps = palloc0(sizeof(SgPlpgsql));
 		ps->func = func;
+		ps->fresh = fresh;
 		ps->saved_estate = func->cur_estate;
 		SG_PLPGSQL_USE_COUNT(func)++;
 		ps->pinned = true;
@@ -189,9 +195,10 @@ sg_plpgsql_finish(SgUnitState *us)
  * Free what PL/pgSQL compiled for the analysis, once it is over: PL/pgSQL
  * keeps every compiled function for the life of the backend (tens of kB
  * each), and analysing thousands of functions must not grow the backend
- * by that much.  The cache entry is marked out of date, so a later call
- * compiles the function again.  Not while the function runs in this
- * backend.
+ * by that much.  A cache entry that was there before (a call or the
+ * validator made it) is kept, marked out of date, so a later call
+ * compiles the function again; one the analysis made is removed.  Not
+ * while the function runs in this backend.
  */
 void
 sg_plpgsql_release(SgUnitState *us)
@@ -201,7 +208,70 @@ sg_plpgsql_release(SgUnitState *us)
 	if (ps == NULL || ps->pinned || SG_PLPGSQL_USE_COUNT(ps->func) != 0)
 		return;
 	sg_release_compiled(ps->func);
+	if (ps->fresh && SG_PLPGSQL_CAN_FORGET)
+		sg_forget_compiled(ps->func);
 	us->plpgsql = NULL;
+}
+
+/*
+ * Take a compile the analysis made out of PL/pgSQL's cache, and free it,
+ * so that analysing every function of a database leaves no cache entry
+ * (about 1.5 kB) behind for each.  Only the analysis ever saw the struct:
+ * nothing ran the function in between.
+ *
+ * PL/pgSQL removes a cache entry only when plpgsql_compile is handed a
+ * struct that is out of date (as the released one is), before it
+ * compiles the function it was asked for into that struct.  So it is
+ * handed the struct as the cached compile of a call of array_dims(anyarray)
+ * that has no call expression: after removing the entry, it fails to
+ * resolve the polymorphic argument type, before it compiles or caches
+ * anything.  That error is expected; any other is not ours to swallow.
+ * The subtransaction releases what the failed call held.
+ */
+static void
+sg_forget_compiled(PLpgSQL_function *func)
+{
+	LOCAL_FCINFO(fcinfo, 0);
+	FmgrInfo	flinfo;
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	ErrorData  *volatile edata = NULL;
+
+	MemSet(&flinfo, 0, sizeof(flinfo));
+	flinfo.fn_oid = F_ARRAY_DIMS;
+	flinfo.fn_mcxt = cxt;
+	flinfo.fn_extra = func;
+	InitFunctionCallInfoData(*fcinfo, &flinfo, 0, InvalidOid, NULL, NULL);
+
+	BeginInternalSubTransaction(NULL);
+	PG_TRY();
+	{
+		(void) sg_compile_p(fcinfo, false);
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+	}
+	PG_END_TRY();
+	RollbackAndReleaseCurrentSubTransaction();
+	MemoryContextSwitchTo(cxt);
+	CurrentResourceOwner = owner;
+
+	if (edata == NULL)
+		return;					/* compiled after all: PL/pgSQL keeps it */
+	if (edata->sqlerrcode != ERRCODE_FEATURE_NOT_SUPPORTED)
+		ReThrowError(edata);
+	FreeErrorData(edata);
+
+	/* out of the cache, and nothing compiled into it: nobody else has it */
+	if (SG_PLPGSQL_HASHKEY(func) == NULL && func->action == NULL)
+	{
+		if (*sg_curr_compile_p == func)
+			*sg_curr_compile_p = NULL;
+		pfree(func);
+	}
 }
 
 /*
@@ -209,7 +279,8 @@ sg_plpgsql_release(SgUnitState *us)
  * the validator's (whose compile errors point into the CREATE FUNCTION
  * text instead of saying the line), with a synthetic call expression that
  * gives polymorphic arguments the validator's stand-in types, and for a
- * trigger function the trigger being analysed.
+ * trigger function the trigger being analysed.  *fresh says whether
+ * PL/pgSQL made a new cache entry for it.
  *
  * PL/pgSQL caches compiled functions and only notices a redefinition of the
  * function itself, not of what its declarations name (a %TYPE whose column
@@ -220,7 +291,7 @@ sg_plpgsql_release(SgUnitState *us)
  * the function is running in this backend.)
  */
 static PLpgSQL_function *
-sg_compile(SgUnitState *us)
+sg_compile(SgUnitState *us, bool *fresh)
 {
 	LOCAL_FCINFO(fcinfo, 0);
 	FmgrInfo	flinfo;
@@ -229,6 +300,7 @@ sg_compile(SgUnitState *us)
 	EventTriggerData etrigdata;
 	FuncExpr   *call = makeNode(FuncExpr);
 	PLpgSQL_function *func;
+	void	   *probe;
 	int			i;
 
 	MemSet(fcinfo, 0, SizeForFunctionCallInfo(0));
@@ -262,8 +334,19 @@ sg_compile(SgUnitState *us)
 		fcinfo->context = (Node *) &etrigdata;
 	}
 
+	/*
+	 * A new cache entry's struct is the first allocation of its size in
+	 * TopMemoryContext that PL/pgSQL makes, and the allocator hands out the
+	 * chunk of that size freed last: one freed just before is where a new
+	 * struct would be, and an existing one cannot be.  (If something else
+	 * took the chunk first, a new entry is taken for an old one and kept.)
+	 */
+	probe = MemoryContextAlloc(TopMemoryContext, sizeof(PLpgSQL_function));
+	pfree(probe);
+
 	*sg_curr_compile_p = NULL;
 	func = sg_compile_p(fcinfo, false);
+	*fresh = (func == probe);
 	if (*sg_curr_compile_p != func && SG_PLPGSQL_USE_COUNT(func) == 0 &&
 		!us->cached_compile_current)
 	{
