@@ -28,3 +28,6 @@ EXTRA_CLEAN = output_iso
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# every object depends on the shared headers (PGXS tracks no dependencies)
+$(OBJS): src/schema_guard.h src/engine.h src/compat.h

@@ -14,12 +14,14 @@ CREATE TABLE schema_guard.analysis (
     definition  pg_catalog.int8 NOT NULL,
     search_path pg_catalog.text NOT NULL,
     session_path pg_catalog.text NOT NULL,
+    interface   pg_catalog.int8 NOT NULL,
+    refs_hash   pg_catalog.int8 NOT NULL,
     PRIMARY KEY (fn, tg)
 );
 CREATE INDEX analysis_tg_idx ON schema_guard.analysis (tg)
     WHERE tg OPERATOR(pg_catalog.<>) 0::pg_catalog.oid;
 COMMENT ON TABLE schema_guard.analysis IS
-    'One row per analysed function, or per trigger for a trigger function: a hash of the function definition it describes, the search_path its names resolved with, and the search_path of the session that created it (used when the function sets none).';
+    'One row per analysed function, or per trigger for a trigger function: a hash of the function definition it describes, the search_path its names resolved with, the search_path of the session that created it (used when the function sets none), a hash of the part of the definition its callers depend on, and a hash of its rows in schema_guard.reference.';
 
 CREATE TABLE schema_guard.reference (
     fn          pg_catalog.oid    NOT NULL,

@@ -9,8 +9,12 @@
  * dumped):
  *
  *	schema_guard.analysis		one row per analysed unit, with a hash of
- *								the function definition and the search_path
- *								it was analysed with;
+ *								the function definition, the search_path
+ *								it was analysed with, a hash of what its
+ *								callers depend on and one of its reference
+ *								rows (so that an analysis that would store
+ *								the same rows is known without reading
+ *								them);
  *	schema_guard.reference		its references and findings, indexed by
  *								unit, by referenced object and by name;
  *	schema_guard.pending_analysis	functions created while bodies were not
@@ -46,6 +50,7 @@
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "commands/extension.h"
+#include "common/hashfn.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
@@ -65,6 +70,7 @@
 #include "schema_guard.h"
 
 #define SG_REF_COLUMNS	14
+#define SG_UNIT_COLUMNS	7
 
 typedef struct SgPlan
 {
@@ -84,6 +90,16 @@ typedef struct SgStoredUnit
 	ItemPointerData tid;
 	bool		kept;			/* the new analysis is the same */
 } SgStoredUnit;
+
+/*
+ * The stored units of a function, read (and locked against other writers
+ * of them) before a command replaces its analyses.
+ */
+struct SgStoredFunction
+{
+	Oid			fn;
+	List	   *units;			/* SgStoredUnit * */
+};
 
 /*
  * A row of schema_guard.reference: stored (with where it is) or about to
@@ -157,8 +173,10 @@ static SgPlan plan_delete_function = {
 static SgPlan plan_insert_analyses = {
 	"INSERT INTO schema_guard.analysis SELECT * FROM ROWS FROM"
 	" (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3),"
-	" pg_catalog.unnest($4), pg_catalog.unnest($5))",
-	5, {OIDARRAYOID, OIDARRAYOID, INT8ARRAYOID, TEXTARRAYOID, TEXTARRAYOID}
+	" pg_catalog.unnest($4), pg_catalog.unnest($5), pg_catalog.unnest($6),"
+	" pg_catalog.unnest($7))",
+	SG_UNIT_COLUMNS, {OIDARRAYOID, OIDARRAYOID, INT8ARRAYOID, TEXTARRAYOID,
+	TEXTARRAYOID, INT8ARRAYOID, INT8ARRAYOID}
 };
 
 static SgPlan plan_session_paths_of = {
@@ -251,11 +269,17 @@ static int	sg_exec(SgPlan *p, Datum *values, bool write);
 static void sg_lock_function(Oid fn);
 static Oid	sg_catalog_relid(const char *name);
 static const char *sg_stored_identity(SgIdentityMemo *identities, SgRef *ref);
+static const char *sg_stored_written(SgIdentityMemo *identities, SgRef *ref);
+static uint64 sg_row_hash(const SgRef *ref, const char *written);
+static int64 sg_refs_hash(SgAnalysis *a, SgIdentityMemo *identities);
+static bool sg_same_rows(List *units, List *analyses,
+						 SgIdentityMemo *identities);
 static void sg_write_units(List *analyses, bool unit_rows, bool index_entries,
 						   SgIdentityMemo *identities);
 static SgIdentityMemo *sg_identity_memo(MemoryContext cxt);
 static List *sg_add_to_unit(List *units, SgAnalysis *unit, SgRef *ref);
 static void sg_update_unit_row(Relation rel, ItemPointer tid, SgAnalysis *a);
+static bool sg_unit_row_is(SgStoredUnit *u, SgAnalysis *a);
 static void sg_stored_scan_begin(SgStoredScan *s, Relation rel,
 								 const char *index, Oid fn, Snapshot snapshot);
 static void sg_stored_scan_advance(SgStoredScan *s);
@@ -295,6 +319,11 @@ static bool sg_catalog_bulk_load(List *fns, bool all, bool *empty);
 /* Column numbers of the catalog tables (see schema_guard--1.0.sql). */
 #define Anum_analysis_fn		1
 #define Anum_analysis_tg		2
+#define Anum_analysis_definition	3
+#define Anum_analysis_search_path	4
+#define Anum_analysis_session_path	5
+#define Anum_analysis_interface	6
+#define Anum_analysis_refs_hash	7
 #define Anum_reference_fn		1
 #define Anum_reference_tg		2
 #define Anum_reference_kind		4
@@ -503,7 +532,9 @@ static void
 sg_write_units(List *analyses, bool unit_rows, bool index_entries,
 			   SgIdentityMemo *identities)
 {
-	static const Oid unit_types[5] = {OIDOID, OIDOID, INT8OID, TEXTOID, TEXTOID};
+	static const Oid unit_types[SG_UNIT_COLUMNS] = {
+		OIDOID, OIDOID, INT8OID, TEXTOID, TEXTOID, INT8OID, INT8OID
+	};
 	static const Oid ref_types[SG_REF_COLUMNS] = {
 		OIDOID, OIDOID, INT4OID, CHAROID, CHAROID, CHAROID, OIDOID,
 		OIDOID, INT4OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID
@@ -512,6 +543,8 @@ sg_write_units(List *analyses, bool unit_rows, bool index_entries,
 	int			nrefs = 0;
 	Datum	   *cols[SG_REF_COLUMNS];
 	bool	   *nulls[SG_REF_COLUMNS];
+	Datum	   *ucols[SG_UNIT_COLUMNS];
+	bool	   *unulls[SG_UNIT_COLUMNS];
 	Relation	units_rel;
 	Relation	refs_rel;
 	bool		direct;
@@ -534,33 +567,18 @@ sg_write_units(List *analyses, bool unit_rows, bool index_entries,
 	units_rel = table_open(sg_catalog_relid("analysis"), RowExclusiveLock);
 	refs_rel = table_open(sg_catalog_relid("reference"), RowExclusiveLock);
 	direct = units_rel->trigdesc == NULL && refs_rel->trigdesc == NULL;
+	Assert(direct || index_entries);
 
+	/* the reference rows first: a unit row holds a hash of its unit's */
 	for (c = 0; c < SG_REF_COLUMNS; c++)
 	{
-		cols[c] = palloc(Max(nunits, nrefs) * sizeof(Datum));
-		nulls[c] = palloc0(Max(nunits, nrefs) * sizeof(bool));
+		cols[c] = palloc(Max(nrefs, 1) * sizeof(Datum));
+		nulls[c] = palloc0(Max(nrefs, 1) * sizeof(bool));
 	}
 	foreach(lc, analyses)
 	{
 		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
-
-		cols[0][u] = ObjectIdGetDatum(a->fn);
-		cols[1][u] = ObjectIdGetDatum(a->tg);
-		cols[2][u] = Int64GetDatum(a->definition);
-		cols[3][u] = CStringGetTextDatum(a->search_path);
-		cols[4][u] = CStringGetTextDatum(a->session_path);
-		u++;
-	}
-	Assert(direct || index_entries);
-	if (unit_rows && direct)
-		sg_insert_rows(units_rel, 5, nunits, cols, nulls, index_entries);
-	else if (unit_rows)
-		sg_insert_arrays(&plan_insert_analyses, 5, nunits, cols, nulls,
-						 unit_types);
-
-	foreach(lc, analyses)
-	{
-		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
+		uint64		hash = 0;
 		ListCell   *lc2;
 
 		foreach(lc2, a->refs)
@@ -578,9 +596,7 @@ sg_write_units(List *analyses, bool unit_rows, bool index_entries,
 			cols[7][i] = ObjectIdGetDatum(ref->target.objectId);
 			cols[8][i] = Int32GetDatum(ref->target.objectSubId);
 			texts[0] = ref->name;
-			texts[1] = ref->written;
-			if (texts[1] == NULL && OidIsValid(ref->target.objectId))
-				texts[1] = sg_stored_identity(identities, ref);
+			texts[1] = sg_stored_written(identities, ref);
 			texts[2] = ref->check;
 			texts[3] = ref->message;
 			texts[4] = ref->hint;
@@ -589,9 +605,45 @@ sg_write_units(List *analyses, bool unit_rows, bool index_entries,
 				nulls[9 + c][i] = (texts[c] == NULL);
 				cols[9 + c][i] = texts[c] ? CStringGetTextDatum(texts[c]) : (Datum) 0;
 			}
+			if (unit_rows && !a->refs_hashed)
+				hash += sg_row_hash(ref, texts[1]);
 			i++;
 		}
+		if (unit_rows && !a->refs_hashed)
+		{
+			a->refs_hash = (int64) hash;
+			a->refs_hashed = true;
+		}
 	}
+
+	if (unit_rows)
+	{
+		for (c = 0; c < SG_UNIT_COLUMNS; c++)
+		{
+			ucols[c] = palloc(nunits * sizeof(Datum));
+			unulls[c] = palloc0(nunits * sizeof(bool));
+		}
+		foreach(lc, analyses)
+		{
+			SgAnalysis *a = (SgAnalysis *) lfirst(lc);
+
+			ucols[0][u] = ObjectIdGetDatum(a->fn);
+			ucols[1][u] = ObjectIdGetDatum(a->tg);
+			ucols[2][u] = Int64GetDatum(a->definition);
+			ucols[3][u] = CStringGetTextDatum(a->search_path);
+			ucols[4][u] = CStringGetTextDatum(a->session_path);
+			ucols[5][u] = Int64GetDatum(a->interface);
+			ucols[6][u] = Int64GetDatum(sg_refs_hash(a, identities));
+			u++;
+		}
+		if (direct)
+			sg_insert_rows(units_rel, SG_UNIT_COLUMNS, nunits, ucols, unulls,
+						   index_entries);
+		else
+			sg_insert_arrays(&plan_insert_analyses, SG_UNIT_COLUMNS, nunits,
+							 ucols, unulls, unit_types);
+	}
+
 	if (nrefs > 0 && direct)
 		sg_insert_rows(refs_rel, SG_REF_COLUMNS, nrefs, cols, nulls,
 					   index_entries);
@@ -655,6 +707,82 @@ sg_stored_identity(SgIdentityMemo *identities, SgRef *ref)
 	if (ref->target.objectSubId == 0 || entry->identity == NULL)
 		return entry->identity;
 	return psprintf("%s.%s", entry->identity, quote_identifier(ref->name));
+}
+
+/* The "written" column of a reference's row: its own text, or the identity. */
+static const char *
+sg_stored_written(SgIdentityMemo *identities, SgRef *ref)
+{
+	if (ref->written == NULL && OidIsValid(ref->target.objectId))
+		return sg_stored_identity(identities, ref);
+	return ref->written;
+}
+
+/* A hash of one reference row, apart from its unit: every column counts. */
+static uint64
+sg_row_hash(const SgRef *ref, const char *written)
+{
+	struct
+	{
+		int32		line;
+		int32		subid;
+		Oid			classid;
+		Oid			objid;
+		char		kind;
+		char		access;
+		char		severity;
+	}			fixed;
+	const char *texts[5];
+	uint64		hash;
+	int			i;
+
+	memset(&fixed, 0, sizeof(fixed));
+	fixed.line = ref->line;
+	fixed.subid = ref->target.objectSubId;
+	fixed.classid = ref->target.classId;
+	fixed.objid = ref->target.objectId;
+	fixed.kind = ref->kind;
+	fixed.access = ref->access;
+	fixed.severity = ref->severity;
+	hash = hash_bytes_extended((const unsigned char *) &fixed, sizeof(fixed), 0);
+	texts[0] = ref->name;
+	texts[1] = written;
+	texts[2] = ref->check;
+	texts[3] = ref->message;
+	texts[4] = ref->hint;
+	for (i = 0; i < 5; i++)
+	{
+		if (texts[i] == NULL)
+			hash = hash_combine64(hash, i + 1);
+		else
+			hash = hash_bytes_extended((const unsigned char *) texts[i],
+									   strlen(texts[i]), hash);
+	}
+	return hash;
+}
+
+/*
+ * A hash of the rows a unit's references are stored as, whatever their
+ * order (the sum of the rows' hashes), kept in its unit row: a new
+ * analysis with the hash of the stored one would store the same rows.
+ */
+static int64
+sg_refs_hash(SgAnalysis *a, SgIdentityMemo *identities)
+{
+	uint64		hash = 0;
+	ListCell   *lc;
+
+	if (a->refs_hashed)
+		return a->refs_hash;
+	foreach(lc, a->refs)
+	{
+		SgRef	   *ref = (SgRef *) lfirst(lc);
+
+		hash += sg_row_hash(ref, sg_stored_written(identities, ref));
+	}
+	a->refs_hash = (int64) hash;
+	a->refs_hashed = true;
+	return a->refs_hash;
 }
 
 /* Rows inserted at once by sg_insert_rows(). */
@@ -759,7 +887,7 @@ sg_array(Datum *elems, bool *nulls, int n, Oid elemtype)
  * which only statements run, everything is replaced by statements.)
  */
 void
-sg_catalog_replace_function(Oid fn, List *analyses)
+sg_catalog_replace_function(Oid fn, List *analyses, SgStoredFunction *stored)
 {
 	Relation	units_rel;
 	Relation	refs_rel;
@@ -770,6 +898,7 @@ sg_catalog_replace_function(Oid fn, List *analyses)
 	List	   *unit_inserts = NIL;
 	List	   *ref_inserts = NIL;
 
+	Assert(stored == NULL || stored->fn == fn);
 	sg_lock_function(fn);
 	units_rel = table_open(sg_catalog_relid("analysis"), RowExclusiveLock);
 	refs_rel = table_open(sg_catalog_relid("reference"), RowExclusiveLock);
@@ -788,13 +917,40 @@ sg_catalog_replace_function(Oid fn, List *analyses)
 	}
 
 	snapshot = RegisterSnapshot(GetLatestSnapshot());
-	units = sg_stored_units_of(units_rel, fn, snapshot);
-	old_rows = sg_stored_rows_of(refs_rel, fn, snapshot);
-	UnregisterSnapshot(snapshot);
-
+	units = stored != NULL ? stored->units :
+		sg_stored_units_of(units_rel, fn, snapshot);
 	identities = sg_identity_memo(CurrentMemoryContext);
-	sg_diff_function(units_rel, refs_rel, units, old_rows, analyses,
-					 identities, &unit_inserts, &ref_inserts);
+
+	/*
+	 * The same units, each with the hash of the rows stored for it: the
+	 * rows stay, and only unit rows may change (a new definition hash).
+	 * The rows are compared one by one otherwise.
+	 */
+	if (sg_same_rows(units, analyses, identities))
+	{
+		ListCell   *lc;
+		ListCell   *lc2;
+
+		foreach(lc, units)
+		{
+			SgStoredUnit *u = (SgStoredUnit *) lfirst(lc);
+
+			foreach(lc2, analyses)
+			{
+				SgAnalysis *a = (SgAnalysis *) lfirst(lc2);
+
+				if (a->tg == u->analysis.tg && !sg_unit_row_is(u, a))
+					sg_update_unit_row(units_rel, &u->tid, a);
+			}
+		}
+	}
+	else
+	{
+		old_rows = sg_stored_rows_of(refs_rel, fn, snapshot);
+		sg_diff_function(units_rel, refs_rel, units, old_rows, analyses,
+						 identities, &unit_inserts, &ref_inserts);
+	}
+	UnregisterSnapshot(snapshot);
 	table_close(refs_rel, RowExclusiveLock);
 	table_close(units_rel, RowExclusiveLock);
 
@@ -803,6 +959,55 @@ sg_catalog_replace_function(Oid fn, List *analyses)
 		sg_write_units(unit_inserts, true, true, identities);
 	if (ref_inserts != NIL)
 		sg_write_units(ref_inserts, false, true, identities);
+}
+
+/*
+ * Do the new analyses have exactly the stored units, each with the hash of
+ * the reference rows stored for it?  (Only the catalog's own writers
+ * change those rows, and they keep the hashes; rebuild() does not trust
+ * them, and compares the rows.)
+ */
+static bool
+sg_same_rows(List *units, List *analyses, SgIdentityMemo *identities)
+{
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	if (units == NIL || list_length(units) != list_length(analyses))
+		return false;
+	foreach(lc, analyses)
+	{
+		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
+		bool		found = false;
+
+		foreach(lc2, units)
+		{
+			SgStoredUnit *u = (SgStoredUnit *) lfirst(lc2);
+
+			if (u->analysis.tg == a->tg)
+			{
+				if (u->analysis.refs_hash != sg_refs_hash(a, identities))
+					return false;
+				found = true;
+				break;
+			}
+		}
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* Does a stored unit row hold what a new analysis of the unit would store? */
+static bool
+sg_unit_row_is(SgStoredUnit *u, SgAnalysis *a)
+{
+	Assert(a->refs_hashed);
+	return a->definition == u->analysis.definition &&
+		a->interface == u->analysis.interface &&
+		a->refs_hash == u->analysis.refs_hash &&
+		strcmp(a->search_path, u->analysis.search_path) == 0 &&
+		strcmp(a->session_path, u->analysis.session_path) == 0;
 }
 
 /*
@@ -828,6 +1033,7 @@ sg_diff_function(Relation units_rel, Relation refs_rel, List *units,
 	foreach(lc, analyses)
 	{
 		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
+		uint64		hash = 0;
 
 		foreach(lc2, a->refs)
 		{
@@ -835,11 +1041,15 @@ sg_diff_function(Relation units_rel, Relation refs_rel, List *units,
 
 			row->tg = a->tg;
 			row->ref = (SgRef *) lfirst(lc2);
-			row->written = row->ref->written;
-			if (row->written == NULL && OidIsValid(row->ref->target.objectId))
-				row->written = sg_stored_identity(identities, row->ref);
+			row->written = sg_stored_written(identities, row->ref);
 			row->unit = a;
 			new_rows = lappend(new_rows, row);
+			hash += sg_row_hash(row->ref, row->written);
+		}
+		if (!a->refs_hashed)
+		{
+			a->refs_hash = (int64) hash;
+			a->refs_hashed = true;
 		}
 	}
 
@@ -870,9 +1080,9 @@ sg_diff_function(Relation units_rel, Relation refs_rel, List *units,
 	*ref_inserts = list_concat(*ref_inserts, ref_units);
 
 	/*
-	 * A unit row stays if its definition and search paths are the same;
-	 * else it is updated in place (its key stays, so the new version
-	 * usually needs no index entries), or deleted if the unit is gone.
+	 * A unit row stays if it holds what the new analysis would store; else
+	 * it is updated in place (its key stays, so the new version usually
+	 * needs no index entries), or deleted if the unit is gone.
 	 */
 	foreach(lc, units)
 	{
@@ -886,9 +1096,7 @@ sg_diff_function(Relation units_rel, Relation refs_rel, List *units,
 			if (a->tg != u->analysis.tg)
 				continue;
 			same_unit = a;
-			if (a->definition == u->analysis.definition &&
-				strcmp(a->search_path, u->analysis.search_path) == 0 &&
-				strcmp(a->session_path, u->analysis.session_path) == 0)
+			if (sg_unit_row_is(u, a))
 				u->kept = true;
 		}
 		if (u->kept)
@@ -924,19 +1132,26 @@ sg_diff_function(Relation units_rel, Relation refs_rel, List *units,
 	}
 }
 
-/* Rewrite a stored unit row, in place, with a new analysis of the unit. */
+/*
+ * Rewrite a stored unit row, in place, with a new analysis of the unit
+ * (whose reference rows are hashed already).
+ */
 static void
 sg_update_unit_row(Relation rel, ItemPointer tid, SgAnalysis *a)
 {
-	Datum		values[5];
-	bool		nulls[5] = {false, false, false, false, false};
+	Datum		values[SG_UNIT_COLUMNS];
+	bool		nulls[SG_UNIT_COLUMNS];
 	HeapTuple	tup;
 
-	values[0] = ObjectIdGetDatum(a->fn);
-	values[1] = ObjectIdGetDatum(a->tg);
-	values[2] = Int64GetDatum(a->definition);
-	values[3] = CStringGetTextDatum(a->search_path);
-	values[4] = CStringGetTextDatum(a->session_path);
+	Assert(a->refs_hashed);
+	memset(nulls, false, sizeof(nulls));
+	values[Anum_analysis_fn - 1] = ObjectIdGetDatum(a->fn);
+	values[Anum_analysis_tg - 1] = ObjectIdGetDatum(a->tg);
+	values[Anum_analysis_definition - 1] = Int64GetDatum(a->definition);
+	values[Anum_analysis_search_path - 1] = CStringGetTextDatum(a->search_path);
+	values[Anum_analysis_session_path - 1] = CStringGetTextDatum(a->session_path);
+	values[Anum_analysis_interface - 1] = Int64GetDatum(a->interface);
+	values[Anum_analysis_refs_hash - 1] = Int64GetDatum(a->refs_hash);
 	tup = heap_form_tuple(RelationGetDescr(rel), values, nulls);
 	if (sg_simple_heap_update(rel, tid, tup))
 	{
@@ -983,26 +1198,65 @@ sg_add_to_unit(List *units, SgAnalysis *unit, SgRef *ref)
 }
 
 /*
+ * What the catalog holds of a function, before a command replaces its
+ * analyses (sg_catalog_replace_function() takes it).  Locked as that
+ * writes: the rows stay as read until the end of the transaction.
+ */
+SgStoredFunction *
+sg_catalog_read_function(Oid fn)
+{
+	SgStoredFunction *stored = palloc(sizeof(SgStoredFunction));
+	Relation	rel;
+	Snapshot	snapshot;
+
+	sg_lock_function(fn);
+	rel = table_open(sg_catalog_relid("analysis"), RowExclusiveLock);
+	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	stored->fn = fn;
+	stored->units = sg_stored_units_of(rel, fn, snapshot);
+	UnregisterSnapshot(snapshot);
+	table_close(rel, NoLock);
+	return stored;
+}
+
+Oid
+sg_stored_function_oid(SgStoredFunction *stored)
+{
+	return stored->fn;
+}
+
+/*
  * Do the stored analyses of a function all describe this definition (a
  * hash from sg_proc_definition())?  False if none is stored.
  */
 bool
-sg_catalog_definition_is(Oid fn, int64 definition)
+sg_stored_definition_is(SgStoredFunction *stored, int64 definition)
 {
-	Relation	rel = table_open(sg_catalog_relid("analysis"), AccessShareLock);
-	Snapshot	snapshot = RegisterSnapshot(GetLatestSnapshot());
-	List	   *units = sg_stored_units_of(rel, fn, snapshot);
-	bool		result = units != NIL;
 	ListCell   *lc;
 
-	foreach(lc, units)
+	foreach(lc, stored->units)
 	{
 		if (((SgStoredUnit *) lfirst(lc))->analysis.definition != definition)
-			result = false;
+			return false;
 	}
-	UnregisterSnapshot(snapshot);
-	table_close(rel, AccessShareLock);
-	return result;
+	return stored->units != NIL;
+}
+
+/*
+ * Were the stored analyses made of a definition with this interface (a
+ * hash from sg_proc_interface())?  False if none is stored.
+ */
+bool
+sg_stored_interface_is(SgStoredFunction *stored, int64 interface)
+{
+	ListCell   *lc;
+
+	foreach(lc, stored->units)
+	{
+		if (((SgStoredUnit *) lfirst(lc))->analysis.interface != interface)
+			return false;
+	}
+	return stored->units != NIL;
 }
 
 /*
@@ -1106,9 +1360,15 @@ sg_units_from_rows(Relation rel, List *tuples)
 													   desc, &isnull));
 		u->analysis.tg = DatumGetObjectId(heap_getattr(tup, Anum_analysis_tg,
 													   desc, &isnull));
-		u->analysis.definition = DatumGetInt64(heap_getattr(tup, 3, desc, &isnull));
-		u->analysis.search_path = sg_text_or_null(tup, desc, 4);
-		u->analysis.session_path = sg_text_or_null(tup, desc, 5);
+		u->analysis.definition = DatumGetInt64(heap_getattr(tup, Anum_analysis_definition,
+															desc, &isnull));
+		u->analysis.search_path = sg_text_or_null(tup, desc, Anum_analysis_search_path);
+		u->analysis.session_path = sg_text_or_null(tup, desc, Anum_analysis_session_path);
+		u->analysis.interface = DatumGetInt64(heap_getattr(tup, Anum_analysis_interface,
+														   desc, &isnull));
+		u->analysis.refs_hash = DatumGetInt64(heap_getattr(tup, Anum_analysis_refs_hash,
+														   desc, &isnull));
+		u->analysis.refs_hashed = true;
 		u->tid = tup->t_self;
 		result = lappend(result, u);
 	}
@@ -2109,20 +2369,26 @@ sg_catalog_is_ready(void)
 	return ready;
 }
 
-/* Are functions waiting to be analysed? */
+/*
+ * Are functions waiting to be analysed?  Asked before every DDL command.
+ * Read by the index: after a catch-up has deleted thousands of rows, a scan
+ * of the table would pass every dead one until VACUUM, where an index scan
+ * marks their entries dead once and skips them from then on.
+ */
 bool
 sg_catalog_any_pending(void)
 {
 	Relation	rel;
 	Snapshot	snapshot;
-	TableScanDesc scan;
+	SysScanDesc scan;
 	bool		result;
 
 	rel = table_open(sg_catalog_relid("pending_analysis"), AccessShareLock);
 	snapshot = RegisterSnapshot(GetLatestSnapshot());
-	scan = table_beginscan(rel, snapshot, 0, NULL);
-	result = heap_getnext(scan, ForwardScanDirection) != NULL;
-	table_endscan(scan);
+	scan = systable_beginscan(rel, sg_catalog_relid("pending_analysis_pkey"),
+							  true, snapshot, 0, NULL);
+	result = HeapTupleIsValid(systable_getnext(scan));
+	systable_endscan(scan);
 	UnregisterSnapshot(snapshot);
 	table_close(rel, AccessShareLock);
 	return result;

@@ -373,32 +373,17 @@ sg_extension_member_functions(void)
 }
 
 /*
- * A hash of everything in a pg_proc row that analysis depends on, of the
- * function or of its callers: the body, the signature with its parameter
- * defaults, the language, the owner it runs as and its settings
- * (search_path).  GRANT, COMMENT or ALTER FUNCTION ... COST rewrite the row
- * but leave this unchanged, so a stored analysis stays current across them.
+ * A hash of some columns of a pg_proc row ("fixed" ones by value, the
+ * others by their bytes).
  */
-int64
-sg_proc_definition(HeapTuple proctup)
+static int64
+sg_proc_hash(HeapTuple proctup, const AttrNumber *fixed, int nfixed,
+			 const AttrNumber *varlena, int nvarlena)
 {
-	static const AttrNumber fixed[] = {
-		Anum_pg_proc_pronamespace, Anum_pg_proc_proowner,
-		Anum_pg_proc_prolang, Anum_pg_proc_provariadic,
-		Anum_pg_proc_prokind, Anum_pg_proc_proretset,
-		Anum_pg_proc_prorettype, Anum_pg_proc_pronargdefaults
-	};
-	static const AttrNumber varlena[] = {
-		Anum_pg_proc_proname, Anum_pg_proc_proargtypes,
-		Anum_pg_proc_proallargtypes, Anum_pg_proc_proargmodes,
-		Anum_pg_proc_proargnames, Anum_pg_proc_proargdefaults,
-		Anum_pg_proc_prosrc, SG_ANUM_PG_PROC_PROSQLBODY,
-		Anum_pg_proc_proconfig
-	};
 	uint64		hash = 0;
 	int			i;
 
-	for (i = 0; i < lengthof(fixed); i++)
+	for (i = 0; i < nfixed; i++)
 	{
 		bool		isnull;
 		Datum		value = SysCacheGetAttr(PROCOID, proctup, fixed[i], &isnull);
@@ -407,7 +392,7 @@ sg_proc_definition(HeapTuple proctup)
 		hash = hash_bytes_extended((const unsigned char *) &word,
 								   sizeof(word), hash);
 	}
-	for (i = 0; i < lengthof(varlena); i++)
+	for (i = 0; i < nvarlena; i++)
 	{
 		bool		isnull;
 		Datum		value;
@@ -434,6 +419,59 @@ sg_proc_definition(HeapTuple proctup)
 			pfree(bytes);
 	}
 	return (int64) hash;
+}
+
+/*
+ * A hash of everything in a pg_proc row that analysis depends on, of the
+ * function or of its callers: the body, the signature with its parameter
+ * defaults, the language, the owner it runs as and its settings
+ * (search_path).  GRANT, COMMENT or ALTER FUNCTION ... COST rewrite the row
+ * but leave this unchanged, so a stored analysis stays current across them.
+ */
+int64
+sg_proc_definition(HeapTuple proctup)
+{
+	static const AttrNumber fixed[] = {
+		Anum_pg_proc_pronamespace, Anum_pg_proc_proowner,
+		Anum_pg_proc_prolang, Anum_pg_proc_provariadic,
+		Anum_pg_proc_prokind, Anum_pg_proc_proretset,
+		Anum_pg_proc_prorettype, Anum_pg_proc_pronargdefaults
+	};
+	static const AttrNumber varlena[] = {
+		Anum_pg_proc_proname, Anum_pg_proc_proargtypes,
+		Anum_pg_proc_proallargtypes, Anum_pg_proc_proargmodes,
+		Anum_pg_proc_proargnames, Anum_pg_proc_proargdefaults,
+		Anum_pg_proc_prosrc, SG_ANUM_PG_PROC_PROSQLBODY,
+		Anum_pg_proc_proconfig
+	};
+
+	return sg_proc_hash(proctup, fixed, lengthof(fixed),
+						varlena, lengthof(varlena));
+}
+
+/*
+ * A hash of what the analysis of a call of the function depends on: its
+ * name and schema, its parameters (types, modes, names, defaults), whether
+ * it is variadic, its kind and its result.  A CREATE OR REPLACE that keeps
+ * all of it (a new body, new settings) cannot change how calls of the
+ * function resolve or type-check.
+ */
+int64
+sg_proc_interface(HeapTuple proctup)
+{
+	static const AttrNumber fixed[] = {
+		Anum_pg_proc_pronamespace, Anum_pg_proc_provariadic,
+		Anum_pg_proc_prokind, Anum_pg_proc_proretset,
+		Anum_pg_proc_prorettype, Anum_pg_proc_pronargdefaults
+	};
+	static const AttrNumber varlena[] = {
+		Anum_pg_proc_proname, Anum_pg_proc_proargtypes,
+		Anum_pg_proc_proallargtypes, Anum_pg_proc_proargmodes,
+		Anum_pg_proc_proargnames, Anum_pg_proc_proargdefaults
+	};
+
+	return sg_proc_hash(proctup, fixed, lengthof(fixed),
+						varlena, lengthof(varlena));
 }
 
 /*
@@ -694,6 +732,7 @@ sg_analyze_one(Oid fn, Oid tg, const char *session_path, bool new_definition)
 	result->fn = fn;
 	result->tg = tg;
 	result->definition = sg_proc_definition(us->proctup);
+	result->interface = sg_proc_interface(us->proctup);
 	result->search_path = pstrdup(path);
 	result->session_path = pstrdup(session_path ? session_path : "");
 	{

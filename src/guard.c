@@ -149,7 +149,9 @@ static List *sg_read_commands(void);
 static List *sg_altered_columns(Node *parsetree, List *commands);
 static void sg_collect_units(List *touched, List *created_names,
 							 List **affected, List **subjects,
-							 List **same_definition, List **new_triggers);
+							 List **same_definition, List **stored,
+							 List **new_triggers);
+static SgStoredFunction *sg_stored_of(List *stored, Oid fn);
 static List *sg_created_after(List *created_names, List *touched,
 							  List *analyses);
 static List *sg_stored_if_current(Oid fn, const char *session_path);
@@ -613,6 +615,7 @@ sg_command_end(void *arg)
 	List	   *befores = NIL;
 	List	   *unchanged = NIL;
 	List	   *same_definition = NIL;
+	List	   *stored = NIL;
 	List	   *break_lines = NIL;
 	List	   *problem_lines = NIL;
 	List	   *store = NIL;
@@ -640,7 +643,7 @@ sg_command_end(void *arg)
 
 	created_names = sg_catalog_runtime_created_names();
 	sg_collect_units(touched, created_names, &affected, &subjects,
-					 &same_definition, &new_triggers);
+					 &same_definition, &stored, &new_triggers);
 
 	/*
 	 * Inside another extension's script (which PostgreSQL runs with
@@ -880,10 +883,13 @@ sg_command_end(void *arg)
 	{
 		List	   *analyses = (List *) lfirst(lc);
 
-		if (analyses != NIL &&
-			!list_member_oid(unchanged, ((SgAnalysis *) linitial(analyses))->fn))
-			sg_catalog_replace_function(((SgAnalysis *) linitial(analyses))->fn,
-										analyses);
+		Oid			fn;
+
+		if (analyses == NIL)
+			continue;
+		fn = ((SgAnalysis *) linitial(analyses))->fn;
+		if (!list_member_oid(unchanged, fn))
+			sg_catalog_replace_function(fn, analyses, sg_stored_of(stored, fn));
 	}
 	/* analysed functions that no longer exist, or are no longer analysable */
 	foreach(lc, list_concat(list_concat(list_copy(affected), subjects), members))
@@ -908,13 +914,15 @@ sg_command_end(void *arg)
  * From what the command touched, the functions to analyse again:
  * "affected" ones are judged, "subjects" (new bodies) are reported on,
  * "same_definition" lists the subjects replaced by the definition the
- * catalog has for them, "new_triggers" the triggers the command created.
+ * catalog has for them, "stored" what the catalog has of the subjects
+ * (SgStoredFunction *), "new_triggers" the triggers the command created.
  * created_names are the relations functions create at run time, before
  * the command.
  */
 static void
 sg_collect_units(List *touched, List *created_names, List **affected,
-				 List **subjects, List **same_definition, List **new_triggers)
+				 List **subjects, List **same_definition, List **stored,
+				 List **new_triggers)
 {
 	List	   *dropped_fns = sg_dropped_functions(touched);
 	ListCell   *lc;
@@ -926,6 +934,7 @@ sg_collect_units(List *touched, List *created_names, List **affected,
 		Oid			classid = t->addr.classId;
 		Oid			objid = t->addr.objectId;
 		char	   *name = NULL;
+		bool		calls_resolve_alike = false;
 
 		if (classid == ProcedureRelationId)
 		{
@@ -940,23 +949,34 @@ sg_collect_units(List *touched, List *created_names, List **affected,
 				if (HeapTupleIsValid(tup))
 				{
 					int64		definition = sg_proc_definition(tup);
+					int64		interface = sg_proc_interface(tup);
 
 					ReleaseSysCache(tup);
 					if (strcmp(t->tag, "CREATE FUNCTION") == 0 ||
 						strcmp(t->tag, "CREATE PROCEDURE") == 0)
 					{
+						SgStoredFunction *s = sg_catalog_read_function(objid);
+
 						sg_add_fn(subjects, objid);
+						*stored = lappend(*stored, s);
 
 						/*
 						 * Replaced by the definition it had (a migration
 						 * tool re-applying every function): nothing changes
 						 * for the code that calls it.
 						 */
-						if (sg_catalog_definition_is(objid, definition))
+						if (sg_stored_definition_is(s, definition))
 						{
 							sg_add_fn(same_definition, objid);
 							continue;
 						}
+
+						/*
+						 * Replaced with the same name, parameters and
+						 * result (a new body, new settings): calls of it
+						 * resolve and type-check as they did.
+						 */
+						calls_resolve_alike = sg_stored_interface_is(s, interface);
 					}
 					else
 						sg_add_fn(affected, objid);
@@ -964,7 +984,9 @@ sg_collect_units(List *touched, List *created_names, List **affected,
 			}
 			if (!t->dropped)
 				name = get_func_name(objid);
-			sg_add_units_fns(affected, sg_catalog_users_of_object(classid, objid));
+			if (!calls_resolve_alike)
+				sg_add_units_fns(affected,
+								 sg_catalog_users_of_object(classid, objid));
 
 			/*
 			 * Readers of a relation this function creates at run time: with
@@ -1030,7 +1052,7 @@ sg_collect_units(List *touched, List *created_names, List **affected,
 		}
 
 		/* new names may make unresolved references resolve, or shadow */
-		if (name != NULL && t->created)
+		if (name != NULL && t->created && !calls_resolve_alike)
 			sg_add_units_fns(affected, sg_catalog_users_of_name(name));
 	}
 
@@ -1137,6 +1159,22 @@ sg_stored_if_current(Oid fn, const char *session_path)
 			return NIL;
 	}
 	return stored;
+}
+
+/* What sg_collect_units() read of a subject's stored analyses, or NULL. */
+static SgStoredFunction *
+sg_stored_of(List *stored, Oid fn)
+{
+	ListCell   *lc;
+
+	foreach(lc, stored)
+	{
+		SgStoredFunction *s = (SgStoredFunction *) lfirst(lc);
+
+		if (sg_stored_function_oid(s) == fn)
+			return s;
+	}
+	return NULL;
 }
 
 static void

@@ -111,7 +111,10 @@ typedef struct SgAnalysis
 	char	   *search_path;	/* names were resolved with this path */
 	char	   *session_path;	/* the path used when the function sets
 								 * none: the creating session's */
+	int64		interface;		/* sg_proc_interface() of the same row */
 	List	   *refs;			/* of SgRef */
+	bool		refs_hashed;	/* refs_hash is set (catalog.c) */
+	int64		refs_hash;		/* a hash of the rows refs are stored as */
 } SgAnalysis;
 
 /* A relation some body creates at run time, and which function. */
@@ -168,6 +171,7 @@ extern SgAnalysis *sg_analyze_unit(Oid fn, Oid tg, const char *session_path);
 extern List *sg_analyze_function(Oid fn, const char *session_path);
 extern List *sg_analyze_new_function(Oid fn, const char *session_path);
 extern int64 sg_proc_definition(HeapTuple proctup);
+extern int64 sg_proc_interface(HeapTuple proctup);
 extern bool sg_analysis_is_current(Oid fn, int64 definition);
 extern const char *sg_session_path(List *analyses, Oid fn);
 extern const char *sg_default_session_path(Oid fn);
@@ -177,8 +181,16 @@ extern Oid	sg_trigger_relation(Oid tg);
 extern char *sg_type_name(Oid typid);
 
 /* catalog.c */
-extern void sg_catalog_replace_function(Oid fn, List *analyses);
-extern bool sg_catalog_definition_is(Oid fn, int64 definition);
+typedef struct SgStoredFunction SgStoredFunction;
+
+extern SgStoredFunction *sg_catalog_read_function(Oid fn);
+extern Oid	sg_stored_function_oid(SgStoredFunction *stored);
+extern bool sg_stored_definition_is(SgStoredFunction *stored,
+									int64 definition);
+extern bool sg_stored_interface_is(SgStoredFunction *stored,
+								   int64 interface);
+extern void sg_catalog_replace_function(Oid fn, List *analyses,
+										SgStoredFunction *stored);
 extern bool sg_catalog_any_pending(void);
 extern void sg_catalog_forget_function(Oid fn);
 extern void sg_catalog_forget_unit(Oid fn, Oid tg);

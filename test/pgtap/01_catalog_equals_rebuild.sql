@@ -91,7 +91,8 @@ LANGUAGE sql STABLE AS $$
                pg_temp.sg01_ident('pg_catalog.pg_proc'::regclass, a.fn, 0),
                pg_temp.sg01_ident('pg_catalog.pg_trigger'::regclass, a.tg, 0),
                a.definition::text,
-               a.search_path, a.session_path)
+               a.search_path, a.session_path,
+               a.interface::text, a.refs_hash::text)
       FROM schema_guard.analysis AS a
     UNION ALL
     SELECT 'reference|' || concat_ws('|',

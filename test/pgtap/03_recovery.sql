@@ -203,7 +203,8 @@ CREATE TEMP TABLE sg03_references AS
            name, written, check_id, message, hint
       FROM schema_guard.reference;
 CREATE TEMP TABLE sg03_units AS
-    SELECT fn, tg, definition, search_path, session_path FROM schema_guard.analysis;
+    SELECT fn, tg, definition, search_path, session_path, interface, refs_hash
+      FROM schema_guard.analysis;
 CREATE TEMP TABLE sg03_untouched AS
     SELECT ctid AS row_at FROM schema_guard.reference
      WHERE fn <> 'sg03.trigger_document_processing()'::regprocedure;
@@ -231,7 +232,8 @@ INSERT INTO schema_guard.reference
            (VALUES ('pg_catalog.now()'::regprocedure::oid), (4000000000::oid)) AS o (fn)
      WHERE r.fn = 'sg03.trigger_document_processing()'::regprocedure;
 INSERT INTO schema_guard.analysis
-    SELECT 4000000000::oid, tg, definition, search_path, session_path
+    SELECT 4000000000::oid, tg, definition, search_path, session_path,
+           interface, refs_hash
       FROM schema_guard.analysis
      WHERE fn = 'sg03.trigger_document_processing()'::regprocedure;
 SELECT lives_ok('SELECT schema_guard.rebuild()', 'rebuild() over a damaged catalog');
@@ -240,7 +242,8 @@ SELECT bag_eq($$SELECT fn, tg, line, kind, access, severity, classid, objid, obj
                   FROM schema_guard.reference$$,
               'SELECT * FROM sg03_references',
               'rebuild() puts the reference rows right');
-SELECT bag_eq('SELECT fn, tg, definition, search_path, session_path FROM schema_guard.analysis',
+SELECT bag_eq($$SELECT fn, tg, definition, search_path, session_path, interface, refs_hash
+                  FROM schema_guard.analysis$$,
               'SELECT * FROM sg03_units',
               'rebuild() puts the unit rows right');
 SELECT is_empty($$SELECT row_at FROM sg03_untouched
