@@ -100,6 +100,30 @@ SELECT kind, column_name, count(*), min(line), max(line), count(DISTINCT line) A
   FROM schema_guard.dependencies('many_statements()')
  GROUP BY kind, column_name ORDER BY kind, column_name;
 
+-- A SQL body of 10,000 statements, the first 400 of them failing (as a
+-- restore may create it, with bodies unchecked): the body is parsed once,
+-- not once per failing statement; each failure is reported on its own
+-- line, and every statement after them is read.
+SET check_function_bodies = off;
+DO $do$
+BEGIN
+    EXECUTE format('CREATE FUNCTION many_sql_statements() RETURNS bigint LANGUAGE sql AS %L',
+                   (SELECT string_agg(CASE WHEN i <= 400
+                                           THEN format('SELECT a FROM no_such_table_%s', i)
+                                           ELSE format('SELECT count(*) FROM big_t WHERE x = %s', i) END,
+                                      E';\n')
+                      FROM generate_series(1, 10000) AS i));
+END
+$do$;
+RESET check_function_bodies;
+SELECT severity, "check", count(*), min(line), max(line), count(DISTINCT line) AS lines
+  FROM schema_guard.validate()
+ WHERE object_name = 'engine_bad_input.many_sql_statements()'
+ GROUP BY 1, 2 ORDER BY 1, 2;
+SELECT kind, column_name, count(*), min(line), max(line)
+  FROM schema_guard.dependencies('many_sql_statements()')
+ WHERE resolves GROUP BY kind, column_name ORDER BY kind, column_name;
+
 -- Deep nesting: 500 nested blocks and 2,000 nested IFs are read to the
 -- bottom.
 DO $do$

@@ -985,9 +985,19 @@ sg_point_parse(SgUnitState *us, SgPoint *pc)
 		sg_record_failure(us, pc, NULL, us->failed_error);
 		return NIL;
 	}
+
+	/*
+	 * A pass after a failing point parses the same text again: reuse what
+	 * the first pass parsed, so that a body with many failing statements is
+	 * parsed once, not once per failure.
+	 */
+	if (p == us->parsed_point)
+		return us->parsed;
 	old = MemoryContextSwitchTo(us->cxt);
 	result = sg_raw_parse(pc->src);
 	MemoryContextSwitchTo(old);
+	us->parsed_point = p;
+	us->parsed = result;
 	return result;
 }
 
@@ -1012,6 +1022,9 @@ sg_point_analyze(SgUnitState *us, SgPoint *pc, RawStmt *raw)
 	us->cur_parsed = false;
 	if (raw == NULL)
 		raw = linitial_node(RawStmt, sg_raw_parse_mode(pc->src, pc->mode));
+	else
+		raw = copyObject(raw);	/* parse analysis may scribble on its input,
+								 * and later passes reuse the caller's */
 	us->cur_parsed = true;
 
 	memset(&scan, 0, sizeof(scan));
@@ -1862,6 +1875,20 @@ sg_ref_cmp(const void *a, const void *b)
 	if ((c = sg_strcmp_null(ra->check, rb->check)) != 0)
 		return c;
 	return sg_strcmp_null(ra->message, rb->message);
+}
+
+/*
+ * Lines of a point whose text is the body itself are found in the index of
+ * the body's lines (sg_line_at() would count line breaks from the start of
+ * the body for every statement).
+ */
+void
+sg_point_use_body_lines(SgUnitState *us, SgPoint *pc)
+{
+	(void) sg_body_line_start(us, 1);
+	pc->body_lines = us->line_starts;
+	pc->body_nlines = us->nlines;
+	pc->body_offset = 0;
 }
 
 /* The offset where a body line starts (1-based), computing the index once. */

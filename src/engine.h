@@ -101,6 +101,8 @@ typedef struct SgUnitState
 	bool		cur_parsed;		/* and its text parsed */
 	SgRawScan  *last_scan;		/* the last point analysed, valid until the */
 	SgPoint    *last_point;		/* next one: where its names are */
+	int			parsed_point;	/* the last point sg_point_parse() parsed, */
+	List	   *parsed;			/* and what it parsed: later passes reuse it */
 
 	void	   *plpgsql;		/* engine_plpgsql.c state */
 } SgUnitState;
@@ -118,6 +120,7 @@ extern SgRef *sg_add_finding(SgUnitState *us, char kind, char severity,
 							 const char *hint);
 extern int	sg_line_at(SgPoint *pc, int location);
 extern int	sg_body_line_start(SgUnitState *us, int line);
+extern void sg_point_use_body_lines(SgUnitState *us, SgPoint *pc);
 extern int	sg_statement_start(const char *src, int location);
 extern char sg_point_severity(SgPoint *pc, int sqlerrcode, char severity,
 							  char **note);

@@ -74,6 +74,7 @@ sg_sql_analyze(SgUnitState *us)
 	}
 
 	pc.src = us->prosrc;
+	sg_point_use_body_lines(us, &pc);
 	pc.mode = SG_PARSE_DEFAULT;
 	pc.setup = (ParserSetupHook) sql_fn_parser_setup;
 	pc.setup_arg = pinfo;
