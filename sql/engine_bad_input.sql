@@ -226,6 +226,30 @@ $$;
 CREATE FUNCTION empty_sql() RETURNS void LANGUAGE sql AS $$ $$;
 :deps('empty_sql()');
 
+-- What the parser says about a body below ERROR (an identifier truncated,
+-- a backslash in a string under standard_conforming_strings = off) is not
+-- for the client of the statement that has it analysed: no NOTICE or
+-- WARNING below.
+SET check_function_bodies = off;
+CREATE FUNCTION long_identifier() RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+    a_variable_whose_name_is_longer_than_sixty_three_bytes_and_gets_cut int := 1;
+BEGIN
+    RETURN a_variable_whose_name_is_longer_than_sixty_three_bytes_and_gets_cut;
+END
+$$;
+CREATE FUNCTION backslash_quote() RETURNS int LANGUAGE plpgsql
+SET standard_conforming_strings = off AS $$
+BEGIN
+    RETURN length('a\'b');
+END
+$$;
+RESET check_function_bodies;
+SELECT count(*) AS references FROM schema_guard.dependencies('long_identifier()');
+SELECT count(*) AS references FROM schema_guard.dependencies('backslash_quote()');
+SELECT count(*) AS findings FROM schema_guard.validate()
+ WHERE object_name IN ('engine_bad_input.long_identifier()', 'engine_bad_input.backslash_quote()');
+
 SET client_min_messages = warning;
 RESET search_path;
 DROP SCHEMA engine_bad_input CASCADE;

@@ -582,6 +582,7 @@ sg_analyze_one(Oid fn, Oid tg, const char *session_path, bool new_definition)
 	char	   *path;
 	volatile bool done = false;
 	int			passes = 0;
+	bool		was_analysing;
 
 	if (!sg_function_is_analysable(fn))
 		return NULL;
@@ -637,6 +638,8 @@ sg_analyze_one(Oid fn, Oid tg, const char *session_path, bool new_definition)
 	}
 
 	/* Analyse, restarting after each failing point. */
+	was_analysing = sg_analysing;
+	sg_analysing = true;
 	while (!done)
 	{
 		us->point = 0;
@@ -687,6 +690,7 @@ sg_analyze_one(Oid fn, Oid tg, const char *session_path, bool new_definition)
 
 			if (sg_error_must_propagate(edata))
 			{
+				sg_analysing = was_analysing;
 				sg_plpgsql_finish(us);
 				ReThrowError(edata);
 			}
@@ -724,6 +728,7 @@ sg_analyze_one(Oid fn, Oid tg, const char *session_path, bool new_definition)
 		PG_END_TRY();
 	}
 
+	sg_analysing = was_analysing;
 	sg_plpgsql_finish(us);
 	sg_finish_refs(us);
 
@@ -902,6 +907,14 @@ sg_enter_unit_environment(SgUnitState *us, const char *path)
 		full_path = pstrdup(path);
 
 	(void) set_config_option("search_path", full_path, PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+
+	/*
+	 * What parse analysis says below ERROR is about the body, not for the
+	 * client of the statement that had it analysed (sg_analysing keeps it
+	 * out of the server log).
+	 */
+	(void) set_config_option("client_min_messages", "error", PGC_USERSET,
 							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 
 	GetUserIdAndSecContext(&save_userid, &save_sec_context);

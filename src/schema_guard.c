@@ -51,7 +51,20 @@ static const struct config_enum_entry sg_function_check_options[] = {
  */
 static char *sg_caller_path = NULL;
 
+/*
+ * While a body is analysed, what the parser or PL/pgSQL's compiler says
+ * below ERROR (a NOTICE that an identifier will be truncated, a WARNING
+ * about a backslash in a string of the body) is about that body, not about
+ * the statement that had it analysed, and is kept from the client (the
+ * analysis sets client_min_messages) and the server log (this hook, which
+ * PostgreSQL calls for what it logs).  What the analysis finds, it reports
+ * itself.
+ */
+bool		sg_analysing = false;
+static emit_log_hook_type sg_prev_emit_log_hook = NULL;
+
 void		_PG_init(void);
+static void sg_emit_log(ErrorData *edata);
 
 void
 _PG_init(void)
@@ -80,10 +93,25 @@ _PG_init(void)
 
 	MarkGUCPrefixReserved("schema_guard");
 
+	sg_prev_emit_log_hook = emit_log_hook;
+	emit_log_hook = sg_emit_log;
+
 	sg_plpgsql_init();
 	sg_guard_init();
 	sg_catalog_init();
 	sg_engine_init();
+}
+
+static void
+sg_emit_log(ErrorData *edata)
+{
+	if (sg_analysing && edata->elevel < ERROR)
+	{
+		edata->output_to_client = false;
+		edata->output_to_server = false;
+	}
+	if (sg_prev_emit_log_hook)
+		sg_prev_emit_log_hook(edata);
 }
 
 /*
@@ -144,4 +172,5 @@ void
 sg_forget_caller(void)
 {
 	sg_caller_path = NULL;
+	sg_analysing = false;
 }

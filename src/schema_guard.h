@@ -148,6 +148,8 @@ typedef enum SgFunctionCheck
 
 extern int	sg_mode;
 extern int	sg_function_check;
+extern bool sg_analysing;		/* a body is being analysed: its notices
+								 * are not the caller's */
 
 /* schema_guard.c: entering and leaving schema_guard's C entry points */
 typedef struct SgEntry
