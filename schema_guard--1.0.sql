@@ -291,6 +291,11 @@ BEGIN
      WHERE a.attrelid OPERATOR(pg_catalog.=) relation
        AND a.attname OPERATOR(pg_catalog.=) dependents.attname
        AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped;
+    IF colnum IS NULL AND NOT EXISTS (SELECT FROM pg_catalog.pg_class AS c
+                                       WHERE c.oid OPERATOR(pg_catalog.=) relation) THEN
+        RAISE EXCEPTION 'relation with OID % does not exist', relation::pg_catalog.oid
+            USING ERRCODE = 'undefined_table';
+    END IF;
     IF colnum IS NULL THEN
         RAISE EXCEPTION 'column "%" of relation "%" does not exist', dependents.attname, relation
             USING ERRCODE = 'undefined_column';
@@ -533,7 +538,23 @@ AS $$
 DECLARE
     max_rank pg_catalog.int4 :=
         schema_guard._severity_rank(COALESCE(min_severity, 'info'));
+    missing pg_catalog.name;
 BEGIN
+    -- a filter that matches nothing would make a pipeline pass silently
+    IF pg_catalog.cardinality(schemas) OPERATOR(pg_catalog.=) 0 THEN
+        RAISE EXCEPTION 'no schema given'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass NULL to check every schema.';
+    END IF;
+    SELECT s INTO missing
+      FROM pg_catalog.unnest(schemas) AS s
+     WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_namespace AS n
+                        WHERE n.nspname OPERATOR(pg_catalog.=) s)
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'schema "%" does not exist', missing
+            USING ERRCODE = 'invalid_schema_name';
+    END IF;
     RETURN QUERY
     SELECT f.severity, f."check", f.object_type, f.object_name, f.line,
            f.referenced, f.message, f.hint

@@ -52,6 +52,8 @@ SELECT * FROM schema_guard.dependents('tickets'::regclass, 'closed_at');
 -- a column that does not exist is an error, not an empty list
 \set VERBOSITY terse
 SELECT * FROM schema_guard.dependents('tickets'::regclass, 'no_such_column');
+-- and a relation that does not exist is named by its OID
+SELECT * FROM schema_guard.dependents(0::regclass, 'state');
 \set VERBOSITY default
 
 -- By function or procedure: the callers, with the line of each call.

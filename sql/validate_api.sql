@@ -102,8 +102,12 @@ SELECT severity, "check", object_name
   FROM schema_guard.validate(ARRAY['validate_api_other']);
 SELECT severity, "check", object_name
   FROM schema_guard.validate(ARRAY['validate_api_other', 'validate_api'], 'error');
+-- a filter that matches nothing is refused, so that a pipeline with a
+-- mistyped schema name does not pass silently
+\set SHOW_CONTEXT never
 SELECT count(*) FROM schema_guard.validate(ARRAY[]::name[]);
-SELECT count(*) FROM schema_guard.validate(ARRAY['validate_api_nosuch']);
+SELECT count(*) FROM schema_guard.validate(ARRAY['validate_api', 'validate_api_nosuch']);
+\set SHOW_CONTEXT errors
 -- without a filter, every schema is included
 SELECT count(*) FROM schema_guard.validate()
  WHERE object_name LIKE 'validate\_api.%'
