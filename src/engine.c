@@ -72,6 +72,8 @@ static SgAnalysis *sg_analyze_one(Oid fn, Oid tg, const char *session_path,
 								  bool new_definition);
 static bool sg_validator_compiled_alike(SgUnitState *us,
 										const char *session_path);
+static void sg_trigger_facts(Form_pg_trigger trig, HeapTuple tup,
+							 TupleDesc desc, SgTriggerFacts *facts);
 static void sg_unit_setup_trigger(SgUnitState *us);
 static void sg_enter_unit_environment(SgUnitState *us, const char *path);
 static void sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
@@ -758,13 +760,13 @@ sg_analyze_one(Oid fn, Oid tg, const char *session_path, bool new_definition)
 }
 
 /*
- * What a unit needs to know of a trigger: its table, its function and its
- * transition table names (any of the outputs may be NULL).  Returns false
- * if there is no such trigger.
+ * What a unit needs to know of a trigger: its table, its function, its
+ * transition table names and what its TG_ variables hold (any of the
+ * outputs may be NULL).  Returns false if there is no such trigger.
  */
 static bool
 sg_trigger_lookup(Oid tg, Oid *relid, Oid *fn, char **newtable,
-				  char **oldtable)
+				  char **oldtable, SgTriggerFacts *facts)
 {
 	Relation	rel;
 	ScanKeyData key;
@@ -800,6 +802,8 @@ sg_trigger_lookup(Oid tg, Oid *relid, Oid *fn, char **newtable,
 							 RelationGetDescr(rel), &isnull);
 			*oldtable = isnull ? NULL : pstrdup(NameStr(*DatumGetName(d)));
 		}
+		if (facts)
+			sg_trigger_facts(trig, tup, RelationGetDescr(rel), facts);
 	}
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
@@ -812,7 +816,7 @@ sg_trigger_relation(Oid tg)
 {
 	Oid			relid = InvalidOid;
 
-	(void) sg_trigger_lookup(tg, &relid, NULL, NULL, NULL);
+	(void) sg_trigger_lookup(tg, &relid, NULL, NULL, NULL, NULL);
 	return relid;
 }
 
@@ -822,16 +826,54 @@ sg_trigger_function(Oid tg)
 {
 	Oid			fn = InvalidOid;
 
-	(void) sg_trigger_lookup(tg, NULL, &fn, NULL, NULL);
+	(void) sg_trigger_lookup(tg, NULL, &fn, NULL, NULL, NULL);
 	return fn;
+}
+
+/*
+ * The values of a trigger's TG_ variables: its events, level and timing
+ * (tgtype), its name, its table's name and schema, and its arguments
+ * (tgargs holds tgnargs strings, each ending in a null byte).
+ */
+static void
+sg_trigger_facts(Form_pg_trigger trig, HeapTuple tup, TupleDesc desc,
+				 SgTriggerFacts *facts)
+{
+	Datum		d;
+	bool		isnull;
+
+	facts->type = trig->tgtype;
+	facts->name = pstrdup(NameStr(trig->tgname));
+	facts->relname = get_rel_name(trig->tgrelid);
+	facts->schema = get_namespace_name(get_rel_namespace(trig->tgrelid));
+	facts->nargs = trig->tgnargs;
+	facts->args = palloc0(sizeof(char *) * Max(trig->tgnargs, 1));
+	d = heap_getattr(tup, Anum_pg_trigger_tgargs, desc, &isnull);
+	if (!isnull && trig->tgnargs > 0)
+	{
+		bytea	   *bytes = DatumGetByteaPP(d);
+		const char *p = VARDATA_ANY(bytes);
+		const char *end = p + VARSIZE_ANY_EXHDR(bytes);
+		int			i;
+
+		for (i = 0; i < trig->tgnargs && p < end; i++)
+		{
+			size_t		len = strnlen(p, end - p);
+
+			facts->args[i] = pnstrdup(p, len);
+			p += len + 1;
+		}
+	}
 }
 
 /* Read what a unit needs to know about its trigger. */
 static void
 sg_unit_setup_trigger(SgUnitState *us)
 {
-	(void) sg_trigger_lookup(us->tg, &us->trigrel, NULL, &us->trig_newtable,
-							 &us->trig_oldtable);
+	us->trigger = palloc0(sizeof(SgTriggerFacts));
+	if (!sg_trigger_lookup(us->tg, &us->trigrel, NULL, &us->trig_newtable,
+						   &us->trig_oldtable, us->trigger))
+		us->trigger = NULL;
 }
 
 /*

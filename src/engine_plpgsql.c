@@ -48,6 +48,37 @@
 #include "compat.h"
 #include "engine.h"
 
+/*
+ * What an analysis point yielded that every pass of the walk needs: later
+ * passes skip the points done, but must take the same branches.
+ */
+typedef struct SgMemo
+{
+	bool		have_cond;
+	SgCondition cond;			/* a condition's outcomes for the unit */
+} SgMemo;
+
+/* How the statement after a statement (or after a list) is reached. */
+typedef struct SgFlow
+{
+	bool		falls_through;	/* it runs after this one */
+	bool		labeled_exit;	/* this may be left by EXIT label */
+	uint8		why;			/* SG_WHY_*: it runs only if something the
+								 * analysis cannot know holds */
+} SgFlow;
+
+static const SgFlow sg_flow_next = {true, false, 0};
+static const SgFlow sg_flow_leaves = {false, false, 0};
+
+/* The branches of an IF or a CASE, walked in order. */
+typedef struct SgBranches
+{
+	bool		reach[SG_MAX_WORLDS];	/* no earlier test held, maybe */
+	uint8		why;			/* of the undecided tests so far */
+	uint8		leave_why;		/* of those before branches that leave */
+	SgFlow		flow;			/* of the code after the statement */
+} SgBranches;
+
 typedef struct SgPlpgsql
 {
 	PLpgSQL_function *func;
@@ -57,6 +88,9 @@ typedef struct SgPlpgsql
 	bool		fresh;			/* PL/pgSQL made func for this analysis */
 	List	   *handlers;		/* exception blocks protecting the walk */
 	const char *uncertain;		/* why failures here are not certain */
+	SgCondEnv	cond_env;		/* what conditions are evaluated with */
+	SgMemo	   *memo;			/* per analysis point, for later passes */
+	int			nmemo;
 	bool		blanked_into;	/* the statement walked had its INTO blanked */
 	QueryEnvironment *queryenv; /* transition tables of the trigger */
 	int		   *assignments;	/* per datum: statements assigning it */
@@ -82,8 +116,35 @@ static void sg_forget_compiled(PLpgSQL_function *func);
 static void sg_setup_estate(SgUnitState *us, SgPlpgsql *ps);
 static void sg_prewalk(SgPlpgsql *ps, List *stmts);
 static void sg_count_target(SgPlpgsql *ps, PLpgSQL_variable *target);
-static void sg_walk_stmts(SgUnitState *us, SgPlpgsql *ps, List *stmts);
-static void sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt);
+static SgFlow sg_walk_stmts(SgUnitState *us, SgPlpgsql *ps, List *stmts);
+static SgFlow sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps,
+						   PLpgSQL_stmt *stmt);
+static SgFlow sg_walk_block(SgUnitState *us, SgPlpgsql *ps,
+							PLpgSQL_stmt_block *block);
+static SgFlow sg_walk_if(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt_if *s);
+static SgFlow sg_walk_case(SgUnitState *us, SgPlpgsql *ps,
+						   PLpgSQL_stmt_case *s);
+static SgFlow sg_walk_exit(SgUnitState *us, SgPlpgsql *ps,
+						   PLpgSQL_stmt_exit *s);
+static void sg_walk_loop_body(SgUnitState *us, SgPlpgsql *ps, List *body,
+							  uint8 why);
+static void sg_flow_join(SgFlow *flow, const SgFlow *other);
+static void sg_condition(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_expr *cond,
+						 int line, SgCondition *result);
+static SgMemo *sg_memo(SgUnitState *us, SgPlpgsql *ps);
+static void sg_branches_start(SgPlpgsql *ps, SgBranches *br);
+static bool sg_branches_reached(SgPlpgsql *ps, SgBranches *br);
+static void sg_branch(SgUnitState *us, SgPlpgsql *ps, SgBranches *br,
+					  PLpgSQL_expr *cond, int line, List *stmts);
+static void sg_branch_walk(SgUnitState *us, SgPlpgsql *ps, SgBranches *br,
+						   List *stmts);
+static SgFlow sg_branches_end(SgUnitState *us, SgPlpgsql *ps, SgBranches *br,
+							  List *else_stmts, bool have_else);
+static uint8 sg_value_why(SgUnitState *us, SgPlpgsql *ps, Query *query);
+static void sg_note_assigned(SgUnitState *us, SgPlpgsql *ps, int dno,
+							 Query *query);
+static void sg_note_into(SgUnitState *us, SgPlpgsql *ps,
+						 PLpgSQL_variable *target, Query *query);
 static void sg_walk_declaration(SgUnitState *us, SgPlpgsql *ps, int dno);
 static void sg_case_variable(SgPlpgsql *ps, int dno, Query *query);
 static Query *sg_expr(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_expr *expr,
@@ -114,9 +175,6 @@ static void sg_type_refs(SgUnitState *us, SgPlpgsql *ps);
 static bool sg_is_datum_name(SgPlpgsql *ps, const char *name);
 static bool sg_is_keyword_token(int tok);
 static bool sg_falls_through(PLpgSQL_stmt *stmt);
-static bool sg_tests_version(PLpgSQL_expr *cond);
-static bool sg_tests_trigger_table(PLpgSQL_expr *cond);
-static const char *sg_branch_uncertainty(PLpgSQL_expr *cond);
 static bool sg_is_trigger_record(SgPlpgsql *ps, int dno);
 static void sg_varparams_setup(ParseState *pstate, void *arg);
 
@@ -174,7 +232,7 @@ sg_plpgsql_analyze(SgUnitState *us)
 				   RelationRelationId, us->trigrel, 0,
 				   get_rel_name(us->trigrel), NULL);
 	sg_type_refs(us, ps);
-	sg_walk_stmt(us, ps, (PLpgSQL_stmt *) ps->func->action);
+	(void) sg_walk_stmt(us, ps, (PLpgSQL_stmt *) ps->func->action);
 }
 
 /* Undo what analysis did to the compiled function.  Safe to call twice. */
@@ -401,6 +459,19 @@ sg_setup_estate(SgUnitState *us, SgPlpgsql *ps)
 	ps->cursor_desc = palloc0(sizeof(TupleDesc) * func->ndatums);
 	ps->shapes = palloc0(sizeof(List *) * func->ndatums);
 
+	sg_condition_env_init(&ps->cond_env, us->trigger);
+	ps->cond_env.datums = estate->datums;
+	ps->cond_env.ndatums = func->ndatums;
+	ps->cond_env.new_varno = -1;
+	ps->cond_env.old_varno = -1;
+	if (func->fn_is_trigger == PLPGSQL_DML_TRIGGER)
+	{
+		ps->cond_env.new_varno = func->new_varno;
+		ps->cond_env.old_varno = func->old_varno;
+	}
+	ps->cond_env.datum_why = palloc0(sizeof(uint8) * func->ndatums);
+	ps->cond_env.case_values = palloc0(sizeof(Node *) * func->ndatums);
+
 	if (func->fn_is_trigger == PLPGSQL_DML_TRIGGER && OidIsValid(us->trigrel))
 	{
 		Oid			reltype = get_rel_type_id(us->trigrel);
@@ -437,7 +508,8 @@ sg_setup_estate(SgUnitState *us, SgPlpgsql *ps)
  * The hidden variable of a simple CASE ("CASE x WHEN ..."): PL/pgSQL
  * declares it as integer and gives it the type of the test expression when
  * the statement runs, before the WHEN expressions, which compare it, are
- * evaluated.  Do the same, in a private copy of the variable.
+ * evaluated.  Do the same, in a private copy of the variable; and keep the
+ * test expression, which the WHEN conditions see through the variable.
  */
 static void
 sg_case_variable(SgPlpgsql *ps, int dno, Query *query)
@@ -460,6 +532,7 @@ sg_case_variable(SgPlpgsql *ps, int dno, Query *query)
 	var->datatype = sg_build_datatype_p(exprType(expr), exprTypmod(expr),
 										ps->func->fn_input_collation, NULL);
 	ps->estate->datums[dno] = (PLpgSQL_datum *) var;
+	ps->cond_env.case_values[dno] = copyObject(expr);
 	MemoryContextSwitchTo(old);
 }
 
@@ -556,14 +629,21 @@ sg_count_target(SgPlpgsql *ps, PLpgSQL_variable *target)
 }
 
 /*
- * Walk a statement list.  Simple statements that always fall through into
- * an unconditional RAISE EXCEPTION are an error path: whatever they do is
- * rolled back, and if they fail the call fails anyway, with another
- * message; so their failures are not certain breaks.
+ * Walk a statement list, up to the first statement after which the next
+ * one never runs: the rest is dead code, not walked.  Code after a
+ * statement that lets it run only under an uncertain condition (after
+ * "IF to_regclass(...) IS NULL THEN RETURN; END IF") is uncertain.
+ *
+ * Simple statements that always fall through into an unconditional RAISE
+ * EXCEPTION are an error path: whatever they do is rolled back, and if
+ * they fail the call fails anyway, with another message; so their
+ * failures are not certain breaks.
  */
-static void
+static SgFlow
 sg_walk_stmts(SgUnitState *us, SgPlpgsql *ps, List *stmts)
 {
+	SgFlow		flow = sg_flow_next;
+	const char *save = ps->uncertain;
 	int			n = list_length(stmts);
 	int			raise_at = -1;
 	int			error_path_from;
@@ -590,16 +670,25 @@ sg_walk_stmts(SgUnitState *us, SgPlpgsql *ps, List *stmts)
 		error_path_from--;
 	}
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && flow.falls_through; i++)
 	{
-		const char *save = ps->uncertain;
+		const char *before = ps->uncertain;
+		SgFlow		next;
 
 		if (raise_at >= 0 && i >= error_path_from && i < raise_at &&
-			save == NULL)
+			before == NULL)
 			ps->uncertain = "on a path that raises an exception anyway";
-		sg_walk_stmt(us, ps, (PLpgSQL_stmt *) list_nth(stmts, i));
-		ps->uncertain = save;
+		next = sg_walk_stmt(us, ps, (PLpgSQL_stmt *) list_nth(stmts, i));
+		ps->uncertain = before;
+
+		flow.falls_through = next.falls_through;
+		flow.labeled_exit |= next.labeled_exit;
+		flow.why |= next.why;
+		if (next.why != 0 && ps->uncertain == NULL)
+			ps->uncertain = sg_why_text(next.why);
 	}
+	ps->uncertain = save;
+	return flow;
 }
 
 /* A statement that cannot leave its list other than by the next one. */
@@ -624,171 +713,369 @@ sg_falls_through(PLpgSQL_stmt *stmt)
 }
 
 /*
- * Does a condition test the server version?  Then its branches hold code
- * for other versions, which may name catalog columns and functions this
- * server lacks.
+ * The code after two alternatives (two branches, a block and its
+ * handler) runs if either falls through into it.
  */
-static bool
-sg_tests_version(PLpgSQL_expr *cond)
+static void
+sg_flow_join(SgFlow *flow, const SgFlow *other)
 {
-	const char *p;
-
-	if (cond == NULL)
-		return false;
-	for (p = cond->query; *p; p++)
+	if (other->falls_through)
 	{
-		if (pg_strncasecmp(p, "server_version", 14) == 0 ||
-			pg_strncasecmp(p, "pg_version", 10) == 0 ||
-			(pg_strncasecmp(p, "version", 7) == 0 &&
-			 (p == cond->query || !(isalnum((unsigned char) p[-1]) || p[-1] == '_')) &&
-			 p[7] == '('))
+		flow->why = flow->falls_through ? flow->why | other->why : other->why;
+		flow->falls_through = true;
+	}
+	flow->labeled_exit |= other->labeled_exit;
+}
+
+/*
+ * A condition: analysed (an analysis point), and evaluated for the unit
+ * the first time; later passes, which skip the point, take what it said
+ * then.
+ */
+static void
+sg_condition(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_expr *cond, int line,
+			 SgCondition *result)
+{
+	Query	   *query = sg_expr(us, ps, cond, line);
+	SgMemo	   *memo;
+
+	sg_condition_unknown(&ps->cond_env, result);
+	if (cond == NULL)
+		return;
+	memo = sg_memo(us, ps);
+	if (query != NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(us->point_cxt);
+
+		sg_condition_eval(&ps->cond_env, query, &memo->cond);
+		MemoryContextSwitchTo(old);
+		memo->have_cond = true;
+	}
+	if (memo->have_cond)
+		*result = memo->cond;
+}
+
+/* What the walk keeps of the point being analysed, for later passes. */
+static SgMemo *
+sg_memo(SgUnitState *us, SgPlpgsql *ps)
+{
+	if (us->point >= ps->nmemo)
+	{
+		int			n = Max(64, ps->nmemo);
+
+		while (n <= us->point)
+			n *= 2;
+		if (ps->memo == NULL)
+			ps->memo = MemoryContextAllocZero(us->cxt, sizeof(SgMemo) * n);
+		else
+		{
+			ps->memo = repalloc(ps->memo, sizeof(SgMemo) * n);
+			memset(ps->memo + ps->nmemo, 0, sizeof(SgMemo) * (n - ps->nmemo));
+		}
+		ps->nmemo = n;
+	}
+	return &ps->memo[us->point];
+}
+
+/* Before the first test of an IF or a CASE: every world reaches it. */
+static void
+sg_branches_start(SgPlpgsql *ps, SgBranches *br)
+{
+	int			w;
+
+	memset(br, 0, sizeof(SgBranches));
+	for (w = 0; w < ps->cond_env.nworlds; w++)
+		br->reach[w] = true;
+	br->flow = sg_flow_leaves;
+}
+
+/* Does some world reach the next test (no earlier one held)? */
+static bool
+sg_branches_reached(SgPlpgsql *ps, SgBranches *br)
+{
+	int			w;
+
+	for (w = 0; w < ps->cond_env.nworlds; w++)
+	{
+		if (br->reach[w])
 			return true;
 	}
 	return false;
 }
 
 /*
- * Does a condition test which table's trigger runs the function?  Then a
- * trigger function shared by several tables uses some NEW fields only for
- * some of them.
+ * The next test of an IF or a CASE and its branch.  A test no world
+ * reaches is not made; a branch whose test holds in no world that reaches
+ * it is dead.  A branch is uncertain for the reasons of the undecided
+ * tests up to its own.
  */
-static bool
-sg_tests_trigger_table(PLpgSQL_expr *cond)
+static void
+sg_branch(SgUnitState *us, SgPlpgsql *ps, SgBranches *br, PLpgSQL_expr *cond,
+		  int line, List *stmts)
 {
-	static const char *const names[] = {
-		"tg_table_name", "tg_relname", "tg_relid", "tg_table_schema",
-		"tg_name", "tg_argv"
-	};
-	const char *p;
-	int			i;
+	SgCondition c;
+	bool		taken = false;
+	int			w;
 
-	if (cond == NULL)
-		return false;
-	for (p = cond->query; *p; p++)
+	if (!sg_branches_reached(ps, br))
+		return;
+	sg_condition(us, ps, cond, line, &c);
+	br->why |= c.why;
+	for (w = 0; w < ps->cond_env.nworlds; w++)
 	{
-		for (i = 0; i < lengthof(names); i++)
-		{
-			if (pg_strncasecmp(p, names[i], strlen(names[i])) == 0)
-				return true;
-		}
+		if (br->reach[w] && (c.outcomes[w] & SG_OUT_TRUE))
+			taken = true;
+		br->reach[w] = br->reach[w] &&
+			(c.outcomes[w] & (SG_OUT_FALSE | SG_OUT_NULL)) != 0;
 	}
-	return false;
-}
-
-/* Why failures in the branches of a condition are uncertain, or NULL. */
-static const char *
-sg_branch_uncertainty(PLpgSQL_expr *cond)
-{
-	if (sg_tests_version(cond))
-		return "in a branch taken only on some server versions";
-	if (sg_tests_trigger_table(cond))
-		return "in a branch taken only for some of the trigger's tables";
-	return NULL;
+	if (taken)
+		sg_branch_walk(us, ps, br, stmts);
 }
 
 static void
+sg_branch_walk(SgUnitState *us, SgPlpgsql *ps, SgBranches *br, List *stmts)
+{
+	const char *save = ps->uncertain;
+	SgFlow		flow;
+
+	if (br->why != 0 && save == NULL)
+		ps->uncertain = sg_why_text(br->why);
+	flow = sg_walk_stmts(us, ps, stmts);
+	ps->uncertain = save;
+
+	/* the code after the statement runs only if this branch is not taken */
+	if (!flow.falls_through)
+		br->leave_why |= br->why;
+	sg_flow_join(&br->flow, &flow);
+}
+
+/*
+ * The ELSE branch, if some world reaches it: statements, or (a CASE
+ * without ELSE) the error CASE_NOT_FOUND.  Returns how the code after the
+ * statement is reached.
+ */
+static SgFlow
+sg_branches_end(SgUnitState *us, SgPlpgsql *ps, SgBranches *br,
+				List *else_stmts, bool have_else)
+{
+	SgFlow		flow;
+
+	if (sg_branches_reached(ps, br))
+	{
+		if (have_else)
+			sg_branch_walk(us, ps, br, else_stmts);
+		else
+			br->leave_why |= br->why;
+	}
+	flow = br->flow;
+	if (flow.falls_through)
+		flow.why |= br->leave_why;
+	return flow;
+}
+
+static SgFlow
+sg_walk_if(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt_if *s)
+{
+	SgBranches	br;
+	ListCell   *lc;
+
+	sg_branches_start(ps, &br);
+	sg_branch(us, ps, &br, s->cond, s->lineno, s->then_body);
+	foreach(lc, s->elsif_list)
+	{
+		PLpgSQL_if_elsif *elif = (PLpgSQL_if_elsif *) lfirst(lc);
+
+		sg_branch(us, ps, &br, elif->cond, elif->lineno, elif->stmts);
+	}
+	return sg_branches_end(us, ps, &br, s->else_body, true);
+}
+
+/*
+ * CASE.  A simple CASE ("CASE x WHEN a, b THEN") tests "var IN (a, b)" for
+ * a hidden variable given the value of x: the tests see x through it.
+ */
+static SgFlow
+sg_walk_case(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt_case *s)
+{
+	SgBranches	br;
+	ListCell   *lc;
+	Query	   *query;
+
+	query = sg_expr(us, ps, s->t_expr, s->lineno);
+	if (query != NULL)
+		sg_case_variable(ps, s->t_varno, query);
+
+	sg_branches_start(ps, &br);
+	foreach(lc, s->case_when_list)
+	{
+		PLpgSQL_case_when *cw = (PLpgSQL_case_when *) lfirst(lc);
+
+		sg_branch(us, ps, &br, cw->expr, cw->lineno, cw->stmts);
+	}
+	return sg_branches_end(us, ps, &br, s->else_stmts, s->have_else);
+}
+
+/*
+ * A block: its declarations, its body, and its handlers, each of which
+ * may run after a failure anywhere in the body.  EXIT with the block's
+ * label leaves it for the statement after it.
+ */
+static SgFlow
+sg_walk_block(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt_block *block)
+{
+	SgFlow		flow;
+	ListCell   *lc;
+	int			i;
+
+	for (i = 0; i < block->n_initvars; i++)
+		sg_walk_declaration(us, ps, block->initvarnos[i]);
+	if (block->exceptions == NULL)
+		flow = sg_walk_stmts(us, ps, block->body);
+	else
+	{
+		List	   *save = ps->handlers;
+
+		ps->handlers = lcons(block->exceptions, list_copy(save));
+		flow = sg_walk_stmts(us, ps, block->body);
+		ps->handlers = save;
+		foreach(lc, block->exceptions->exc_list)
+		{
+			SgFlow		handler;
+
+			handler = sg_walk_stmts(us, ps,
+									((PLpgSQL_exception *) lfirst(lc))->action);
+			sg_flow_join(&flow, &handler);
+		}
+	}
+	if (block->label != NULL && flow.labeled_exit)
+		flow.falls_through = true;
+	return flow;
+}
+
+/*
+ * EXIT and CONTINUE leave the statement list (for the end of a loop, or of
+ * a labelled block); with WHEN, only if the condition holds.
+ */
+static SgFlow
+sg_walk_exit(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt_exit *s)
+{
+	SgFlow		flow = sg_flow_leaves;
+	SgCondition c;
+
+	flow.labeled_exit = s->label != NULL;
+	if (s->cond == NULL)
+		return flow;
+	sg_condition(us, ps, s->cond, s->lineno, &c);
+	if (!sg_condition_may_hold(&ps->cond_env, &c))
+		return sg_flow_next;
+	if (!sg_condition_always_holds(&ps->cond_env, &c))
+	{
+		flow.falls_through = true;
+		flow.why = c.why;
+	}
+	return flow;
+}
+
+/*
+ * The body of a loop.  The statement after a loop is taken to run (a loop
+ * may end, or be left by EXIT, in ways not followed here).
+ */
+static void
+sg_walk_loop_body(SgUnitState *us, SgPlpgsql *ps, List *body, uint8 why)
+{
+	const char *save = ps->uncertain;
+
+	if (why != 0 && save == NULL)
+		ps->uncertain = sg_why_text(why);
+	(void) sg_walk_stmts(us, ps, body);
+	ps->uncertain = save;
+}
+
+/*
+ * What a value owes to tests of whether objects exist, of the server
+ * version or of the trigger: conditions on a variable it is assigned to
+ * are as uncertain.
+ */
+static uint8
+sg_value_why(SgUnitState *us, SgPlpgsql *ps, Query *query)
+{
+	MemoryContext old = MemoryContextSwitchTo(us->point_cxt);
+	uint8		why = sg_query_why(&ps->cond_env, query);
+
+	MemoryContextSwitchTo(old);
+	return why;
+}
+
+static void
+sg_note_assigned(SgUnitState *us, SgPlpgsql *ps, int dno, Query *query)
+{
+	if (query != NULL && dno >= 0)
+		ps->cond_env.datum_why[dno] |= sg_value_why(us, ps, query);
+}
+
+/* The same for the targets of INTO (if any), and for FOUND. */
+static void
+sg_note_into(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_variable *target,
+			 Query *query)
+{
+	uint8	   *datum_why = ps->cond_env.datum_why;
+	uint8		why;
+	int			i;
+
+	if (query == NULL || (why = sg_value_why(us, ps, query)) == 0)
+		return;
+	datum_why[ps->func->found_varno] |= why;
+	if (target == NULL)
+		return;
+	if (target->dtype == PLPGSQL_DTYPE_ROW)
+	{
+		PLpgSQL_row *row = (PLpgSQL_row *) target;
+
+		for (i = 0; i < row->nfields; i++)
+		{
+			if (row->varnos[i] >= 0)
+				datum_why[row->varnos[i]] |= why;
+		}
+	}
+	else
+		datum_why[target->dno] |= why;
+}
+
+static SgFlow
 sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 {
 	int			line = stmt->lineno;
 	ListCell   *lc;
 	Query	   *query;
+	SgCondition c;
 
 	check_stack_depth();
 
 	switch (stmt->cmd_type)
 	{
 		case PLPGSQL_STMT_BLOCK:
-			{
-				PLpgSQL_stmt_block *block = (PLpgSQL_stmt_block *) stmt;
-				int			i;
-
-				for (i = 0; i < block->n_initvars; i++)
-					sg_walk_declaration(us, ps, block->initvarnos[i]);
-				if (block->exceptions)
-				{
-					List	   *save = ps->handlers;
-
-					ps->handlers = lcons(block->exceptions, list_copy(save));
-					sg_walk_stmts(us, ps, block->body);
-					ps->handlers = save;
-					foreach(lc, block->exceptions->exc_list)
-						sg_walk_stmts(us, ps,
-									  ((PLpgSQL_exception *) lfirst(lc))->action);
-				}
-				else
-					sg_walk_stmts(us, ps, block->body);
-			}
-			break;
+			return sg_walk_block(us, ps, (PLpgSQL_stmt_block *) stmt);
 		case PLPGSQL_STMT_ASSIGN:
 			{
 				PLpgSQL_stmt_assign *s = (PLpgSQL_stmt_assign *) stmt;
 
-				(void) sg_expr_target(us, ps, s->expr, line, s->varno);
+				query = sg_expr_target(us, ps, s->expr, line, s->varno);
+				sg_note_assigned(us, ps, s->varno, query);
 				sg_target_datum(us, ps, s->varno, line);
 			}
 			break;
 		case PLPGSQL_STMT_IF:
-			{
-				PLpgSQL_stmt_if *s = (PLpgSQL_stmt_if *) stmt;
-				const char *save = ps->uncertain;
-				const char *why = sg_branch_uncertainty(s->cond);
-
-				foreach(lc, s->elsif_list)
-				{
-					if (why == NULL)
-						why = sg_branch_uncertainty(((PLpgSQL_if_elsif *) lfirst(lc))->cond);
-				}
-
-				(void) sg_expr(us, ps, s->cond, line);
-				if (why != NULL && save == NULL)
-					ps->uncertain = why;
-				sg_walk_stmts(us, ps, s->then_body);
-				foreach(lc, s->elsif_list)
-				{
-					PLpgSQL_if_elsif *elif = (PLpgSQL_if_elsif *) lfirst(lc);
-
-					(void) sg_expr(us, ps, elif->cond, elif->lineno);
-					sg_walk_stmts(us, ps, elif->stmts);
-				}
-				sg_walk_stmts(us, ps, s->else_body);
-				ps->uncertain = save;
-			}
-			break;
+			return sg_walk_if(us, ps, (PLpgSQL_stmt_if *) stmt);
 		case PLPGSQL_STMT_CASE:
-			{
-				PLpgSQL_stmt_case *s = (PLpgSQL_stmt_case *) stmt;
-				const char *save = ps->uncertain;
-				const char *why = sg_branch_uncertainty(s->t_expr);
-
-				foreach(lc, s->case_when_list)
-				{
-					if (why == NULL)
-						why = sg_branch_uncertainty(((PLpgSQL_case_when *) lfirst(lc))->expr);
-				}
-
-				query = sg_expr(us, ps, s->t_expr, line);
-				if (query != NULL)
-					sg_case_variable(ps, s->t_varno, query);
-				if (why != NULL && save == NULL)
-					ps->uncertain = why;
-				foreach(lc, s->case_when_list)
-				{
-					PLpgSQL_case_when *cw = (PLpgSQL_case_when *) lfirst(lc);
-
-					(void) sg_expr(us, ps, cw->expr, cw->lineno);
-					sg_walk_stmts(us, ps, cw->stmts);
-				}
-				if (s->have_else)
-					sg_walk_stmts(us, ps, s->else_stmts);
-				ps->uncertain = save;
-			}
-			break;
+			return sg_walk_case(us, ps, (PLpgSQL_stmt_case *) stmt);
 		case PLPGSQL_STMT_LOOP:
-			sg_walk_stmts(us, ps, ((PLpgSQL_stmt_loop *) stmt)->body);
+			sg_walk_loop_body(us, ps, ((PLpgSQL_stmt_loop *) stmt)->body, 0);
 			break;
 		case PLPGSQL_STMT_WHILE:
-			(void) sg_expr(us, ps, ((PLpgSQL_stmt_while *) stmt)->cond, line);
-			sg_walk_stmts(us, ps, ((PLpgSQL_stmt_while *) stmt)->body);
+			sg_condition(us, ps, ((PLpgSQL_stmt_while *) stmt)->cond, line, &c);
+			if (sg_condition_may_hold(&ps->cond_env, &c))
+				sg_walk_loop_body(us, ps, ((PLpgSQL_stmt_while *) stmt)->body,
+								  c.why);
 			break;
 		case PLPGSQL_STMT_FORI:
 			{
@@ -797,7 +1084,7 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 				(void) sg_expr(us, ps, s->lower, line);
 				(void) sg_expr(us, ps, s->upper, line);
 				(void) sg_expr(us, ps, s->step, line);
-				sg_walk_stmts(us, ps, s->body);
+				sg_walk_loop_body(us, ps, s->body, 0);
 			}
 			break;
 		case PLPGSQL_STMT_FORS:
@@ -806,7 +1093,7 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 
 				query = sg_expr(us, ps, s->query, line);
 				sg_target(us, ps, s->var, query, line);
-				sg_walk_stmts(us, ps, s->body);
+				sg_walk_loop_body(us, ps, s->body, 0);
 			}
 			break;
 		case PLPGSQL_STMT_FORC:
@@ -817,20 +1104,19 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 				if (s->var != NULL && ps->cursor_desc[s->curvar] != NULL)
 					sg_type_record(us, ps, s->var->dno,
 								   ps->cursor_desc[s->curvar]);
-				sg_walk_stmts(us, ps, s->body);
+				sg_walk_loop_body(us, ps, s->body, 0);
 			}
 			break;
 		case PLPGSQL_STMT_FOREACH_A:
 			(void) sg_expr(us, ps, ((PLpgSQL_stmt_foreach_a *) stmt)->expr, line);
 			sg_target_datum(us, ps, ((PLpgSQL_stmt_foreach_a *) stmt)->varno, line);
-			sg_walk_stmts(us, ps, ((PLpgSQL_stmt_foreach_a *) stmt)->body);
+			sg_walk_loop_body(us, ps, ((PLpgSQL_stmt_foreach_a *) stmt)->body, 0);
 			break;
 		case PLPGSQL_STMT_EXIT:
-			(void) sg_expr(us, ps, ((PLpgSQL_stmt_exit *) stmt)->cond, line);
-			break;
+			return sg_walk_exit(us, ps, (PLpgSQL_stmt_exit *) stmt);
 		case PLPGSQL_STMT_RETURN:
 			(void) sg_expr(us, ps, ((PLpgSQL_stmt_return *) stmt)->expr, line);
-			break;
+			return sg_flow_leaves;
 		case PLPGSQL_STMT_RETURN_NEXT:
 			(void) sg_expr(us, ps, ((PLpgSQL_stmt_return_next *) stmt)->expr, line);
 			break;
@@ -857,6 +1143,8 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 					(void) sg_expr(us, ps,
 								   ((PLpgSQL_raise_option *) lfirst(lc))->expr,
 								   line);
+				if (s->elog_level >= ERROR)
+					return sg_flow_leaves;
 			}
 			break;
 		case PLPGSQL_STMT_ASSERT:
@@ -870,6 +1158,7 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 				ps->blanked_into = s->into;
 				query = sg_expr(us, ps, s->sqlstmt, line);
 				ps->blanked_into = false;
+				sg_note_into(us, ps, s->into ? s->target : NULL, query);
 				if (s->into)
 					sg_target(us, ps, s->target, query, line);
 			}
@@ -889,7 +1178,7 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 
 				sg_dynamic(us, ps, s->query, s->params, line);
 				sg_target(us, ps, s->var, NULL, line);
-				sg_walk_stmts(us, ps, s->body);
+				sg_walk_loop_body(us, ps, s->body, 0);
 			}
 			break;
 		case PLPGSQL_STMT_OPEN:
@@ -922,7 +1211,8 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 			}
 			break;
 		case PLPGSQL_STMT_PERFORM:
-			(void) sg_expr(us, ps, ((PLpgSQL_stmt_perform *) stmt)->expr, line);
+			query = sg_expr(us, ps, ((PLpgSQL_stmt_perform *) stmt)->expr, line);
+			sg_note_into(us, ps, NULL, query);
 			break;
 		case PLPGSQL_STMT_CALL:
 			(void) sg_expr(us, ps, ((PLpgSQL_stmt_call *) stmt)->expr, line);
@@ -933,6 +1223,7 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 		case PLPGSQL_STMT_ROLLBACK:
 			break;
 	}
+	return sg_flow_next;
 }
 
 /* A variable declared in a block: its type, default, cursor query. */
@@ -949,7 +1240,8 @@ sg_walk_declaration(SgUnitState *us, SgPlpgsql *ps, int dno)
 
 		if (var->datatype != NULL)
 			sg_type_use(us, var->datatype->typoid, var->lineno);
-		(void) sg_expr(us, ps, var->default_val, var->lineno);
+		query = sg_expr(us, ps, var->default_val, var->lineno);
+		sg_note_assigned(us, ps, dno, query);
 		if (var->cursor_explicit_expr != NULL)
 		{
 			query = sg_expr(us, ps, var->cursor_explicit_expr, var->lineno);
