@@ -6,7 +6,8 @@
 -- failures are not findings of that unit), one they select is certain.
 -- Code after a statement that always leaves (RETURN, RAISE EXCEPTION,
 -- EXIT, CONTINUE) never runs.  Code that runs only when an object or a
--- column exists is not certain to fail when they are missing.
+-- column exists is not certain to fail when they are missing.  A handler
+-- that raises the error again does not handle it.
 --
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS schema_guard CASCADE;
@@ -376,6 +377,66 @@ CREATE TRIGGER touch_tb BEFORE INSERT ON tb FOR EACH ROW EXECUTE FUNCTION touch(
 SELECT guarded_regclass(), guarded_columns(), guarded_early(), guarded_found(),
        guarded_data();
 SELECT * FROM findings WHERE object LIKE 'guarded\_%' OR object LIKE 'touch%';
+
+--
+-- A handler that raises the error again does not handle it: the failure
+-- stays an error (positive), also when the handler logs first or raises
+-- another error.  A handler that returns, or re-raises only sometimes, or
+-- whose error an outer handler catches, handles it (negative: warnings).
+--
+CREATE FUNCTION reraise() RETURNS int LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM nocol FROM ta;
+    RETURN 1;
+EXCEPTION WHEN others THEN
+    RAISE;
+END
+$$;
+CREATE FUNCTION reraise_logged() RETURNS int LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM nocol FROM ta;
+    RETURN 1;
+EXCEPTION WHEN others THEN
+    INSERT INTO log VALUES (0, SQLERRM);
+    RAISE EXCEPTION 'wrapped: %', SQLERRM;
+END
+$$;
+CREATE FUNCTION reraise_sometimes(p int) RETURNS int LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM nocol FROM ta;
+    RETURN 1;
+EXCEPTION WHEN others THEN
+    IF p > 0 THEN
+        RAISE;
+    END IF;
+    RETURN 0;
+END
+$$;
+CREATE FUNCTION reraise_caught() RETURNS int LANGUAGE plpgsql AS $$
+BEGIN
+    BEGIN
+        PERFORM nocol FROM ta;
+    EXCEPTION WHEN undefined_column THEN
+        RAISE EXCEPTION 'wrapped: %', SQLERRM;
+    END;
+    RETURN 1;
+EXCEPTION WHEN raise_exception THEN
+    RETURN 0;
+END
+$$;
+CREATE FUNCTION reraise_not_caught() RETURNS int LANGUAGE plpgsql AS $$
+BEGIN
+    BEGIN
+        PERFORM nocol FROM ta;
+    EXCEPTION WHEN undefined_column THEN
+        RAISE EXCEPTION 'wrapped: %', SQLERRM;
+    END;
+    RETURN 1;
+EXCEPTION WHEN undefined_column THEN
+    RETURN 0;
+END
+$$;
+SELECT * FROM findings WHERE object LIKE 'reraise%';
 
 SET client_min_messages = warning;
 RESET search_path;

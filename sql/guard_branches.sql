@@ -3,7 +3,8 @@
 -- when an object exists, or never.  A column only a branch its trigger
 -- never takes uses can go; one a branch its trigger always takes uses
 -- cannot.  An object tested for before use can go.  A rename that makes a
--- branch run for a trigger that fails there is a break.
+-- branch run for a trigger that fails there is a break.  A handler that
+-- raises the error again does not make the failure uncertain.
 --
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS schema_guard CASCADE;
@@ -115,6 +116,28 @@ END
 $$;
 ALTER TABLE dead_only DROP COLUMN gone;
 DROP TABLE dead_only;
+
+-- A handler that logs and raises the error again does not handle it: the
+-- column stays (positive); one that returns lets it go (negative).
+CREATE TABLE handled (id int, note text);
+CREATE FUNCTION log_and_reraise() RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT note FROM handled LIMIT 1);
+EXCEPTION WHEN others THEN
+    INSERT INTO log VALUES (0, SQLERRM);
+    RAISE;
+END
+$$;
+ALTER TABLE handled DROP COLUMN note;
+CREATE OR REPLACE FUNCTION log_and_reraise() RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT note FROM handled LIMIT 1);
+EXCEPTION WHEN others THEN
+    INSERT INTO log VALUES (0, SQLERRM);
+    RETURN NULL;
+END
+$$;
+ALTER TABLE handled DROP COLUMN note;
 
 SELECT severity, "check", object_name, line, referenced
   FROM schema_guard.validate(ARRAY['guard_branches']);

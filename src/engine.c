@@ -89,6 +89,7 @@ static Query *sg_transform(SgPoint *pc, RawStmt *raw);
 static int	sg_char_to_byte(const char *src, int charpos);
 static const char *sg_default_hint(const char *check);
 static int	sg_ref_cmp(const void *a, const void *b);
+static bool sg_handler_matches(PLpgSQL_exception *exception, int sqlerrcode);
 static void sg_detect_search_path_change(SgUnitState *us);
 static void sg_add_body_words(SgUnitState *us);
 static bool sg_unattached_trigger_function(SgUnitState *us);
@@ -1673,14 +1674,16 @@ sg_add_body_words(SgUnitState *us)
 
 /*
  * How sure is a failure at this point?  Not certain when an EXCEPTION
- * clause around it catches the error (the code goes on with the handler),
- * or when the walk marked the code as uncertain (a branch taken only on
- * some server versions, a statement that falls through into RAISE
- * EXCEPTION).  Sets *note to the explanation to append, or "".
+ * clause around it catches the error (the code goes on with the handler,
+ * unless the handler raises an error again, which an outer clause may
+ * catch in turn), or when the walk marked the code as uncertain (a branch
+ * taken only on some server versions, a statement that falls through into
+ * RAISE EXCEPTION).  Sets *note to the explanation to append, or "".
  */
 char
 sg_point_severity(SgPoint *pc, int sqlerrcode, char severity, char **note)
 {
+	int			code = sqlerrcode;
 	ListCell   *lc;
 
 	*note = "";
@@ -1695,19 +1698,21 @@ sg_point_severity(SgPoint *pc, int sqlerrcode, char severity, char **note)
 		foreach(lc2, block->exc_list)
 		{
 			PLpgSQL_exception *exception = (PLpgSQL_exception *) lfirst(lc2);
-			PLpgSQL_condition *cond;
+			int			raised = code;
 
-			for (cond = exception->conditions; cond != NULL; cond = cond->next)
+			if (!sg_handler_matches(exception, code))
+				continue;
+			if (!sg_plpgsql_handler_reraises(exception, &raised))
 			{
-				if (cond->sqlerrstate == 0 ||	/* OTHERS */
-					cond->sqlerrstate == sqlerrcode ||
-					(ERRCODE_IS_CATEGORY(cond->sqlerrstate) &&
-					 ERRCODE_TO_CATEGORY(sqlerrcode) == cond->sqlerrstate))
-				{
-					*note = psprintf(" (handled by the EXCEPTION clause at line %d)",
-									 exception->lineno);
-					return SG_WARNING;
-				}
+				*note = psprintf(" (handled by the EXCEPTION clause at line %d)",
+								 exception->lineno);
+				return SG_WARNING;
+			}
+			/* the first handler that matches runs; with the code unknown, any */
+			if (code != 0)
+			{
+				code = raised;
+				break;
 			}
 		}
 	}
@@ -1717,6 +1722,24 @@ sg_point_severity(SgPoint *pc, int sqlerrcode, char severity, char **note)
 		return SG_WARNING;
 	}
 	return severity;
+}
+
+/* Does a handler catch errors of this SQLSTATE (0: not known)? */
+static bool
+sg_handler_matches(PLpgSQL_exception *exception, int sqlerrcode)
+{
+	PLpgSQL_condition *cond;
+
+	for (cond = exception->conditions; cond != NULL; cond = cond->next)
+	{
+		if (sqlerrcode == 0 ||
+			cond->sqlerrstate == 0 ||	/* OTHERS */
+			cond->sqlerrstate == sqlerrcode ||
+			(ERRCODE_IS_CATEGORY(cond->sqlerrstate) &&
+			 ERRCODE_TO_CATEGORY(sqlerrcode) == cond->sqlerrstate))
+			return true;
+	}
+	return false;
 }
 
 static const char *

@@ -212,6 +212,8 @@ extern void sg_plpgsql_analyze(SgUnitState *us);
 extern void sg_plpgsql_finish(SgUnitState *us);
 extern void sg_plpgsql_release(SgUnitState *us);
 extern bool sg_plpgsql_target_missing(SgUnitState *us, PLAssignStmt *stmt);
+extern bool sg_plpgsql_handler_reraises(PLpgSQL_exception *handler,
+										int *sqlerrcode);
 extern bool sg_plpgsql_field_failure(SgUnitState *us, SgRawScan *scan,
 									 const char **check, char *kind,
 									 char *severity, const char **name,

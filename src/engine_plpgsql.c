@@ -1754,6 +1754,43 @@ sg_check_return_query(SgUnitState *us, SgPlpgsql *ps, Query *query, int line)
 	}
 }
 
+/*
+ * Does an exception handler raise an error again whatever happens (its
+ * statements fall through into RAISE)?  Then the failure it caught still
+ * fails the call, with *sqlerrcode: unchanged for a bare RAISE, which
+ * raises the caught error again, raise_exception for RAISE EXCEPTION
+ * 'message', and 0 (not known here) for another condition.
+ */
+bool
+sg_plpgsql_handler_reraises(PLpgSQL_exception *handler, int *sqlerrcode)
+{
+	ListCell   *lc;
+
+	foreach(lc, handler->action)
+	{
+		PLpgSQL_stmt *stmt = (PLpgSQL_stmt *) lfirst(lc);
+		PLpgSQL_stmt_raise *raise = (PLpgSQL_stmt_raise *) stmt;
+		ListCell   *lc2;
+
+		if (sg_falls_through(stmt))
+			continue;
+		if (stmt->cmd_type != PLPGSQL_STMT_RAISE)
+			return false;
+		if (raise->condname == NULL && raise->message == NULL &&
+			raise->options == NIL)
+			return true;
+		*sqlerrcode = raise->condname == NULL ? ERRCODE_RAISE_EXCEPTION : 0;
+		foreach(lc2, raise->options)
+		{
+			if (((PLpgSQL_raise_option *) lfirst(lc2))->opt_type ==
+				PLPGSQL_RAISEOPTION_ERRCODE)
+				*sqlerrcode = 0;
+		}
+		return true;
+	}
+	return false;
+}
+
 /* Is the target of an assignment "rec.field := ..." a missing field? */
 bool
 sg_plpgsql_target_missing(SgUnitState *us, PLAssignStmt *stmt)
