@@ -155,7 +155,14 @@ BEGIN
             ORDER BY total);
 END
 $$;
-SELECT mc_neg('x');
+-- negative (a warning): a field of a polymorphic argument, whose fields
+-- are known only at run time
+CREATE FUNCTION mc_neg_poly(rec anyelement) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN rec.new_name;
+END
+$$;
+SELECT mc_neg('x'), mc_neg_poly(ROW(1, 'n')::mc);
 \x on
 SELECT * FROM findings WHERE object LIKE 'mc\_%';
 \x off

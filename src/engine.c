@@ -79,6 +79,7 @@ static void sg_enter_unit_environment(SgUnitState *us, const char *path);
 static void sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 							  ErrorData *edata);
 static void sg_record_unit_failure(SgUnitState *us, ErrorData *edata);
+static bool sg_names_polymorphic_argument(SgUnitState *us, List *names);
 static void sg_fallback_relations(SgUnitState *us, SgPoint *pc,
 								  SgRawScan *scan, SgRawName *failed);
 static void sg_fallback_name(SgUnitState *us, SgPoint *pc, SgRawName *item);
@@ -1388,7 +1389,8 @@ sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 			(strcmp(check, SG_CHECK_TYPE_MISMATCH) == 0 ||
 			 strcmp(check, SG_CHECK_MISSING_FUNCTION) == 0 ||
 			 strcmp(check, SG_CHECK_AMBIGUOUS) == 0 ||
-			 strcmp(check, SG_CHECK_INVALID_STATEMENT) == 0))
+			 strcmp(check, SG_CHECK_INVALID_STATEMENT) == 0 ||
+			 (at != NULL && sg_names_polymorphic_argument(us, at->names))))
 		{
 			severity = SG_WARNING;
 			message = psprintf("%s (with stand-in types for the polymorphic arguments)",
@@ -1418,6 +1420,32 @@ sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 
 	if (raw != NULL)
 		sg_fallback_relations(us, pc, &scan, at);
+}
+
+/*
+ * Is a qualified name ("rec.a") a field of an argument of polymorphic
+ * type?  With the stand-in type, which is not a row type, it looks like a
+ * column of a table named after the argument.
+ */
+static bool
+sg_names_polymorphic_argument(SgUnitState *us, List *names)
+{
+	Oid		   *types;
+	char	  **argnames;
+	char	   *modes;
+	int			nargs;
+	int			i;
+
+	if (list_length(names) < 2)
+		return false;
+	nargs = get_func_arg_info(us->proctup, &types, &argnames, &modes);
+	for (i = 0; argnames != NULL && i < nargs; i++)
+	{
+		if (IsPolymorphicType(types[i]) && argnames[i] != NULL &&
+			strcmp(argnames[i], strVal(linitial(names))) == 0)
+			return true;
+	}
+	return false;
 }
 
 /*
