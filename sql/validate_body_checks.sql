@@ -383,13 +383,60 @@ SET client_min_messages = error;
 ALTER TYPE iv_status RENAME VALUE 'queued' TO 'waiting';
 RESET client_min_messages;
 RESET schema_guard.mode;
--- negative: a label the type has
+-- constants PL/pgSQL converts when the code runs: DECLARE defaults (an
+-- EXCEPTION clause of the block does not catch their failures), a null
+-- for a NOT NULL variable, SELECT ... INTO, RETURN
+CREATE FUNCTION iv_declared() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    s iv_status := 'angry';
+    n int := 'abc';
+BEGIN
+    NULL;
+EXCEPTION WHEN others THEN
+    NULL;
+END
+$$;
+CREATE FUNCTION iv_not_null() RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+    x int NOT NULL := NULL;
+BEGIN
+    RETURN x;
+END
+$$;
+CREATE FUNCTION iv_selected() RETURNS iv_status LANGUAGE plpgsql AS $$
+DECLARE
+    v iv_status;
+BEGIN
+    SELECT 'angry' INTO v;
+    RETURN v;
+END
+$$;
+CREATE FUNCTION iv_returned() RETURNS int LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN 'abc';
+END
+$$;
+-- negative: a label the type has, constants the types accept, and a
+-- RETURN of a value that is not a constant
 CREATE FUNCTION iv_neg() RETURNS iv_status LANGUAGE plpgsql AS $$
 BEGIN
     RETURN 'waiting'::iv_status;
 END
 $$;
-SELECT iv_neg();
+CREATE FUNCTION iv_neg_constants() RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+    s iv_status := 'done';
+    n int NOT NULL := '5';
+    v iv_status;
+BEGIN
+    SELECT 'waiting' INTO v;
+    IF n > 9 THEN
+        RETURN now()::text;
+    END IF;
+    RETURN '7';
+END
+$$;
+SELECT iv_neg(), iv_neg_constants();
 \x on
 SELECT * FROM findings WHERE object LIKE 'iv\_%';
 \x off

@@ -170,6 +170,7 @@ extern bool sg_condition_may_hold(const SgCondEnv *env,
 extern bool sg_condition_always_holds(const SgCondEnv *env,
 									  const SgCondition *cond);
 extern uint8 sg_query_why(const SgCondEnv *env, Query *query);
+extern List *sg_one_row_values(Query *query);
 extern const char *sg_why_text(uint8 why);
 
 /* engine.c */

@@ -218,17 +218,36 @@ sg_why_text(uint8 why)
 static Node *
 sg_condition_expr(Query *query)
 {
-	TargetEntry *tle;
+	List	   *values = sg_one_row_values(query);
+
+	return list_length(values) == 1 ? (Node *) linitial(values) : NULL;
+}
+
+/*
+ * The expressions of a query that yields one row of them and nothing else
+ * (no FROM, WHERE, LIMIT...), or NIL.
+ */
+List *
+sg_one_row_values(Query *query)
+{
+	List	   *values = NIL;
+	ListCell   *lc;
 
 	if (query->commandType != CMD_SELECT || query->rtable != NIL ||
 		query->setOperations != NULL || query->hasAggs ||
 		query->hasWindowFuncs || query->hasTargetSRFs ||
 		query->jointree == NULL || query->jointree->quals != NULL ||
 		query->havingQual != NULL || query->limitCount != NULL ||
-		query->limitOffset != NULL || list_length(query->targetList) != 1)
-		return NULL;
-	tle = linitial_node(TargetEntry, query->targetList);
-	return (Node *) tle->expr;
+		query->limitOffset != NULL)
+		return NIL;
+	foreach(lc, query->targetList)
+	{
+		TargetEntry *tle = lfirst_node(TargetEntry, lc);
+
+		if (!tle->resjunk)
+			values = lappend(values, tle->expr);
+	}
+	return values;
 }
 
 /*

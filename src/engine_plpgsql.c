@@ -35,6 +35,7 @@
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
+#include "parser/parse_coerce.h"
 #include "parser/parse_param.h"
 #include "parser/scanner.h"
 #include "parser/gram.h"
@@ -146,6 +147,15 @@ static void sg_note_assigned(SgUnitState *us, SgPlpgsql *ps, int dno,
 static void sg_note_into(SgUnitState *us, SgPlpgsql *ps,
 						 PLpgSQL_variable *target, Query *query);
 static void sg_walk_declaration(SgUnitState *us, SgPlpgsql *ps, int dno);
+static void sg_check_default(SgUnitState *us, SgPlpgsql *ps,
+							 PLpgSQL_var *var, Query *query);
+static void sg_check_into_constants(SgUnitState *us, SgPlpgsql *ps,
+									PLpgSQL_stmt_execsql *stmt, Query *query,
+									int line);
+static void sg_check_constants(SgUnitState *us, PLpgSQL_expr *expr,
+							   Query *query, const Oid *types,
+							   const int32 *typmods, int ntypes, int line);
+static char sg_walk_severity(SgPlpgsql *ps, int sqlerrcode, char **note);
 static void sg_case_variable(SgPlpgsql *ps, int dno, Query *query);
 static Query *sg_expr(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_expr *expr,
 					  int line);
@@ -1115,7 +1125,14 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 		case PLPGSQL_STMT_EXIT:
 			return sg_walk_exit(us, ps, (PLpgSQL_stmt_exit *) stmt);
 		case PLPGSQL_STMT_RETURN:
-			(void) sg_expr(us, ps, ((PLpgSQL_stmt_return *) stmt)->expr, line);
+			{
+				PLpgSQL_stmt_return *s = (PLpgSQL_stmt_return *) stmt;
+
+				query = sg_expr(us, ps, s->expr, line);
+				if (query != NULL && !us->polymorphic)
+					sg_check_constants(us, s->expr, query, &us->proc->prorettype,
+									   NULL, 1, line);
+			}
 			return sg_flow_leaves;
 		case PLPGSQL_STMT_RETURN_NEXT:
 			(void) sg_expr(us, ps, ((PLpgSQL_stmt_return_next *) stmt)->expr, line);
@@ -1160,7 +1177,11 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 				ps->blanked_into = false;
 				sg_note_into(us, ps, s->into ? s->target : NULL, query);
 				if (s->into)
+				{
+					if (query != NULL)
+						sg_check_into_constants(us, ps, s, query, line);
 					sg_target(us, ps, s->target, query, line);
+				}
 			}
 			break;
 		case PLPGSQL_STMT_DYNEXECUTE:
@@ -1242,6 +1263,8 @@ sg_walk_declaration(SgUnitState *us, SgPlpgsql *ps, int dno)
 			sg_type_use(us, var->datatype->typoid, var->lineno);
 		query = sg_expr(us, ps, var->default_val, var->lineno);
 		sg_note_assigned(us, ps, dno, query);
+		if (query != NULL && var->datatype != NULL)
+			sg_check_default(us, ps, var, query);
 		if (var->cursor_explicit_expr != NULL)
 		{
 			query = sg_expr(us, ps, var->cursor_explicit_expr, var->lineno);
@@ -1268,6 +1291,128 @@ sg_walk_declaration(SgUnitState *us, SgPlpgsql *ps, int dno)
 		}
 		(void) sg_expr(us, ps, rec->default_val, rec->lineno);
 	}
+}
+
+/*
+ * The default of a variable, converted to its type when the block is
+ * entered: a constant it does not accept, or a null for a NOT NULL
+ * variable, fails every time.
+ */
+static void
+sg_check_default(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_var *var,
+				 Query *query)
+{
+	List	   *values = sg_one_row_values(query);
+	Node	   *value = list_length(values) == 1 ? linitial(values) : NULL;
+
+	if (value != NULL && var->notnull && IsA(value, Const) &&
+		((Const *) value)->constisnull)
+	{
+		char	   *note;
+		char		severity = sg_walk_severity(ps, ERRCODE_NULL_VALUE_NOT_ALLOWED,
+												&note);
+
+		sg_add_finding(us, SG_KIND_PROBLEM, severity, var->lineno,
+					   SG_CHECK_INVALID_VALUE, var->refname, var->refname,
+					   psprintf("null value cannot be assigned to variable \"%s\" declared NOT NULL%s",
+								var->refname, note),
+					   "Give the variable a default that is not null.");
+		return;
+	}
+	sg_check_constants(us, var->default_val, query, &var->datatype->typoid,
+					   &var->datatype->atttypmod, 1, var->lineno);
+}
+
+/* SELECT 'label' INTO v: the constants, converted to the variables' types. */
+static void
+sg_check_into_constants(SgUnitState *us, SgPlpgsql *ps,
+						PLpgSQL_stmt_execsql *stmt, Query *query, int line)
+{
+	PLpgSQL_row *row = (PLpgSQL_row *) stmt->target;
+	Oid		   *types;
+	int32	   *typmods;
+	int			i;
+
+	if (row->dtype != PLPGSQL_DTYPE_ROW || row->nfields == 0)
+		return;
+	types = palloc0(sizeof(Oid) * row->nfields);
+	typmods = palloc0(sizeof(int32) * row->nfields);
+	for (i = 0; i < row->nfields; i++)
+	{
+		PLpgSQL_var *var = (PLpgSQL_var *) ps->estate->datums[row->varnos[i]];
+
+		typmods[i] = -1;
+		if (var->dtype == PLPGSQL_DTYPE_VAR && var->datatype != NULL)
+		{
+			types[i] = var->datatype->typoid;
+			typmods[i] = var->datatype->atttypmod;
+		}
+	}
+	sg_check_constants(us, stmt->sqlstmt, query, types, typmods,
+					   row->nfields, line);
+	pfree(types);
+	pfree(typmods);
+}
+
+/*
+ * The constants of a query that yields one row of them (a DECLARE default,
+ * SELECT ... INTO, RETURN), which PL/pgSQL converts to the types of their
+ * targets when the code runs (NULL typmods: none).  Converted now, as the
+ * parser converts the constant of an assignment statement: a value the
+ * type does not accept fails here, as the failure of the point just
+ * analysed, at the constant.  A label converted to a user's type (an enum)
+ * is a use of the type, at this line.
+ */
+static void
+sg_check_constants(SgUnitState *us, PLpgSQL_expr *expr, Query *query,
+				   const Oid *types, const int32 *typmods, int ntypes,
+				   int line)
+{
+	MemoryContext old = MemoryContextSwitchTo(us->point_cxt);
+	ListCell   *lc;
+
+	foreach(lc, sg_one_row_values(query))
+	{
+		int			i = foreach_current_index(lc);
+		Const	   *con = (Const *) lfirst(lc);
+		char	   *str;
+		Const	   *literal;
+		ParseState *pstate;
+
+		if (i >= ntypes || !OidIsValid(types[i]) || !IsA(con, Const) ||
+			con->constisnull ||
+			(con->consttype != TEXTOID && con->consttype != UNKNOWNOID) ||
+			types[i] == con->consttype || type_is_rowtype(types[i]) ||
+			get_typtype(types[i]) == TYPTYPE_PSEUDO)
+			continue;
+
+		str = con->consttype == UNKNOWNOID ?
+			DatumGetCString(con->constvalue) : TextDatumGetCString(con->constvalue);
+		literal = makeConst(UNKNOWNOID, -1, InvalidOid, -2,
+							CStringGetDatum(str), false, false);
+		literal->location = con->location;
+		pstate = make_parsestate(NULL);
+		pstate->p_sourcetext = expr->query;
+		(void) coerce_to_target_type(pstate, (Node *) literal, UNKNOWNOID,
+									 types[i], typmods ? typmods[i] : -1,
+									 COERCION_ASSIGNMENT, COERCE_IMPLICIT_CAST,
+									 con->location);
+		free_parsestate(pstate);
+		sg_type_use(us, types[i], line);
+	}
+	MemoryContextSwitchTo(old);
+}
+
+/* How sure a failure of the code being walked is (sg_point_severity). */
+static char
+sg_walk_severity(SgPlpgsql *ps, int sqlerrcode, char **note)
+{
+	SgPoint		pc;
+
+	memset(&pc, 0, sizeof(pc));
+	pc.handlers = ps->handlers;
+	pc.uncertain = ps->uncertain;
+	return sg_point_severity(&pc, sqlerrcode, SG_ERROR, note);
 }
 
 /* One embedded SQL expression or statement: an analysis point. */
@@ -1548,15 +1693,10 @@ sg_field_ref(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_recfield *field,
 					   psprintf("%s.%s", recname, field->fieldname));
 		else
 		{
-			char		severity;
 			char	   *note;
-			SgPoint		pc;
+			char		severity = sg_walk_severity(ps, ERRCODE_UNDEFINED_COLUMN,
+													&note);
 
-			memset(&pc, 0, sizeof(pc));
-			pc.handlers = ps->handlers;
-			pc.uncertain = ps->uncertain;
-			severity = sg_point_severity(&pc, ERRCODE_UNDEFINED_COLUMN,
-										 SG_ERROR, &note);
 			sg_add_finding(us, SG_KIND_FIELD, severity, line,
 						   SG_CHECK_MISSING_FIELD, field->fieldname,
 						   psprintf("%s.%s", recname, field->fieldname),
@@ -1737,15 +1877,10 @@ sg_check_return_query(SgUnitState *us, SgPlpgsql *ps, Query *query, int line)
 
 	if (problem != NULL)
 	{
-		SgPoint		pc;
 		char	   *note;
-		char		severity;
+		char		severity = sg_walk_severity(ps, ERRCODE_DATATYPE_MISMATCH,
+												&note);
 
-		memset(&pc, 0, sizeof(pc));
-		pc.handlers = ps->handlers;
-		pc.uncertain = ps->uncertain;
-		severity = sg_point_severity(&pc, ERRCODE_DATATYPE_MISMATCH,
-									 SG_ERROR, &note);
 		sg_add_finding(us, SG_KIND_PROBLEM, severity, line,
 					   SG_CHECK_TYPE_MISMATCH, NULL, NULL,
 					   psprintf("structure of query does not match function result type: %s%s",
