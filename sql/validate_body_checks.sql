@@ -258,6 +258,15 @@ BEGIN
     RETURN r.nosuch;
 END
 $$;
+-- a field assigned that the row type lacks
+CREATE FUNCTION rf_assigned() RETURNS items LANGUAGE plpgsql AS $$
+DECLARE
+    r items;
+BEGIN
+    r.nosuch := 1;
+    RETURN r;
+END
+$$;
 -- a record assigned once has the fields of that query, rows or no rows
 CREATE FUNCTION rf_record() RETURNS int LANGUAGE plpgsql AS $$
 DECLARE

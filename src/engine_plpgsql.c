@@ -1669,8 +1669,9 @@ sg_is_trigger_record(SgPlpgsql *ps, int dno)
 
 /*
  * A field of a record variable.  NEW.x and OLD.x are columns of the
- * trigger's table; a field of a record declared with a table's row type is
- * a column of that table.
+ * trigger's table; a field of a record declared with a table's (or a
+ * composite type's) row type is a column of that table.  A field assigned
+ * that the row type lacks fails.
  */
 static void
 sg_field_ref(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_recfield *field,
@@ -1719,6 +1720,20 @@ sg_field_ref(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_recfield *field,
 				sg_add_ref(us, SG_KIND_COLUMN, access, line,
 						   RelationRelationId, relid, attnum,
 						   field->fieldname, NULL);
+			else if (access == SG_ACCESS_UPDATE)
+			{
+				/* a read of it fails parse analysis; "r.f := ..." not so */
+				char	   *note;
+				char		severity = sg_walk_severity(ps, ERRCODE_UNDEFINED_COLUMN,
+														&note);
+
+				sg_add_finding(us, SG_KIND_PROBLEM, severity, line,
+							   SG_CHECK_RECORD_FIELD, field->fieldname,
+							   psprintf("%s.%s", rec->refname, field->fieldname),
+							   psprintf("record \"%s\" has no field \"%s\"%s",
+										rec->refname, field->fieldname, note),
+							   "Restore the column of the variable's type, or change the field the function assigns.");
+			}
 		}
 	}
 }
