@@ -464,10 +464,45 @@ SET client_min_messages = error;
 ALTER TABLE ist DROP COLUMN extra;
 RESET client_min_messages;
 RESET schema_guard.mode;
--- negative: as many values as columns
+-- transaction control where PL/pgSQL cannot end the transaction: in a
+-- function, in a procedure with a SET clause or SECURITY DEFINER, in a
+-- block with an EXCEPTION clause (whose handler catches that failure)
+CREATE FUNCTION ist_commit() RETURNS int LANGUAGE plpgsql AS $$
+BEGIN
+    COMMIT;
+    RETURN 1;
+END
+$$;
+CREATE PROCEDURE ist_rollback_set() LANGUAGE plpgsql
+SET search_path = validate_body_checks AS $$
+BEGIN
+    ROLLBACK;
+END
+$$;
+CREATE PROCEDURE ist_commit_definer() LANGUAGE plpgsql SECURITY DEFINER AS $$
+BEGIN
+    COMMIT AND CHAIN;
+END
+$$;
+CREATE PROCEDURE ist_commit_block() LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO ist VALUES (2, 'b');
+    COMMIT;
+EXCEPTION WHEN others THEN
+    RAISE NOTICE 'not committed';
+END
+$$;
+-- negative: as many values as columns; a procedure that may commit
 CREATE FUNCTION ist_neg() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO ist VALUES (1, 'a');
+END
+$$;
+CREATE PROCEDURE ist_neg_commit() LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO ist VALUES (3, 'c');
+    COMMIT;
+    ROLLBACK;
 END
 $$;
 SELECT ist_neg();

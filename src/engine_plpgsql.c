@@ -156,6 +156,8 @@ static void sg_check_constants(SgUnitState *us, PLpgSQL_expr *expr,
 							   Query *query, const Oid *types,
 							   const int32 *typmods, int ntypes, int line);
 static char sg_walk_severity(SgPlpgsql *ps, int sqlerrcode, char **note);
+static void sg_transaction_control(SgUnitState *us, SgPlpgsql *ps,
+								   PLpgSQL_stmt *stmt);
 static void sg_case_variable(SgPlpgsql *ps, int dno, Query *query);
 static Query *sg_expr(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_expr *expr,
 					  int line);
@@ -1238,13 +1240,54 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 		case PLPGSQL_STMT_CALL:
 			(void) sg_expr(us, ps, ((PLpgSQL_stmt_call *) stmt)->expr, line);
 			break;
-		case PLPGSQL_STMT_GETDIAG:
-		case PLPGSQL_STMT_CLOSE:
 		case PLPGSQL_STMT_COMMIT:
 		case PLPGSQL_STMT_ROLLBACK:
+			sg_transaction_control(us, ps, stmt);
+			break;
+		case PLPGSQL_STMT_GETDIAG:
+		case PLPGSQL_STMT_CLOSE:
 			break;
 	}
 	return sg_flow_next;
+}
+
+/*
+ * COMMIT and ROLLBACK end the transaction only in a procedure called
+ * where it may: never in a function, nor in a procedure with a SET clause
+ * or SECURITY DEFINER (a call of which is always atomic), nor inside a
+ * block with an EXCEPTION clause (a subtransaction).  Whether the call
+ * itself may end the transaction (CALL outside a transaction block) is
+ * the caller's business.
+ */
+static void
+sg_transaction_control(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
+{
+	const char *where;
+	char	   *note;
+	char		severity;
+	bool		no_config;
+
+	(void) SysCacheGetAttr(PROCOID, us->proctup, Anum_pg_proc_proconfig,
+						   &no_config);
+	if (us->proc->prokind != PROKIND_PROCEDURE)
+		where = "a function";
+	else if (!no_config)
+		where = "a procedure with a SET clause";
+	else if (us->proc->prosecdef)
+		where = "a SECURITY DEFINER procedure";
+	else if (ps->handlers != NIL)
+		where = "a block with an EXCEPTION clause";
+	else
+		return;
+
+	severity = sg_walk_severity(ps, ERRCODE_INVALID_TRANSACTION_TERMINATION,
+								&note);
+	sg_add_finding(us, SG_KIND_PROBLEM, severity, stmt->lineno,
+				   SG_CHECK_INVALID_STATEMENT, NULL, NULL,
+				   psprintf("%s is not allowed in %s%s",
+							stmt->cmd_type == PLPGSQL_STMT_COMMIT ? "COMMIT" : "ROLLBACK",
+							where, note),
+				   "End transactions in a procedure without SET clauses or SECURITY DEFINER, outside blocks with an EXCEPTION clause.");
 }
 
 /* A variable declared in a block: its type, default, cursor query. */
