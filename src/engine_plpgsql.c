@@ -12,13 +12,25 @@
  * through parse analysis with PL/pgSQL's parser hooks, so that variables,
  * parameters and record fields resolve exactly as they do at run time.
  *
+ * The walk follows control flow: it does not enter code that never runs
+ * for the unit (after RETURN, a branch whose condition the unit's trigger
+ * rules out: see engine_branches.c), and it knows which code runs only
+ * under conditions it cannot know (tests of the server version, of
+ * whether objects exist), where failures are not certain.
+ *
  * The hooks look up variables in an execution state.  We give them a fake
  * one whose record variables are private copies: NEW and OLD get the row
  * type of the trigger's table; a RECORD variable gets the row type of the
- * query last assigned to it (FOR ... IN query, SELECT ... INTO, FETCH);
- * the hidden variable of a simple CASE gets the type of its test
- * expression.  The compiled function itself is never changed, and it is
- * pinned while we use it.
+ * query that filled it last on the path walked (FOR ... IN query,
+ * SELECT ... INTO, FETCH), which is certain where every path to the
+ * statement gives it the same; the hidden variable of a simple CASE gets
+ * the type of its test expression.  The compiled function itself is never
+ * changed, and it is pinned while we use it.
+ *
+ * A failing statement makes the analysis start again (see engine.h); what
+ * the walk learnt from the statements it then skips (the outcomes of
+ * conditions, the row types of queries) is kept per analysis point, so
+ * that every pass takes the same paths.
  *
  *-------------------------------------------------------------------------
  */
@@ -57,7 +69,25 @@ typedef struct SgMemo
 {
 	bool		have_cond;
 	SgCondition cond;			/* a condition's outcomes for the unit */
+	TupleDesc	desc;			/* the row type its query returns, or NULL */
 } SgMemo;
+
+/*
+ * The row types the RECORD variables have at a point of the walk, and
+ * whether each is certain there (every path to it gives the same).
+ */
+typedef struct SgShapes
+{
+	ExpandedRecordHeader **erh; /* per record variable (SgPlpgsql.records) */
+	bool	   *known;
+} SgShapes;
+
+/* An expanded record of a row type, shared by the variables given it. */
+typedef struct SgRecordType
+{
+	TupleDesc	desc;
+	ExpandedRecordHeader *erh;
+} SgRecordType;
 
 /* How the statement after a statement (or after a list) is reached. */
 typedef struct SgFlow
@@ -78,6 +108,9 @@ typedef struct SgBranches
 	uint8		why;			/* of the undecided tests so far */
 	uint8		leave_why;		/* of those before branches that leave */
 	SgFlow		flow;			/* of the code after the statement */
+	SgShapes	entry;			/* the records' row types before it */
+	SgShapes	joined;			/* and after the branches that fall through */
+	bool		joined_any;
 } SgBranches;
 
 typedef struct SgPlpgsql
@@ -97,6 +130,10 @@ typedef struct SgPlpgsql
 	int		   *assignments;	/* per datum: statements assigning it */
 	List	  **shapes;			/* per datum: row types assigned to it */
 	TupleDesc  *cursor_desc;	/* per datum: row type of a cursor */
+	int		   *records;		/* the datums of the RECORD variables */
+	int			nrecords;
+	bool	   *shape_known;	/* per datum: its row type is certain here */
+	List	   *record_types;	/* SgRecordType *: expanded records made */
 } SgPlpgsql;
 
 /* Parameters of a constant EXECUTE ... USING: types inferred from use. */
@@ -115,8 +152,8 @@ static PLpgSQL_function **sg_curr_compile_p = NULL;
 static PLpgSQL_function *sg_compile(SgUnitState *us, bool *fresh);
 static void sg_forget_compiled(PLpgSQL_function *func);
 static void sg_setup_estate(SgUnitState *us, SgPlpgsql *ps);
-static void sg_prewalk(SgPlpgsql *ps, List *stmts);
-static void sg_count_target(SgPlpgsql *ps, PLpgSQL_variable *target);
+static void sg_prewalk(List *stmts, int *counts, Bitmapset **assigned);
+static void sg_count_assigned(int dno, int *counts, Bitmapset **assigned);
 static SgFlow sg_walk_stmts(SgUnitState *us, SgPlpgsql *ps, List *stmts);
 static SgFlow sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps,
 						   PLpgSQL_stmt *stmt);
@@ -128,7 +165,7 @@ static SgFlow sg_walk_case(SgUnitState *us, SgPlpgsql *ps,
 static SgFlow sg_walk_exit(SgUnitState *us, SgPlpgsql *ps,
 						   PLpgSQL_stmt_exit *s);
 static void sg_walk_loop_body(SgUnitState *us, SgPlpgsql *ps, List *body,
-							  uint8 why);
+							  uint8 why, int target);
 static void sg_flow_join(SgFlow *flow, const SgFlow *other);
 static void sg_condition(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_expr *cond,
 						 int line, SgCondition *result);
@@ -176,10 +213,18 @@ static const char *sg_constant_string(PLpgSQL_expr *expr);
 static void sg_field_ref(SgUnitState *us, SgPlpgsql *ps,
 						 PLpgSQL_recfield *field, char access, int line);
 static void sg_target(SgUnitState *us, SgPlpgsql *ps,
-					  PLpgSQL_variable *target, Query *query, int line);
+					  PLpgSQL_variable *target, TupleDesc desc, int line);
 static void sg_target_datum(SgUnitState *us, SgPlpgsql *ps, int dno, int line);
 static void sg_type_record(SgUnitState *us, SgPlpgsql *ps, int dno,
 						   TupleDesc desc);
+static ExpandedRecordHeader *sg_record_header(SgUnitState *us,
+											  SgPlpgsql *ps, TupleDesc desc);
+static TupleDesc sg_point_desc(SgUnitState *us, SgPlpgsql *ps, Query *query);
+static void sg_shapes_save(SgPlpgsql *ps, SgShapes *shapes);
+static void sg_shapes_restore(SgPlpgsql *ps, const SgShapes *shapes);
+static void sg_shapes_join(SgPlpgsql *ps, SgShapes *joined, bool *any);
+static void sg_shapes_free(SgShapes *shapes);
+static void sg_shapes_forget(SgPlpgsql *ps, List *stmts);
 static TupleDesc sg_query_desc(SgUnitState *us, Query *query);
 static void sg_check_return_query(SgUnitState *us, SgPlpgsql *ps,
 								  Query *query, int line);
@@ -214,6 +259,7 @@ void
 sg_plpgsql_analyze(SgUnitState *us)
 {
 	SgPlpgsql  *ps = (SgPlpgsql *) us->plpgsql;
+	int			i;
 
 	if (ps == NULL)
 	{
@@ -229,7 +275,7 @@ sg_plpgsql_analyze(SgUnitState *us)
 		ps->pinned = true;
 		us->plpgsql = ps;
 		sg_setup_estate(us, ps);
-		sg_prewalk(ps, list_make1(func->action));
+		sg_prewalk(list_make1(func->action), ps->assignments, NULL);
 		MemoryContextSwitchTo(old);
 	}
 
@@ -238,6 +284,11 @@ sg_plpgsql_analyze(SgUnitState *us)
 	ps->handlers = NIL;
 	ps->uncertain = NULL;
 	ps->blanked_into = false;
+	for (i = 0; i < ps->nrecords; i++)
+	{
+		((PLpgSQL_rec *) ps->estate->datums[ps->records[i]])->erh = NULL;
+		ps->shape_known[ps->records[i]] = false;
+	}
 
 	if (OidIsValid(us->trigrel))
 		sg_add_ref(us, SG_KIND_RELATION, SG_ACCESS_TRIGGER, 0,
@@ -470,6 +521,16 @@ sg_setup_estate(SgUnitState *us, SgPlpgsql *ps)
 	ps->assignments = palloc0(sizeof(int) * func->ndatums);
 	ps->cursor_desc = palloc0(sizeof(TupleDesc) * func->ndatums);
 	ps->shapes = palloc0(sizeof(List *) * func->ndatums);
+	ps->shape_known = palloc0(sizeof(bool) * func->ndatums);
+	ps->records = palloc(sizeof(int) * func->ndatums);
+	for (i = 0; i < func->ndatums; i++)
+	{
+		PLpgSQL_rec *rec = (PLpgSQL_rec *) estate->datums[i];
+
+		if (rec->dtype == PLPGSQL_DTYPE_REC && rec->rectypeid == RECORDOID &&
+			!sg_is_trigger_record(ps, i))
+			ps->records[ps->nrecords++] = i;
+	}
 
 	sg_condition_env_init(&ps->cond_env, us->trigger);
 	ps->cond_env.datums = estate->datums;
@@ -549,17 +610,20 @@ sg_case_variable(SgPlpgsql *ps, int dno, Query *query)
 }
 
 /*
- * Count the statements that assign each record variable.  A record typed
- * by the query last assigned to it is certain only if it has one.
+ * The variables statements assign: counted per variable in counts (a
+ * record typed by the query last assigned to it is certain if it has one),
+ * or collected in *assigned (those a loop body may have assigned when its
+ * next iteration starts).  Either may be NULL.
  */
 static void
-sg_prewalk(SgPlpgsql *ps, List *stmts)
+sg_prewalk(List *stmts, int *counts, Bitmapset **assigned)
 {
 	ListCell   *lc;
 
 	foreach(lc, stmts)
 	{
 		PLpgSQL_stmt *stmt = (PLpgSQL_stmt *) lfirst(lc);
+		PLpgSQL_variable *target = NULL;
 		ListCell   *lc2;
 
 		switch (stmt->cmd_type)
@@ -568,25 +632,28 @@ sg_prewalk(SgPlpgsql *ps, List *stmts)
 				{
 					PLpgSQL_stmt_block *block = (PLpgSQL_stmt_block *) stmt;
 
-					sg_prewalk(ps, block->body);
+					sg_prewalk(block->body, counts, assigned);
 					if (block->exceptions)
 					{
 						foreach(lc2, block->exceptions->exc_list)
-							sg_prewalk(ps, ((PLpgSQL_exception *) lfirst(lc2))->action);
+							sg_prewalk(((PLpgSQL_exception *) lfirst(lc2))->action,
+									   counts, assigned);
 					}
 				}
 				break;
 			case PLPGSQL_STMT_ASSIGN:
-				ps->assignments[((PLpgSQL_stmt_assign *) stmt)->varno]++;
+				sg_count_assigned(((PLpgSQL_stmt_assign *) stmt)->varno,
+								  counts, assigned);
 				break;
 			case PLPGSQL_STMT_IF:
 				{
 					PLpgSQL_stmt_if *s = (PLpgSQL_stmt_if *) stmt;
 
-					sg_prewalk(ps, s->then_body);
+					sg_prewalk(s->then_body, counts, assigned);
 					foreach(lc2, s->elsif_list)
-						sg_prewalk(ps, ((PLpgSQL_if_elsif *) lfirst(lc2))->stmts);
-					sg_prewalk(ps, s->else_body);
+						sg_prewalk(((PLpgSQL_if_elsif *) lfirst(lc2))->stmts,
+								   counts, assigned);
+					sg_prewalk(s->else_body, counts, assigned);
 				}
 				break;
 			case PLPGSQL_STMT_CASE:
@@ -594,50 +661,56 @@ sg_prewalk(SgPlpgsql *ps, List *stmts)
 					PLpgSQL_stmt_case *s = (PLpgSQL_stmt_case *) stmt;
 
 					foreach(lc2, s->case_when_list)
-						sg_prewalk(ps, ((PLpgSQL_case_when *) lfirst(lc2))->stmts);
-					sg_prewalk(ps, s->else_stmts);
+						sg_prewalk(((PLpgSQL_case_when *) lfirst(lc2))->stmts,
+								   counts, assigned);
+					sg_prewalk(s->else_stmts, counts, assigned);
 				}
 				break;
 			case PLPGSQL_STMT_LOOP:
-				sg_prewalk(ps, ((PLpgSQL_stmt_loop *) stmt)->body);
+				sg_prewalk(((PLpgSQL_stmt_loop *) stmt)->body, counts, assigned);
 				break;
 			case PLPGSQL_STMT_WHILE:
-				sg_prewalk(ps, ((PLpgSQL_stmt_while *) stmt)->body);
+				sg_prewalk(((PLpgSQL_stmt_while *) stmt)->body, counts, assigned);
 				break;
 			case PLPGSQL_STMT_FORI:
-				sg_prewalk(ps, ((PLpgSQL_stmt_fori *) stmt)->body);
+				sg_prewalk(((PLpgSQL_stmt_fori *) stmt)->body, counts, assigned);
 				break;
 			case PLPGSQL_STMT_FORS:
 			case PLPGSQL_STMT_FORC:
 			case PLPGSQL_STMT_DYNFORS:
-				sg_count_target(ps, ((PLpgSQL_stmt_forq *) stmt)->var);
-				sg_prewalk(ps, ((PLpgSQL_stmt_forq *) stmt)->body);
+				target = ((PLpgSQL_stmt_forq *) stmt)->var;
+				sg_prewalk(((PLpgSQL_stmt_forq *) stmt)->body, counts, assigned);
 				break;
 			case PLPGSQL_STMT_FOREACH_A:
-				sg_prewalk(ps, ((PLpgSQL_stmt_foreach_a *) stmt)->body);
+				sg_prewalk(((PLpgSQL_stmt_foreach_a *) stmt)->body, counts,
+						   assigned);
 				break;
 			case PLPGSQL_STMT_EXECSQL:
 				if (((PLpgSQL_stmt_execsql *) stmt)->into)
-					sg_count_target(ps, ((PLpgSQL_stmt_execsql *) stmt)->target);
+					target = ((PLpgSQL_stmt_execsql *) stmt)->target;
 				break;
 			case PLPGSQL_STMT_DYNEXECUTE:
 				if (((PLpgSQL_stmt_dynexecute *) stmt)->into)
-					sg_count_target(ps, ((PLpgSQL_stmt_dynexecute *) stmt)->target);
+					target = ((PLpgSQL_stmt_dynexecute *) stmt)->target;
 				break;
 			case PLPGSQL_STMT_FETCH:
-				sg_count_target(ps, ((PLpgSQL_stmt_fetch *) stmt)->target);
+				target = ((PLpgSQL_stmt_fetch *) stmt)->target;
 				break;
 			default:
 				break;
 		}
+		if (target != NULL)
+			sg_count_assigned(target->dno, counts, assigned);
 	}
 }
 
 static void
-sg_count_target(SgPlpgsql *ps, PLpgSQL_variable *target)
+sg_count_assigned(int dno, int *counts, Bitmapset **assigned)
 {
-	if (target != NULL)
-		ps->assignments[target->dno]++;
+	if (counts != NULL)
+		counts[dno]++;
+	if (assigned != NULL)
+		*assigned = bms_add_member(*assigned, dno);
 }
 
 /*
@@ -799,6 +872,7 @@ sg_branches_start(SgPlpgsql *ps, SgBranches *br)
 	for (w = 0; w < ps->cond_env.nworlds; w++)
 		br->reach[w] = true;
 	br->flow = sg_flow_leaves;
+	sg_shapes_save(ps, &br->entry);
 }
 
 /* Does some world reach the next test (no earlier one held)? */
@@ -831,6 +905,7 @@ sg_branch(SgUnitState *us, SgPlpgsql *ps, SgBranches *br, PLpgSQL_expr *cond,
 
 	if (!sg_branches_reached(ps, br))
 		return;
+	sg_shapes_restore(ps, &br->entry);
 	sg_condition(us, ps, cond, line, &c);
 	br->why |= c.why;
 	for (w = 0; w < ps->cond_env.nworlds; w++)
@@ -858,6 +933,8 @@ sg_branch_walk(SgUnitState *us, SgPlpgsql *ps, SgBranches *br, List *stmts)
 	/* the code after the statement runs only if this branch is not taken */
 	if (!flow.falls_through)
 		br->leave_why |= br->why;
+	else
+		sg_shapes_join(ps, &br->joined, &br->joined_any);
 	sg_flow_join(&br->flow, &flow);
 }
 
@@ -874,11 +951,16 @@ sg_branches_end(SgUnitState *us, SgPlpgsql *ps, SgBranches *br,
 
 	if (sg_branches_reached(ps, br))
 	{
+		sg_shapes_restore(ps, &br->entry);
 		if (have_else)
 			sg_branch_walk(us, ps, br, else_stmts);
 		else
 			br->leave_why |= br->why;
 	}
+	sg_shapes_restore(ps, br->joined_any ? &br->joined : &br->entry);
+	sg_shapes_free(&br->entry);
+	sg_shapes_free(&br->joined);
+
 	flow = br->flow;
 	if (flow.falls_through)
 		flow.why |= br->leave_why;
@@ -946,21 +1028,41 @@ sg_walk_block(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt_block *block)
 	else
 	{
 		List	   *save = ps->handlers;
+		SgShapes	entry;
+		SgShapes	joined;
+		bool		joined_any = false;
 
+		sg_shapes_save(ps, &entry);
 		ps->handlers = lcons(block->exceptions, list_copy(save));
 		flow = sg_walk_stmts(us, ps, block->body);
 		ps->handlers = save;
+		if (flow.falls_through)
+			sg_shapes_join(ps, &joined, &joined_any);
+
+		/* a handler runs after a failure anywhere in the body */
 		foreach(lc, block->exceptions->exc_list)
 		{
 			SgFlow		handler;
 
+			sg_shapes_restore(ps, &entry);
+			sg_shapes_forget(ps, block->body);
 			handler = sg_walk_stmts(us, ps,
 									((PLpgSQL_exception *) lfirst(lc))->action);
+			if (handler.falls_through)
+				sg_shapes_join(ps, &joined, &joined_any);
 			sg_flow_join(&flow, &handler);
 		}
+		sg_shapes_restore(ps, joined_any ? &joined : &entry);
+		sg_shapes_free(&entry);
+		if (joined_any)
+			sg_shapes_free(&joined);
 	}
 	if (block->label != NULL && flow.labeled_exit)
+	{
+		/* left from anywhere in the body, by EXIT */
 		flow.falls_through = true;
+		sg_shapes_forget(ps, block->body);
+	}
 	return flow;
 }
 
@@ -990,17 +1092,27 @@ sg_walk_exit(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt_exit *s)
 
 /*
  * The body of a loop.  The statement after a loop is taken to run (a loop
- * may end, or be left by EXIT, in ways not followed here).
+ * may end, or be left by EXIT, in ways not followed here).  A record the
+ * body fills may have the row type of the previous iteration when the
+ * body starts (except the loop's own target, filled at each iteration
+ * start: "target" if any, else -1), and that of any iteration, or none,
+ * after the loop.
  */
 static void
-sg_walk_loop_body(SgUnitState *us, SgPlpgsql *ps, List *body, uint8 why)
+sg_walk_loop_body(SgUnitState *us, SgPlpgsql *ps, List *body, uint8 why,
+				  int target)
 {
 	const char *save = ps->uncertain;
+	bool		target_known = target >= 0 && ps->shape_known[target];
 
+	sg_shapes_forget(ps, body);
+	if (target_known)
+		ps->shape_known[target] = true;
 	if (why != 0 && save == NULL)
 		ps->uncertain = sg_why_text(why);
 	(void) sg_walk_stmts(us, ps, body);
 	ps->uncertain = save;
+	sg_shapes_forget(ps, body);
 }
 
 /*
@@ -1081,13 +1193,13 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 		case PLPGSQL_STMT_CASE:
 			return sg_walk_case(us, ps, (PLpgSQL_stmt_case *) stmt);
 		case PLPGSQL_STMT_LOOP:
-			sg_walk_loop_body(us, ps, ((PLpgSQL_stmt_loop *) stmt)->body, 0);
+			sg_walk_loop_body(us, ps, ((PLpgSQL_stmt_loop *) stmt)->body, 0, -1);
 			break;
 		case PLPGSQL_STMT_WHILE:
 			sg_condition(us, ps, ((PLpgSQL_stmt_while *) stmt)->cond, line, &c);
 			if (sg_condition_may_hold(&ps->cond_env, &c))
 				sg_walk_loop_body(us, ps, ((PLpgSQL_stmt_while *) stmt)->body,
-								  c.why);
+								  c.why, -1);
 			break;
 		case PLPGSQL_STMT_FORI:
 			{
@@ -1096,7 +1208,7 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 				(void) sg_expr(us, ps, s->lower, line);
 				(void) sg_expr(us, ps, s->upper, line);
 				(void) sg_expr(us, ps, s->step, line);
-				sg_walk_loop_body(us, ps, s->body, 0);
+				sg_walk_loop_body(us, ps, s->body, 0, -1);
 			}
 			break;
 		case PLPGSQL_STMT_FORS:
@@ -1104,8 +1216,8 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 				PLpgSQL_stmt_fors *s = (PLpgSQL_stmt_fors *) stmt;
 
 				query = sg_expr(us, ps, s->query, line);
-				sg_target(us, ps, s->var, query, line);
-				sg_walk_loop_body(us, ps, s->body, 0);
+				sg_target(us, ps, s->var, sg_point_desc(us, ps, query), line);
+				sg_walk_loop_body(us, ps, s->body, 0, s->var->dno);
 			}
 			break;
 		case PLPGSQL_STMT_FORC:
@@ -1113,16 +1225,16 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 				PLpgSQL_stmt_forc *s = (PLpgSQL_stmt_forc *) stmt;
 
 				(void) sg_expr(us, ps, s->argquery, line);
-				if (s->var != NULL && ps->cursor_desc[s->curvar] != NULL)
-					sg_type_record(us, ps, s->var->dno,
-								   ps->cursor_desc[s->curvar]);
-				sg_walk_loop_body(us, ps, s->body, 0);
+				sg_target(us, ps, s->var, ps->cursor_desc[s->curvar], line);
+				sg_walk_loop_body(us, ps, s->body, 0,
+								  s->var != NULL ? s->var->dno : -1);
 			}
 			break;
 		case PLPGSQL_STMT_FOREACH_A:
 			(void) sg_expr(us, ps, ((PLpgSQL_stmt_foreach_a *) stmt)->expr, line);
 			sg_target_datum(us, ps, ((PLpgSQL_stmt_foreach_a *) stmt)->varno, line);
-			sg_walk_loop_body(us, ps, ((PLpgSQL_stmt_foreach_a *) stmt)->body, 0);
+			sg_walk_loop_body(us, ps, ((PLpgSQL_stmt_foreach_a *) stmt)->body,
+							  0, -1);
 			break;
 		case PLPGSQL_STMT_EXIT:
 			return sg_walk_exit(us, ps, (PLpgSQL_stmt_exit *) stmt);
@@ -1182,7 +1294,8 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 				{
 					if (query != NULL)
 						sg_check_into_constants(us, ps, s, query, line);
-					sg_target(us, ps, s->target, query, line);
+					sg_target(us, ps, s->target, sg_point_desc(us, ps, query),
+							  line);
 				}
 			}
 			break;
@@ -1201,7 +1314,7 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 
 				sg_dynamic(us, ps, s->query, s->params, line);
 				sg_target(us, ps, s->var, NULL, line);
-				sg_walk_loop_body(us, ps, s->body, 0);
+				sg_walk_loop_body(us, ps, s->body, 0, -1);
 			}
 			break;
 		case PLPGSQL_STMT_OPEN:
@@ -1224,13 +1337,9 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 				PLpgSQL_stmt_fetch *s = (PLpgSQL_stmt_fetch *) stmt;
 
 				(void) sg_expr(us, ps, s->expr, line);
-				if (s->target != NULL && !s->is_move &&
-					s->target->dtype == PLPGSQL_DTYPE_REC &&
-					ps->cursor_desc[s->curvar] != NULL)
-					sg_type_record(us, ps, s->target->dno,
-								   ps->cursor_desc[s->curvar]);
-				else
-					sg_target(us, ps, s->target, NULL, line);
+				if (!s->is_move)
+					sg_target(us, ps, s->target, ps->cursor_desc[s->curvar],
+							  line);
 			}
 			break;
 		case PLPGSQL_STMT_PERFORM:
@@ -1588,6 +1697,7 @@ sg_check_record_shapes(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_recfield *field,
 	ListCell   *lc;
 
 	if (list_length(shapes) < 2 || rec->rectypeid != RECORDOID ||
+		ps->shape_known[field->recparentno] ||
 		sg_is_trigger_record(ps, field->recparentno))
 		return;
 	foreach(lc, shapes)
@@ -1781,18 +1891,18 @@ sg_field_ref(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_recfield *field,
 	}
 }
 
-/* The targets of INTO, of FOR loops, of FOREACH. */
+/*
+ * The targets of INTO, of FOR loops, of FETCH, filled with rows of type
+ * desc (NULL if not known here).
+ */
 static void
 sg_target(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_variable *target,
-		  Query *query, int line)
+		  TupleDesc desc, int line)
 {
 	if (target == NULL)
 		return;
 	if (target->dtype == PLPGSQL_DTYPE_REC)
-	{
-		if (query != NULL)
-			sg_type_record(us, ps, target->dno, sg_query_desc(us, query));
-	}
+		sg_type_record(us, ps, target->dno, desc);
 	else if (target->dtype == PLPGSQL_DTYPE_ROW)
 	{
 		PLpgSQL_row *row = (PLpgSQL_row *) target;
@@ -1806,7 +1916,11 @@ sg_target(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_variable *target,
 	}
 }
 
-/* A datum assigned to: only record fields say anything. */
+/*
+ * A datum assigned to: a record field says what it is a column of; a
+ * RECORD variable assigned a value as a whole gets a row type not known
+ * here.
+ */
 static void
 sg_target_datum(SgUnitState *us, SgPlpgsql *ps, int dno, int line)
 {
@@ -1815,23 +1929,163 @@ sg_target_datum(SgUnitState *us, SgPlpgsql *ps, int dno, int line)
 	if (datum->dtype == PLPGSQL_DTYPE_RECFIELD)
 		sg_field_ref(us, ps, (PLpgSQL_recfield *) datum, SG_ACCESS_UPDATE,
 					 line);
+	else if (datum->dtype == PLPGSQL_DTYPE_REC)
+		sg_type_record(us, ps, dno, NULL);
 }
 
-/* Give a RECORD variable the row type of the query assigned to it. */
+/*
+ * Give a RECORD variable the row type of the rows it is filled with
+ * (desc), which it then certainly has; or, with desc NULL, note that its
+ * row type is not known here.
+ */
 static void
 sg_type_record(SgUnitState *us, SgPlpgsql *ps, int dno, TupleDesc desc)
 {
 	PLpgSQL_rec *rec = (PLpgSQL_rec *) ps->estate->datums[dno];
-
 	MemoryContext old;
 
-	if (desc == NULL || rec->dtype != PLPGSQL_DTYPE_REC ||
-		rec->rectypeid != RECORDOID || sg_is_trigger_record(ps, dno))
+	if (rec->dtype != PLPGSQL_DTYPE_REC || rec->rectypeid != RECORDOID ||
+		sg_is_trigger_record(ps, dno))
 		return;
-	rec->erh = make_expanded_record_from_tupdesc(desc, us->cxt);
+	ps->shape_known[dno] = desc != NULL;
+	if (desc == NULL)
+		return;
+	rec->erh = sg_record_header(us, ps, desc);
 	old = MemoryContextSwitchTo(us->cxt);
-	ps->shapes[dno] = lappend(ps->shapes[dno], desc);
+	ps->shapes[dno] = list_append_unique_ptr(ps->shapes[dno], desc);
 	MemoryContextSwitchTo(old);
+}
+
+/*
+ * The expanded record of a row type: made once per unit, as every pass of
+ * the walk gives the variables the same row types again.
+ */
+static ExpandedRecordHeader *
+sg_record_header(SgUnitState *us, SgPlpgsql *ps, TupleDesc desc)
+{
+	SgRecordType *type;
+	MemoryContext old;
+	ListCell   *lc;
+
+	foreach(lc, ps->record_types)
+	{
+		type = (SgRecordType *) lfirst(lc);
+		if (type->desc == desc)
+			return type->erh;
+	}
+	old = MemoryContextSwitchTo(us->cxt);
+	type = palloc(sizeof(SgRecordType));
+	type->desc = desc;
+	type->erh = make_expanded_record_from_tupdesc(desc, us->cxt);
+	ps->record_types = lappend(ps->record_types, type);
+	MemoryContextSwitchTo(old);
+	return type->erh;
+}
+
+/*
+ * The row type the query of the point just analysed returns, on every
+ * pass: later passes skip the point, but must fill the same records.
+ */
+static TupleDesc
+sg_point_desc(SgUnitState *us, SgPlpgsql *ps, Query *query)
+{
+	SgMemo	   *memo = sg_memo(us, ps);
+
+	if (query != NULL)
+		memo->desc = sg_query_desc(us, query);
+	return memo->desc;
+}
+
+/* Keep the records' row types (before the paths through a statement). */
+static void
+sg_shapes_save(SgPlpgsql *ps, SgShapes *shapes)
+{
+	int			i;
+
+	shapes->erh = NULL;
+	shapes->known = NULL;
+	if (ps->nrecords == 0)
+		return;
+	shapes->erh = palloc(sizeof(ExpandedRecordHeader *) * ps->nrecords);
+	shapes->known = palloc(sizeof(bool) * ps->nrecords);
+	for (i = 0; i < ps->nrecords; i++)
+	{
+		int			dno = ps->records[i];
+
+		shapes->erh[i] = ((PLpgSQL_rec *) ps->estate->datums[dno])->erh;
+		shapes->known[i] = ps->shape_known[dno];
+	}
+}
+
+static void
+sg_shapes_restore(SgPlpgsql *ps, const SgShapes *shapes)
+{
+	int			i;
+
+	for (i = 0; i < ps->nrecords; i++)
+	{
+		int			dno = ps->records[i];
+
+		((PLpgSQL_rec *) ps->estate->datums[dno])->erh = shapes->erh[i];
+		ps->shape_known[dno] = shapes->known[i];
+	}
+}
+
+/*
+ * Add the records' row types at the end of one path to those of the other
+ * paths to the same statement (*any: there were some): a record certainly
+ * has a row type there if every path gives it the same.
+ */
+static void
+sg_shapes_join(SgPlpgsql *ps, SgShapes *joined, bool *any)
+{
+	int			i;
+
+	if (!*any)
+	{
+		sg_shapes_save(ps, joined);
+		*any = true;
+		return;
+	}
+	for (i = 0; i < ps->nrecords; i++)
+	{
+		int			dno = ps->records[i];
+		ExpandedRecordHeader *erh = ((PLpgSQL_rec *) ps->estate->datums[dno])->erh;
+
+		if (joined->erh[i] != erh &&
+			(joined->erh[i] == NULL || erh == NULL ||
+			 !equalTupleDescs(expanded_record_get_tupdesc(joined->erh[i]),
+							  expanded_record_get_tupdesc(erh))))
+			joined->known[i] = false;
+		joined->known[i] = joined->known[i] && ps->shape_known[dno];
+		joined->erh[i] = erh;
+	}
+}
+
+static void
+sg_shapes_free(SgShapes *shapes)
+{
+	if (shapes->erh != NULL)
+	{
+		pfree(shapes->erh);
+		pfree(shapes->known);
+		shapes->erh = NULL;
+	}
+}
+
+/* The records statements fill: their row types are no longer certain. */
+static void
+sg_shapes_forget(SgPlpgsql *ps, List *stmts)
+{
+	Bitmapset  *assigned = NULL;
+	int			dno = -1;
+
+	if (ps->nrecords == 0)
+		return;
+	sg_prewalk(stmts, NULL, &assigned);
+	while ((dno = bms_next_member(assigned, dno)) >= 0)
+		ps->shape_known[dno] = false;
+	bms_free(assigned);
 }
 
 /* The row type a query returns, kept for the life of the unit. */
@@ -2060,7 +2314,8 @@ sg_plpgsql_field_failure(SgUnitState *us, SgRawScan *scan,
 				*check = SG_CHECK_RECORD_FIELD;
 				*kind = SG_KIND_PROBLEM;
 				*severity = (rec->rectypeid != RECORDOID ||
-							 ps->assignments[dno] <= 1) ? SG_ERROR : SG_WARNING;
+							 ps->assignments[dno] <= 1 ||
+							 ps->shape_known[dno]) ? SG_ERROR : SG_WARNING;
 				*written = psprintf("%s.%s", recname, fieldname);
 				if (*severity == SG_WARNING)
 					*message = psprintf("record \"%s\" is filled with rows of different columns, and some have no field \"%s\"",
