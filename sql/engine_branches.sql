@@ -1,10 +1,10 @@
 --
 -- engine_branches: which code of a PL/pgSQL body runs.  A trigger function
 -- is analysed once per trigger, and for that unit TG_OP, TG_LEVEL,
--- TG_WHEN, TG_TABLE_NAME, TG_TABLE_SCHEMA, TG_NAME, TG_NARGS and TG_ARGV
--- are constants: a branch its conditions rule out is never taken (its
--- failures are not findings of that unit), one they select is certain.
--- Code after a statement that always leaves (RETURN, RAISE EXCEPTION,
+-- TG_WHEN, TG_TABLE_NAME, TG_TABLE_SCHEMA, TG_NAME, TG_RELID, TG_NARGS and
+-- TG_ARGV are constants: a branch its conditions rule out is never taken
+-- (its failures are not findings of that unit), one they select is
+-- certain.  Code after a statement that always leaves (RETURN, RAISE EXCEPTION,
 -- EXIT, CONTINUE) never runs.  Code that runs only when an object or a
 -- column exists is not certain to fail when they are missing.  A handler
 -- that raises the error again does not handle it.
@@ -119,9 +119,9 @@ CREATE TRIGGER on_when_tb_before BEFORE UPDATE ON tb
 SELECT * FROM findings WHERE object LIKE 'on\_%';
 
 --
--- TG_TABLE_NAME, TG_TABLE_SCHEMA, TG_NAME, TG_ARGV, TG_NARGS: a condition
--- certainly true for the unit makes its branch certain (positive: tb has
--- no column extra); certainly false, dead (negative).
+-- TG_TABLE_NAME, TG_TABLE_SCHEMA, TG_NAME, TG_ARGV, TG_NARGS, TG_RELID: a
+-- condition certainly true for the unit makes its branch certain
+-- (positive: tb has no column extra); certainly false, dead (negative).
 --
 CREATE FUNCTION by_table() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -139,6 +139,9 @@ BEGIN
     END IF;
     IF TG_ARGV[0] = 'fill' AND TG_NARGS = 2 THEN
         NEW.extra := TG_ARGV[1]::int;
+    END IF;
+    IF TG_RELID = 'tb'::regclass THEN
+        NEW.extra := 6;
     END IF;
     RETURN NEW;
 END

@@ -845,6 +845,7 @@ sg_trigger_facts(Form_pg_trigger trig, HeapTuple tup, TupleDesc desc,
 	bool		isnull;
 
 	facts->type = trig->tgtype;
+	facts->relid = trig->tgrelid;
 	facts->name = pstrdup(NameStr(trig->tgname));
 	facts->relname = get_rel_name(trig->tgrelid);
 	facts->schema = get_namespace_name(get_rel_namespace(trig->tgrelid));

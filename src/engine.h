@@ -74,6 +74,7 @@ typedef struct SgRawScan
 typedef struct SgTriggerFacts
 {
 	int16		type;			/* pg_trigger.tgtype: events, level, timing */
+	Oid			relid;			/* TG_RELID */
 	char	   *name;			/* TG_NAME */
 	char	   *relname;		/* TG_TABLE_NAME, TG_RELNAME */
 	char	   *schema;			/* TG_TABLE_SCHEMA */

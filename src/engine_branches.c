@@ -9,7 +9,8 @@
  * analysed expression is evaluated with them in SQL's three-valued logic,
  * once per value TG_OP can have (a "world"): comparisons of these
  * variables and of constants with constants by built-in = and <> (and
- * the order of integers), IN and NOT IN lists, AND, OR, NOT and IS NULL.
+ * the order of integers and OIDs), IN and NOT IN lists, AND, OR, NOT and
+ * IS NULL.
  * The result is the set of outcomes (true, false, null) the condition can
  * have in each world.
  *
@@ -19,7 +20,7 @@
  * object or a column exists (to_regclass() and its kin, the system
  * catalogs and information_schema, the keys of NEW or OLD made into json,
  * jsonb or hstore), the server version, or the trigger in a way not
- * evaluated (LIKE, TG_RELID, a variable set from TG_ variables).  Those
+ * evaluated (LIKE, a variable set from TG_ variables).  Those
  * reasons reach through the variables assigned from such tests.
  *
  * Nothing is executed: the values compared are constants of the parse
@@ -533,6 +534,11 @@ sg_const_value(Const *con, SgValue *value)
 			value->kind = SG_VALUE_INTEGER;
 			value->num = DatumGetInt64(con->constvalue);
 			break;
+		case OIDOID:
+		case REGCLASSOID:
+			value->kind = SG_VALUE_INTEGER;
+			value->num = DatumGetObjectId(con->constvalue);
+			break;
 		default:
 			break;
 	}
@@ -582,6 +588,10 @@ sg_param_value(const SgCondEnv *env, Param *param, int world, SgValue *value)
 		case PLPGSQL_PROMISE_TG_NARGS:
 			value->kind = SG_VALUE_INTEGER;
 			value->num = trigger->nargs;
+			return;
+		case PLPGSQL_PROMISE_TG_RELID:
+			value->kind = SG_VALUE_INTEGER;
+			value->num = trigger->relid;
 			return;
 		default:
 			value->str = NULL;
