@@ -5,6 +5,7 @@ OBJS = \
 	src/schema_guard.o \
 	src/engine.o \
 	src/engine_plpgsql.o \
+	src/engine_branches.o \
 	src/engine_sql.o \
 	src/collect.o \
 	src/catalog.o \

@@ -315,6 +315,41 @@ SELECT severity, "check", line, referenced, message
   FROM schema_guard.validate(ARRAY['engine_plpgsql_statements'])
  WHERE object_name = 'engine_plpgsql_statements.record_fields()';
 
+-- A record filled again by two loops, and by SELECT ... INTO in a branch
+-- that returns: where a field is used, the record certainly has the row
+-- type of the statement that filled it last, so nothing is reported.  A
+-- field read in a loop before the record is filled with another row type
+-- may find either (a warning).
+SET client_min_messages = error;
+CREATE FUNCTION record_reused() RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    r record;
+    s text := '';
+BEGIN
+    FOR r IN SELECT f FROM t_for LOOP
+        s := s || r.f;
+    END LOOP;
+    FOR r IN SELECT * FROM generate_series(1, 2) AS g LOOP
+        s := s || r.g;
+    END LOOP;
+    SELECT 1 AS one INTO r;
+    IF r.one > 0 THEN
+        SELECT 'x' AS two INTO r;
+        RETURN r.two || s;
+    END IF;
+    FOR i IN 1..2 LOOP
+        s := s || r.one;
+        SELECT 'x' AS two INTO r;
+    END LOOP;
+    RETURN r.two || s;
+END
+$$;
+RESET client_min_messages;
+SELECT severity, "check", line, referenced, message
+  FROM schema_guard.validate(ARRAY['engine_plpgsql_statements'])
+ WHERE object_name = 'engine_plpgsql_statements.record_reused()';
+
 -- A simple CASE compares its test value, of the test expression's type,
 -- with each WHEN value: text WHEN values of a text column are fine (PL/pgSQL
 -- declares the hidden CASE variable as integer until the statement runs);

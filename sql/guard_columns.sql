@@ -93,6 +93,28 @@ ALTER TABLE orders DROP COLUMN code;
 SELECT id, customer FROM first_order();
 ALTER TABLE orders ADD COLUMN code varchar(10);
 
+-- Refused: a function assigns a field of a variable of the table's row
+-- type, or of a composite type (DROP ATTRIBUTE).
+CREATE TYPE address AS (street text, city text);
+CREATE FUNCTION draft_order() RETURNS orders
+LANGUAGE plpgsql AS $$
+DECLARE
+    r orders;
+    a address;
+BEGIN
+    r.code := 'draft';
+    a.street := 'Main St';
+    RETURN r;
+END
+$$;
+ALTER TABLE orders DROP COLUMN code;
+ALTER TYPE address DROP ATTRIBUTE street;
+-- Allowed: a column and an attribute no field assignment names.
+ALTER TYPE address DROP ATTRIBUTE city;
+SELECT code FROM draft_order();
+DROP FUNCTION draft_order();
+DROP TYPE address;
+
 --
 -- RENAME COLUMN
 --

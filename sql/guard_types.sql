@@ -130,6 +130,36 @@ SELECT enum_range(NULL::mood);
 -- Allowed: a value no body names.
 ALTER TYPE mood RENAME VALUE 'calm' TO 'serene';
 
+-- Refused: PL/pgSQL converts a label to the type when the code runs: a
+-- DECLARE default, RETURN, SELECT ... INTO.
+CREATE TYPE tier AS ENUM ('low', 'mid', 'high', 'top');
+CREATE FUNCTION tier_declared() RETURNS tier LANGUAGE plpgsql AS $$
+DECLARE
+    v tier := 'low';
+BEGIN
+    RETURN v;
+END
+$$;
+CREATE FUNCTION tier_returned() RETURNS tier LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN 'mid';
+END
+$$;
+CREATE FUNCTION tier_selected() RETURNS tier LANGUAGE plpgsql AS $$
+DECLARE
+    v tier;
+BEGIN
+    SELECT 'high' INTO v;
+    RETURN v;
+END
+$$;
+ALTER TYPE tier RENAME VALUE 'low' TO 'lowest';
+ALTER TYPE tier RENAME VALUE 'mid' TO 'middle';
+ALTER TYPE tier RENAME VALUE 'high' TO 'higher';
+SELECT tier_declared(), tier_returned(), tier_selected();
+-- Allowed: the label none of them names.
+ALTER TYPE tier RENAME VALUE 'top' TO 'highest';
+
 -- Allowed: ADD VALUE never breaks a body, even of a type in use.
 ALTER TYPE mood ADD VALUE 'angry';
 ALTER TYPE mood ADD VALUE 'content' BEFORE 'sad';

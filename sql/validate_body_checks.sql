@@ -155,7 +155,14 @@ BEGIN
             ORDER BY total);
 END
 $$;
-SELECT mc_neg('x');
+-- negative (a warning): a field of a polymorphic argument, whose fields
+-- are known only at run time
+CREATE FUNCTION mc_neg_poly(rec anyelement) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN rec.new_name;
+END
+$$;
+SELECT mc_neg('x'), mc_neg_poly(ROW(1, 'n')::mc);
 \x on
 SELECT * FROM findings WHERE object LIKE 'mc\_%';
 \x off
@@ -249,6 +256,15 @@ DECLARE
 BEGIN
     SELECT * INTO r FROM items LIMIT 1;
     RETURN r.nosuch;
+END
+$$;
+-- a field assigned that the row type lacks
+CREATE FUNCTION rf_assigned() RETURNS items LANGUAGE plpgsql AS $$
+DECLARE
+    r items;
+BEGIN
+    r.nosuch := 1;
+    RETURN r;
 END
 $$;
 -- a record assigned once has the fields of that query, rows or no rows
@@ -376,13 +392,60 @@ SET client_min_messages = error;
 ALTER TYPE iv_status RENAME VALUE 'queued' TO 'waiting';
 RESET client_min_messages;
 RESET schema_guard.mode;
--- negative: a label the type has
+-- constants PL/pgSQL converts when the code runs: DECLARE defaults (an
+-- EXCEPTION clause of the block does not catch their failures), a null
+-- for a NOT NULL variable, SELECT ... INTO, RETURN
+CREATE FUNCTION iv_declared() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    s iv_status := 'angry';
+    n int := 'abc';
+BEGIN
+    NULL;
+EXCEPTION WHEN others THEN
+    NULL;
+END
+$$;
+CREATE FUNCTION iv_not_null() RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+    x int NOT NULL := NULL;
+BEGIN
+    RETURN x;
+END
+$$;
+CREATE FUNCTION iv_selected() RETURNS iv_status LANGUAGE plpgsql AS $$
+DECLARE
+    v iv_status;
+BEGIN
+    SELECT 'angry' INTO v;
+    RETURN v;
+END
+$$;
+CREATE FUNCTION iv_returned() RETURNS int LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN 'abc';
+END
+$$;
+-- negative: a label the type has, constants the types accept, and a
+-- RETURN of a value that is not a constant
 CREATE FUNCTION iv_neg() RETURNS iv_status LANGUAGE plpgsql AS $$
 BEGIN
     RETURN 'waiting'::iv_status;
 END
 $$;
-SELECT iv_neg();
+CREATE FUNCTION iv_neg_constants() RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+    s iv_status := 'done';
+    n int NOT NULL := '5';
+    v iv_status;
+BEGIN
+    SELECT 'waiting' INTO v;
+    IF n > 9 THEN
+        RETURN now()::text;
+    END IF;
+    RETURN '7';
+END
+$$;
+SELECT iv_neg(), iv_neg_constants();
 \x on
 SELECT * FROM findings WHERE object LIKE 'iv\_%';
 \x off
@@ -401,10 +464,45 @@ SET client_min_messages = error;
 ALTER TABLE ist DROP COLUMN extra;
 RESET client_min_messages;
 RESET schema_guard.mode;
--- negative: as many values as columns
+-- transaction control where PL/pgSQL cannot end the transaction: in a
+-- function, in a procedure with a SET clause or SECURITY DEFINER, in a
+-- block with an EXCEPTION clause (whose handler catches that failure)
+CREATE FUNCTION ist_commit() RETURNS int LANGUAGE plpgsql AS $$
+BEGIN
+    COMMIT;
+    RETURN 1;
+END
+$$;
+CREATE PROCEDURE ist_rollback_set() LANGUAGE plpgsql
+SET search_path = validate_body_checks AS $$
+BEGIN
+    ROLLBACK;
+END
+$$;
+CREATE PROCEDURE ist_commit_definer() LANGUAGE plpgsql SECURITY DEFINER AS $$
+BEGIN
+    COMMIT AND CHAIN;
+END
+$$;
+CREATE PROCEDURE ist_commit_block() LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO ist VALUES (2, 'b');
+    COMMIT;
+EXCEPTION WHEN others THEN
+    RAISE NOTICE 'not committed';
+END
+$$;
+-- negative: as many values as columns; a procedure that may commit
 CREATE FUNCTION ist_neg() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO ist VALUES (1, 'a');
+END
+$$;
+CREATE PROCEDURE ist_neg_commit() LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO ist VALUES (3, 'c');
+    COMMIT;
+    ROLLBACK;
 END
 $$;
 SELECT ist_neg();

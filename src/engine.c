@@ -72,11 +72,14 @@ static SgAnalysis *sg_analyze_one(Oid fn, Oid tg, const char *session_path,
 								  bool new_definition);
 static bool sg_validator_compiled_alike(SgUnitState *us,
 										const char *session_path);
+static void sg_trigger_facts(Form_pg_trigger trig, HeapTuple tup,
+							 TupleDesc desc, SgTriggerFacts *facts);
 static void sg_unit_setup_trigger(SgUnitState *us);
 static void sg_enter_unit_environment(SgUnitState *us, const char *path);
 static void sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 							  ErrorData *edata);
 static void sg_record_unit_failure(SgUnitState *us, ErrorData *edata);
+static bool sg_names_polymorphic_argument(SgUnitState *us, List *names);
 static void sg_fallback_relations(SgUnitState *us, SgPoint *pc,
 								  SgRawScan *scan, SgRawName *failed);
 static void sg_fallback_name(SgUnitState *us, SgPoint *pc, SgRawName *item);
@@ -87,6 +90,7 @@ static Query *sg_transform(SgPoint *pc, RawStmt *raw);
 static int	sg_char_to_byte(const char *src, int charpos);
 static const char *sg_default_hint(const char *check);
 static int	sg_ref_cmp(const void *a, const void *b);
+static bool sg_handler_matches(PLpgSQL_exception *exception, int sqlerrcode);
 static void sg_detect_search_path_change(SgUnitState *us);
 static void sg_add_body_words(SgUnitState *us);
 static bool sg_unattached_trigger_function(SgUnitState *us);
@@ -763,13 +767,13 @@ sg_analyze_one(Oid fn, Oid tg, const char *session_path, bool new_definition)
 }
 
 /*
- * What a unit needs to know of a trigger: its table, its function and its
- * transition table names (any of the outputs may be NULL).  Returns false
- * if there is no such trigger.
+ * What a unit needs to know of a trigger: its table, its function, its
+ * transition table names and what its TG_ variables hold (any of the
+ * outputs may be NULL).  Returns false if there is no such trigger.
  */
 static bool
 sg_trigger_lookup(Oid tg, Oid *relid, Oid *fn, char **newtable,
-				  char **oldtable)
+				  char **oldtable, SgTriggerFacts *facts)
 {
 	Relation	rel;
 	ScanKeyData key;
@@ -805,6 +809,8 @@ sg_trigger_lookup(Oid tg, Oid *relid, Oid *fn, char **newtable,
 							 RelationGetDescr(rel), &isnull);
 			*oldtable = isnull ? NULL : pstrdup(NameStr(*DatumGetName(d)));
 		}
+		if (facts)
+			sg_trigger_facts(trig, tup, RelationGetDescr(rel), facts);
 	}
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
@@ -817,7 +823,7 @@ sg_trigger_relation(Oid tg)
 {
 	Oid			relid = InvalidOid;
 
-	(void) sg_trigger_lookup(tg, &relid, NULL, NULL, NULL);
+	(void) sg_trigger_lookup(tg, &relid, NULL, NULL, NULL, NULL);
 	return relid;
 }
 
@@ -827,16 +833,55 @@ sg_trigger_function(Oid tg)
 {
 	Oid			fn = InvalidOid;
 
-	(void) sg_trigger_lookup(tg, NULL, &fn, NULL, NULL);
+	(void) sg_trigger_lookup(tg, NULL, &fn, NULL, NULL, NULL);
 	return fn;
+}
+
+/*
+ * The values of a trigger's TG_ variables: its events, level and timing
+ * (tgtype), its name, its table's name and schema, and its arguments
+ * (tgargs holds tgnargs strings, each ending in a null byte).
+ */
+static void
+sg_trigger_facts(Form_pg_trigger trig, HeapTuple tup, TupleDesc desc,
+				 SgTriggerFacts *facts)
+{
+	Datum		d;
+	bool		isnull;
+
+	facts->type = trig->tgtype;
+	facts->relid = trig->tgrelid;
+	facts->name = pstrdup(NameStr(trig->tgname));
+	facts->relname = get_rel_name(trig->tgrelid);
+	facts->schema = get_namespace_name(get_rel_namespace(trig->tgrelid));
+	facts->nargs = trig->tgnargs;
+	facts->args = palloc0(sizeof(char *) * Max(trig->tgnargs, 1));
+	d = heap_getattr(tup, Anum_pg_trigger_tgargs, desc, &isnull);
+	if (!isnull && trig->tgnargs > 0)
+	{
+		bytea	   *bytes = DatumGetByteaPP(d);
+		const char *p = VARDATA_ANY(bytes);
+		const char *end = p + VARSIZE_ANY_EXHDR(bytes);
+		int			i;
+
+		for (i = 0; i < trig->tgnargs && p < end; i++)
+		{
+			size_t		len = strnlen(p, end - p);
+
+			facts->args[i] = pnstrdup(p, len);
+			p += len + 1;
+		}
+	}
 }
 
 /* Read what a unit needs to know about its trigger. */
 static void
 sg_unit_setup_trigger(SgUnitState *us)
 {
-	(void) sg_trigger_lookup(us->tg, &us->trigrel, NULL, &us->trig_newtable,
-							 &us->trig_oldtable);
+	us->trigger = palloc0(sizeof(SgTriggerFacts));
+	if (!sg_trigger_lookup(us->tg, &us->trigrel, NULL, &us->trig_newtable,
+						   &us->trig_oldtable, us->trigger))
+		us->trigger = NULL;
 }
 
 /*
@@ -1371,7 +1416,8 @@ sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 			(strcmp(check, SG_CHECK_TYPE_MISMATCH) == 0 ||
 			 strcmp(check, SG_CHECK_MISSING_FUNCTION) == 0 ||
 			 strcmp(check, SG_CHECK_AMBIGUOUS) == 0 ||
-			 strcmp(check, SG_CHECK_INVALID_STATEMENT) == 0))
+			 strcmp(check, SG_CHECK_INVALID_STATEMENT) == 0 ||
+			 (at != NULL && sg_names_polymorphic_argument(us, at->names))))
 		{
 			severity = SG_WARNING;
 			message = psprintf("%s (with stand-in types for the polymorphic arguments)",
@@ -1401,6 +1447,32 @@ sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 
 	if (raw != NULL)
 		sg_fallback_relations(us, pc, &scan, at);
+}
+
+/*
+ * Is a qualified name ("rec.a") a field of an argument of polymorphic
+ * type?  With the stand-in type, which is not a row type, it looks like a
+ * column of a table named after the argument.
+ */
+static bool
+sg_names_polymorphic_argument(SgUnitState *us, List *names)
+{
+	Oid		   *types;
+	char	  **argnames;
+	char	   *modes;
+	int			nargs;
+	int			i;
+
+	if (list_length(names) < 2)
+		return false;
+	nargs = get_func_arg_info(us->proctup, &types, &argnames, &modes);
+	for (i = 0; argnames != NULL && i < nargs; i++)
+	{
+		if (IsPolymorphicType(types[i]) && argnames[i] != NULL &&
+			strcmp(argnames[i], strVal(linitial(names))) == 0)
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -1657,14 +1729,16 @@ sg_add_body_words(SgUnitState *us)
 
 /*
  * How sure is a failure at this point?  Not certain when an EXCEPTION
- * clause around it catches the error (the code goes on with the handler),
- * or when the walk marked the code as uncertain (a branch taken only on
- * some server versions, a statement that falls through into RAISE
- * EXCEPTION).  Sets *note to the explanation to append, or "".
+ * clause around it catches the error (the code goes on with the handler,
+ * unless the handler raises an error again, which an outer clause may
+ * catch in turn), or when the walk marked the code as uncertain (a branch
+ * taken only on some server versions, a statement that falls through into
+ * RAISE EXCEPTION).  Sets *note to the explanation to append, or "".
  */
 char
 sg_point_severity(SgPoint *pc, int sqlerrcode, char severity, char **note)
 {
+	int			code = sqlerrcode;
 	ListCell   *lc;
 
 	*note = "";
@@ -1679,19 +1753,21 @@ sg_point_severity(SgPoint *pc, int sqlerrcode, char severity, char **note)
 		foreach(lc2, block->exc_list)
 		{
 			PLpgSQL_exception *exception = (PLpgSQL_exception *) lfirst(lc2);
-			PLpgSQL_condition *cond;
+			int			raised = code;
 
-			for (cond = exception->conditions; cond != NULL; cond = cond->next)
+			if (!sg_handler_matches(exception, code))
+				continue;
+			if (!sg_plpgsql_handler_reraises(exception, &raised))
 			{
-				if (cond->sqlerrstate == 0 ||	/* OTHERS */
-					cond->sqlerrstate == sqlerrcode ||
-					(ERRCODE_IS_CATEGORY(cond->sqlerrstate) &&
-					 ERRCODE_TO_CATEGORY(sqlerrcode) == cond->sqlerrstate))
-				{
-					*note = psprintf(" (handled by the EXCEPTION clause at line %d)",
-									 exception->lineno);
-					return SG_WARNING;
-				}
+				*note = psprintf(" (handled by the EXCEPTION clause at line %d)",
+								 exception->lineno);
+				return SG_WARNING;
+			}
+			/* the first handler that matches runs; with the code unknown, any */
+			if (code != 0)
+			{
+				code = raised;
+				break;
 			}
 		}
 	}
@@ -1701,6 +1777,24 @@ sg_point_severity(SgPoint *pc, int sqlerrcode, char severity, char **note)
 		return SG_WARNING;
 	}
 	return severity;
+}
+
+/* Does a handler catch errors of this SQLSTATE (0: not known)? */
+static bool
+sg_handler_matches(PLpgSQL_exception *exception, int sqlerrcode)
+{
+	PLpgSQL_condition *cond;
+
+	for (cond = exception->conditions; cond != NULL; cond = cond->next)
+	{
+		if (sqlerrcode == 0 ||
+			cond->sqlerrstate == 0 ||	/* OTHERS */
+			cond->sqlerrstate == sqlerrcode ||
+			(ERRCODE_IS_CATEGORY(cond->sqlerrstate) &&
+			 ERRCODE_TO_CATEGORY(sqlerrcode) == cond->sqlerrstate))
+			return true;
+	}
+	return false;
 }
 
 static const char *

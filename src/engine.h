@@ -24,6 +24,7 @@
 #include "utils/elog.h"
 #include "utils/queryenvironment.h"
 
+#include "plpgsql.h"
 #include "schema_guard.h"
 
 /* How the text of one analysis point is to be understood. */
@@ -66,6 +67,21 @@ typedef struct SgRawScan
 	int			stmt_line;		/* body line where the statement starts */
 } SgRawScan;
 
+/*
+ * What a trigger unit knows of its trigger: the values PL/pgSQL's TG_
+ * variables have whenever the function runs from it.
+ */
+typedef struct SgTriggerFacts
+{
+	int16		type;			/* pg_trigger.tgtype: events, level, timing */
+	Oid			relid;			/* TG_RELID */
+	char	   *name;			/* TG_NAME */
+	char	   *relname;		/* TG_TABLE_NAME, TG_RELNAME */
+	char	   *schema;			/* TG_TABLE_SCHEMA */
+	int			nargs;			/* TG_NARGS */
+	char	  **args;			/* TG_ARGV */
+} SgTriggerFacts;
+
 /* Analysis of one unit in progress. */
 typedef struct SgUnitState
 {
@@ -77,6 +93,7 @@ typedef struct SgUnitState
 	Oid			trigrel;		/* table of the trigger, or InvalidOid */
 	char	   *trig_newtable;	/* transition table names, or NULL */
 	char	   *trig_oldtable;
+	SgTriggerFacts *trigger;	/* the trigger of the unit, or NULL */
 	bool		dml_trigger;	/* the function returns trigger */
 	bool		polymorphic;	/* argument types are stand-ins */
 	bool		cached_compile_current; /* PL/pgSQL's cached compile is of
@@ -106,6 +123,58 @@ typedef struct SgUnitState
 
 	void	   *plpgsql;		/* engine_plpgsql.c state */
 } SgUnitState;
+
+/*
+ * engine_branches.c: what a branch condition says for the unit.  The
+ * outcomes a condition can have (a set of SG_OUT_*) are known per value
+ * TG_OP can have (a "world"); code behind a condition is uncertain for the
+ * SG_WHY_* reasons of its undecided parts.
+ */
+#define SG_OUT_TRUE		0x01
+#define SG_OUT_FALSE	0x02
+#define SG_OUT_NULL		0x04
+#define SG_OUT_ANY		(SG_OUT_TRUE | SG_OUT_FALSE | SG_OUT_NULL)
+
+#define SG_WHY_VERSION	0x01	/* it tests the server version */
+#define SG_WHY_EXISTS	0x02	/* whether an object or a column exists */
+#define SG_WHY_TRIGGER	0x04	/* the trigger, in a way not evaluated */
+
+#define SG_MAX_WORLDS	4		/* INSERT, UPDATE, DELETE, TRUNCATE */
+
+typedef struct SgCondition
+{
+	uint8		outcomes[SG_MAX_WORLDS];	/* 0 beyond the unit's worlds */
+	uint8		why;
+} SgCondition;
+
+/* What conditions are evaluated with. */
+typedef struct SgCondEnv
+{
+	const SgTriggerFacts *trigger;	/* NULL: the TG_ values are unknown */
+	int			nworlds;
+	const char *ops[SG_MAX_WORLDS]; /* TG_OP in each world, or NULL */
+	PLpgSQL_datum **datums;		/* the variables of the body */
+	int			ndatums;
+	int			new_varno;		/* NEW and OLD, or -1 */
+	int			old_varno;
+	uint8	   *datum_why;		/* per variable: SG_WHY_* of the values
+								 * assigned to it */
+	Node	  **case_values;	/* per variable: the test expression of the
+								 * simple CASE it is the variable of */
+} SgCondEnv;
+
+extern void sg_condition_env_init(SgCondEnv *env,
+								  const SgTriggerFacts *trigger);
+extern void sg_condition_unknown(const SgCondEnv *env, SgCondition *cond);
+extern void sg_condition_eval(const SgCondEnv *env, Query *query,
+							  SgCondition *cond);
+extern bool sg_condition_may_hold(const SgCondEnv *env,
+								  const SgCondition *cond);
+extern bool sg_condition_always_holds(const SgCondEnv *env,
+									  const SgCondition *cond);
+extern uint8 sg_query_why(const SgCondEnv *env, Query *query);
+extern List *sg_one_row_values(Query *query);
+extern const char *sg_why_text(uint8 why);
 
 /* engine.c */
 extern bool sg_point_enter(SgUnitState *us, SgPoint *pc, RawStmt *raw);
@@ -148,6 +217,8 @@ extern void sg_plpgsql_analyze(SgUnitState *us);
 extern void sg_plpgsql_finish(SgUnitState *us);
 extern void sg_plpgsql_release(SgUnitState *us);
 extern bool sg_plpgsql_target_missing(SgUnitState *us, PLAssignStmt *stmt);
+extern bool sg_plpgsql_handler_reraises(PLpgSQL_exception *handler,
+										int *sqlerrcode);
 extern bool sg_plpgsql_field_failure(SgUnitState *us, SgRawScan *scan,
 									 const char **check, char *kind,
 									 char *severity, const char **name,

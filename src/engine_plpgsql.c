@@ -12,13 +12,25 @@
  * through parse analysis with PL/pgSQL's parser hooks, so that variables,
  * parameters and record fields resolve exactly as they do at run time.
  *
+ * The walk follows control flow: it does not enter code that never runs
+ * for the unit (after RETURN, a branch whose condition the unit's trigger
+ * rules out: see engine_branches.c), and it knows which code runs only
+ * under conditions it cannot know (tests of the server version, of
+ * whether objects exist), where failures are not certain.
+ *
  * The hooks look up variables in an execution state.  We give them a fake
  * one whose record variables are private copies: NEW and OLD get the row
  * type of the trigger's table; a RECORD variable gets the row type of the
- * query last assigned to it (FOR ... IN query, SELECT ... INTO, FETCH);
- * the hidden variable of a simple CASE gets the type of its test
- * expression.  The compiled function itself is never changed, and it is
- * pinned while we use it.
+ * query that filled it last on the path walked (FOR ... IN query,
+ * SELECT ... INTO, FETCH), which is certain where every path to the
+ * statement gives it the same; the hidden variable of a simple CASE gets
+ * the type of its test expression.  The compiled function itself is never
+ * changed, and it is pinned while we use it.
+ *
+ * A failing statement makes the analysis start again (see engine.h); what
+ * the walk learnt from the statements it then skips (the outcomes of
+ * conditions, the row types of queries) is kept per analysis point, so
+ * that every pass takes the same paths.
  *
  *-------------------------------------------------------------------------
  */
@@ -35,6 +47,7 @@
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
+#include "parser/parse_coerce.h"
 #include "parser/parse_param.h"
 #include "parser/scanner.h"
 #include "parser/gram.h"
@@ -48,6 +61,58 @@
 #include "compat.h"
 #include "engine.h"
 
+/*
+ * What an analysis point yielded that every pass of the walk needs: later
+ * passes skip the points done, but must take the same branches.
+ */
+typedef struct SgMemo
+{
+	bool		have_cond;
+	SgCondition cond;			/* a condition's outcomes for the unit */
+	TupleDesc	desc;			/* the row type its query returns, or NULL */
+} SgMemo;
+
+/*
+ * The row types the RECORD variables have at a point of the walk, and
+ * whether each is certain there (every path to it gives the same).
+ */
+typedef struct SgShapes
+{
+	ExpandedRecordHeader **erh; /* per record variable (SgPlpgsql.records) */
+	bool	   *known;
+} SgShapes;
+
+/* An expanded record of a row type, shared by the variables given it. */
+typedef struct SgRecordType
+{
+	TupleDesc	desc;
+	ExpandedRecordHeader *erh;
+} SgRecordType;
+
+/* How the statement after a statement (or after a list) is reached. */
+typedef struct SgFlow
+{
+	bool		falls_through;	/* it runs after this one */
+	bool		labeled_exit;	/* this may be left by EXIT label */
+	uint8		why;			/* SG_WHY_*: it runs only if something the
+								 * analysis cannot know holds */
+} SgFlow;
+
+static const SgFlow sg_flow_next = {true, false, 0};
+static const SgFlow sg_flow_leaves = {false, false, 0};
+
+/* The branches of an IF or a CASE, walked in order. */
+typedef struct SgBranches
+{
+	bool		reach[SG_MAX_WORLDS];	/* no earlier test held, maybe */
+	uint8		why;			/* of the undecided tests so far */
+	uint8		leave_why;		/* of those before branches that leave */
+	SgFlow		flow;			/* of the code after the statement */
+	SgShapes	entry;			/* the records' row types before it */
+	SgShapes	joined;			/* and after the branches that fall through */
+	bool		joined_any;
+} SgBranches;
+
 typedef struct SgPlpgsql
 {
 	PLpgSQL_function *func;
@@ -57,11 +122,18 @@ typedef struct SgPlpgsql
 	bool		fresh;			/* PL/pgSQL made func for this analysis */
 	List	   *handlers;		/* exception blocks protecting the walk */
 	const char *uncertain;		/* why failures here are not certain */
+	SgCondEnv	cond_env;		/* what conditions are evaluated with */
+	SgMemo	   *memo;			/* per analysis point, for later passes */
+	int			nmemo;
 	bool		blanked_into;	/* the statement walked had its INTO blanked */
 	QueryEnvironment *queryenv; /* transition tables of the trigger */
 	int		   *assignments;	/* per datum: statements assigning it */
 	List	  **shapes;			/* per datum: row types assigned to it */
 	TupleDesc  *cursor_desc;	/* per datum: row type of a cursor */
+	int		   *records;		/* the datums of the RECORD variables */
+	int			nrecords;
+	bool	   *shape_known;	/* per datum: its row type is certain here */
+	List	   *record_types;	/* SgRecordType *: expanded records made */
 } SgPlpgsql;
 
 /* Parameters of a constant EXECUTE ... USING: types inferred from use. */
@@ -80,11 +152,49 @@ static PLpgSQL_function **sg_curr_compile_p = NULL;
 static PLpgSQL_function *sg_compile(SgUnitState *us, bool *fresh);
 static void sg_forget_compiled(PLpgSQL_function *func);
 static void sg_setup_estate(SgUnitState *us, SgPlpgsql *ps);
-static void sg_prewalk(SgPlpgsql *ps, List *stmts);
-static void sg_count_target(SgPlpgsql *ps, PLpgSQL_variable *target);
-static void sg_walk_stmts(SgUnitState *us, SgPlpgsql *ps, List *stmts);
-static void sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt);
+static void sg_prewalk(List *stmts, int *counts, Bitmapset **assigned);
+static void sg_count_assigned(int dno, int *counts, Bitmapset **assigned);
+static SgFlow sg_walk_stmts(SgUnitState *us, SgPlpgsql *ps, List *stmts);
+static SgFlow sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps,
+						   PLpgSQL_stmt *stmt);
+static SgFlow sg_walk_block(SgUnitState *us, SgPlpgsql *ps,
+							PLpgSQL_stmt_block *block);
+static SgFlow sg_walk_if(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt_if *s);
+static SgFlow sg_walk_case(SgUnitState *us, SgPlpgsql *ps,
+						   PLpgSQL_stmt_case *s);
+static SgFlow sg_walk_exit(SgUnitState *us, SgPlpgsql *ps,
+						   PLpgSQL_stmt_exit *s);
+static void sg_walk_loop_body(SgUnitState *us, SgPlpgsql *ps, List *body,
+							  uint8 why, int target);
+static void sg_flow_join(SgFlow *flow, const SgFlow *other);
+static void sg_condition(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_expr *cond,
+						 int line, SgCondition *result);
+static SgMemo *sg_memo(SgUnitState *us, SgPlpgsql *ps);
+static void sg_branches_start(SgPlpgsql *ps, SgBranches *br);
+static bool sg_branches_reached(SgPlpgsql *ps, SgBranches *br);
+static void sg_branch(SgUnitState *us, SgPlpgsql *ps, SgBranches *br,
+					  PLpgSQL_expr *cond, int line, List *stmts);
+static void sg_branch_walk(SgUnitState *us, SgPlpgsql *ps, SgBranches *br,
+						   List *stmts);
+static SgFlow sg_branches_end(SgUnitState *us, SgPlpgsql *ps, SgBranches *br,
+							  List *else_stmts, bool have_else);
+static uint8 sg_value_why(SgUnitState *us, SgPlpgsql *ps, Query *query);
+static void sg_note_assigned(SgUnitState *us, SgPlpgsql *ps, int dno,
+							 Query *query);
+static void sg_note_into(SgUnitState *us, SgPlpgsql *ps,
+						 PLpgSQL_variable *target, Query *query);
 static void sg_walk_declaration(SgUnitState *us, SgPlpgsql *ps, int dno);
+static void sg_check_default(SgUnitState *us, SgPlpgsql *ps,
+							 PLpgSQL_var *var, Query *query);
+static void sg_check_into_constants(SgUnitState *us, SgPlpgsql *ps,
+									PLpgSQL_stmt_execsql *stmt, Query *query,
+									int line);
+static void sg_check_constants(SgUnitState *us, PLpgSQL_expr *expr,
+							   Query *query, const Oid *types,
+							   const int32 *typmods, int ntypes, int line);
+static char sg_walk_severity(SgPlpgsql *ps, int sqlerrcode, char **note);
+static void sg_transaction_control(SgUnitState *us, SgPlpgsql *ps,
+								   PLpgSQL_stmt *stmt);
 static void sg_case_variable(SgPlpgsql *ps, int dno, Query *query);
 static Query *sg_expr(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_expr *expr,
 					  int line);
@@ -103,10 +213,18 @@ static const char *sg_constant_string(PLpgSQL_expr *expr);
 static void sg_field_ref(SgUnitState *us, SgPlpgsql *ps,
 						 PLpgSQL_recfield *field, char access, int line);
 static void sg_target(SgUnitState *us, SgPlpgsql *ps,
-					  PLpgSQL_variable *target, Query *query, int line);
+					  PLpgSQL_variable *target, TupleDesc desc, int line);
 static void sg_target_datum(SgUnitState *us, SgPlpgsql *ps, int dno, int line);
 static void sg_type_record(SgUnitState *us, SgPlpgsql *ps, int dno,
 						   TupleDesc desc);
+static ExpandedRecordHeader *sg_record_header(SgUnitState *us,
+											  SgPlpgsql *ps, TupleDesc desc);
+static TupleDesc sg_point_desc(SgUnitState *us, SgPlpgsql *ps, Query *query);
+static void sg_shapes_save(SgPlpgsql *ps, SgShapes *shapes);
+static void sg_shapes_restore(SgPlpgsql *ps, const SgShapes *shapes);
+static void sg_shapes_join(SgPlpgsql *ps, SgShapes *joined, bool *any);
+static void sg_shapes_free(SgShapes *shapes);
+static void sg_shapes_forget(SgPlpgsql *ps, List *stmts);
 static TupleDesc sg_query_desc(SgUnitState *us, Query *query);
 static void sg_check_return_query(SgUnitState *us, SgPlpgsql *ps,
 								  Query *query, int line);
@@ -114,9 +232,6 @@ static void sg_type_refs(SgUnitState *us, SgPlpgsql *ps);
 static bool sg_is_datum_name(SgPlpgsql *ps, const char *name);
 static bool sg_is_keyword_token(int tok);
 static bool sg_falls_through(PLpgSQL_stmt *stmt);
-static bool sg_tests_version(PLpgSQL_expr *cond);
-static bool sg_tests_trigger_table(PLpgSQL_expr *cond);
-static const char *sg_branch_uncertainty(PLpgSQL_expr *cond);
 static bool sg_is_trigger_record(SgPlpgsql *ps, int dno);
 static void sg_varparams_setup(ParseState *pstate, void *arg);
 
@@ -144,6 +259,7 @@ void
 sg_plpgsql_analyze(SgUnitState *us)
 {
 	SgPlpgsql  *ps = (SgPlpgsql *) us->plpgsql;
+	int			i;
 
 	if (ps == NULL)
 	{
@@ -159,7 +275,7 @@ sg_plpgsql_analyze(SgUnitState *us)
 		ps->pinned = true;
 		us->plpgsql = ps;
 		sg_setup_estate(us, ps);
-		sg_prewalk(ps, list_make1(func->action));
+		sg_prewalk(list_make1(func->action), ps->assignments, NULL);
 		MemoryContextSwitchTo(old);
 	}
 
@@ -168,13 +284,18 @@ sg_plpgsql_analyze(SgUnitState *us)
 	ps->handlers = NIL;
 	ps->uncertain = NULL;
 	ps->blanked_into = false;
+	for (i = 0; i < ps->nrecords; i++)
+	{
+		((PLpgSQL_rec *) ps->estate->datums[ps->records[i]])->erh = NULL;
+		ps->shape_known[ps->records[i]] = false;
+	}
 
 	if (OidIsValid(us->trigrel))
 		sg_add_ref(us, SG_KIND_RELATION, SG_ACCESS_TRIGGER, 0,
 				   RelationRelationId, us->trigrel, 0,
 				   get_rel_name(us->trigrel), NULL);
 	sg_type_refs(us, ps);
-	sg_walk_stmt(us, ps, (PLpgSQL_stmt *) ps->func->action);
+	(void) sg_walk_stmt(us, ps, (PLpgSQL_stmt *) ps->func->action);
 }
 
 /* Undo what analysis did to the compiled function.  Safe to call twice. */
@@ -400,6 +521,29 @@ sg_setup_estate(SgUnitState *us, SgPlpgsql *ps)
 	ps->assignments = palloc0(sizeof(int) * func->ndatums);
 	ps->cursor_desc = palloc0(sizeof(TupleDesc) * func->ndatums);
 	ps->shapes = palloc0(sizeof(List *) * func->ndatums);
+	ps->shape_known = palloc0(sizeof(bool) * func->ndatums);
+	ps->records = palloc(sizeof(int) * func->ndatums);
+	for (i = 0; i < func->ndatums; i++)
+	{
+		PLpgSQL_rec *rec = (PLpgSQL_rec *) estate->datums[i];
+
+		if (rec->dtype == PLPGSQL_DTYPE_REC && rec->rectypeid == RECORDOID &&
+			!sg_is_trigger_record(ps, i))
+			ps->records[ps->nrecords++] = i;
+	}
+
+	sg_condition_env_init(&ps->cond_env, us->trigger);
+	ps->cond_env.datums = estate->datums;
+	ps->cond_env.ndatums = func->ndatums;
+	ps->cond_env.new_varno = -1;
+	ps->cond_env.old_varno = -1;
+	if (func->fn_is_trigger == PLPGSQL_DML_TRIGGER)
+	{
+		ps->cond_env.new_varno = func->new_varno;
+		ps->cond_env.old_varno = func->old_varno;
+	}
+	ps->cond_env.datum_why = palloc0(sizeof(uint8) * func->ndatums);
+	ps->cond_env.case_values = palloc0(sizeof(Node *) * func->ndatums);
 
 	if (func->fn_is_trigger == PLPGSQL_DML_TRIGGER && OidIsValid(us->trigrel))
 	{
@@ -437,7 +581,8 @@ sg_setup_estate(SgUnitState *us, SgPlpgsql *ps)
  * The hidden variable of a simple CASE ("CASE x WHEN ..."): PL/pgSQL
  * declares it as integer and gives it the type of the test expression when
  * the statement runs, before the WHEN expressions, which compare it, are
- * evaluated.  Do the same, in a private copy of the variable.
+ * evaluated.  Do the same, in a private copy of the variable; and keep the
+ * test expression, which the WHEN conditions see through the variable.
  */
 static void
 sg_case_variable(SgPlpgsql *ps, int dno, Query *query)
@@ -460,21 +605,25 @@ sg_case_variable(SgPlpgsql *ps, int dno, Query *query)
 	var->datatype = sg_build_datatype_p(exprType(expr), exprTypmod(expr),
 										ps->func->fn_input_collation, NULL);
 	ps->estate->datums[dno] = (PLpgSQL_datum *) var;
+	ps->cond_env.case_values[dno] = copyObject(expr);
 	MemoryContextSwitchTo(old);
 }
 
 /*
- * Count the statements that assign each record variable.  A record typed
- * by the query last assigned to it is certain only if it has one.
+ * The variables statements assign: counted per variable in counts (a
+ * record typed by the query last assigned to it is certain if it has one),
+ * or collected in *assigned (those a loop body may have assigned when its
+ * next iteration starts).  Either may be NULL.
  */
 static void
-sg_prewalk(SgPlpgsql *ps, List *stmts)
+sg_prewalk(List *stmts, int *counts, Bitmapset **assigned)
 {
 	ListCell   *lc;
 
 	foreach(lc, stmts)
 	{
 		PLpgSQL_stmt *stmt = (PLpgSQL_stmt *) lfirst(lc);
+		PLpgSQL_variable *target = NULL;
 		ListCell   *lc2;
 
 		switch (stmt->cmd_type)
@@ -483,25 +632,28 @@ sg_prewalk(SgPlpgsql *ps, List *stmts)
 				{
 					PLpgSQL_stmt_block *block = (PLpgSQL_stmt_block *) stmt;
 
-					sg_prewalk(ps, block->body);
+					sg_prewalk(block->body, counts, assigned);
 					if (block->exceptions)
 					{
 						foreach(lc2, block->exceptions->exc_list)
-							sg_prewalk(ps, ((PLpgSQL_exception *) lfirst(lc2))->action);
+							sg_prewalk(((PLpgSQL_exception *) lfirst(lc2))->action,
+									   counts, assigned);
 					}
 				}
 				break;
 			case PLPGSQL_STMT_ASSIGN:
-				ps->assignments[((PLpgSQL_stmt_assign *) stmt)->varno]++;
+				sg_count_assigned(((PLpgSQL_stmt_assign *) stmt)->varno,
+								  counts, assigned);
 				break;
 			case PLPGSQL_STMT_IF:
 				{
 					PLpgSQL_stmt_if *s = (PLpgSQL_stmt_if *) stmt;
 
-					sg_prewalk(ps, s->then_body);
+					sg_prewalk(s->then_body, counts, assigned);
 					foreach(lc2, s->elsif_list)
-						sg_prewalk(ps, ((PLpgSQL_if_elsif *) lfirst(lc2))->stmts);
-					sg_prewalk(ps, s->else_body);
+						sg_prewalk(((PLpgSQL_if_elsif *) lfirst(lc2))->stmts,
+								   counts, assigned);
+					sg_prewalk(s->else_body, counts, assigned);
 				}
 				break;
 			case PLPGSQL_STMT_CASE:
@@ -509,61 +661,74 @@ sg_prewalk(SgPlpgsql *ps, List *stmts)
 					PLpgSQL_stmt_case *s = (PLpgSQL_stmt_case *) stmt;
 
 					foreach(lc2, s->case_when_list)
-						sg_prewalk(ps, ((PLpgSQL_case_when *) lfirst(lc2))->stmts);
-					sg_prewalk(ps, s->else_stmts);
+						sg_prewalk(((PLpgSQL_case_when *) lfirst(lc2))->stmts,
+								   counts, assigned);
+					sg_prewalk(s->else_stmts, counts, assigned);
 				}
 				break;
 			case PLPGSQL_STMT_LOOP:
-				sg_prewalk(ps, ((PLpgSQL_stmt_loop *) stmt)->body);
+				sg_prewalk(((PLpgSQL_stmt_loop *) stmt)->body, counts, assigned);
 				break;
 			case PLPGSQL_STMT_WHILE:
-				sg_prewalk(ps, ((PLpgSQL_stmt_while *) stmt)->body);
+				sg_prewalk(((PLpgSQL_stmt_while *) stmt)->body, counts, assigned);
 				break;
 			case PLPGSQL_STMT_FORI:
-				sg_prewalk(ps, ((PLpgSQL_stmt_fori *) stmt)->body);
+				sg_prewalk(((PLpgSQL_stmt_fori *) stmt)->body, counts, assigned);
 				break;
 			case PLPGSQL_STMT_FORS:
 			case PLPGSQL_STMT_FORC:
 			case PLPGSQL_STMT_DYNFORS:
-				sg_count_target(ps, ((PLpgSQL_stmt_forq *) stmt)->var);
-				sg_prewalk(ps, ((PLpgSQL_stmt_forq *) stmt)->body);
+				target = ((PLpgSQL_stmt_forq *) stmt)->var;
+				sg_prewalk(((PLpgSQL_stmt_forq *) stmt)->body, counts, assigned);
 				break;
 			case PLPGSQL_STMT_FOREACH_A:
-				sg_prewalk(ps, ((PLpgSQL_stmt_foreach_a *) stmt)->body);
+				sg_prewalk(((PLpgSQL_stmt_foreach_a *) stmt)->body, counts,
+						   assigned);
 				break;
 			case PLPGSQL_STMT_EXECSQL:
 				if (((PLpgSQL_stmt_execsql *) stmt)->into)
-					sg_count_target(ps, ((PLpgSQL_stmt_execsql *) stmt)->target);
+					target = ((PLpgSQL_stmt_execsql *) stmt)->target;
 				break;
 			case PLPGSQL_STMT_DYNEXECUTE:
 				if (((PLpgSQL_stmt_dynexecute *) stmt)->into)
-					sg_count_target(ps, ((PLpgSQL_stmt_dynexecute *) stmt)->target);
+					target = ((PLpgSQL_stmt_dynexecute *) stmt)->target;
 				break;
 			case PLPGSQL_STMT_FETCH:
-				sg_count_target(ps, ((PLpgSQL_stmt_fetch *) stmt)->target);
+				target = ((PLpgSQL_stmt_fetch *) stmt)->target;
 				break;
 			default:
 				break;
 		}
+		if (target != NULL)
+			sg_count_assigned(target->dno, counts, assigned);
 	}
 }
 
 static void
-sg_count_target(SgPlpgsql *ps, PLpgSQL_variable *target)
+sg_count_assigned(int dno, int *counts, Bitmapset **assigned)
 {
-	if (target != NULL)
-		ps->assignments[target->dno]++;
+	if (counts != NULL)
+		counts[dno]++;
+	if (assigned != NULL)
+		*assigned = bms_add_member(*assigned, dno);
 }
 
 /*
- * Walk a statement list.  Simple statements that always fall through into
- * an unconditional RAISE EXCEPTION are an error path: whatever they do is
- * rolled back, and if they fail the call fails anyway, with another
- * message; so their failures are not certain breaks.
+ * Walk a statement list, up to the first statement after which the next
+ * one never runs: the rest is dead code, not walked.  Code after a
+ * statement that lets it run only under an uncertain condition (after
+ * "IF to_regclass(...) IS NULL THEN RETURN; END IF") is uncertain.
+ *
+ * Simple statements that always fall through into an unconditional RAISE
+ * EXCEPTION are an error path: whatever they do is rolled back, and if
+ * they fail the call fails anyway, with another message; so their
+ * failures are not certain breaks.
  */
-static void
+static SgFlow
 sg_walk_stmts(SgUnitState *us, SgPlpgsql *ps, List *stmts)
 {
+	SgFlow		flow = sg_flow_next;
+	const char *save = ps->uncertain;
 	int			n = list_length(stmts);
 	int			raise_at = -1;
 	int			error_path_from;
@@ -590,16 +755,25 @@ sg_walk_stmts(SgUnitState *us, SgPlpgsql *ps, List *stmts)
 		error_path_from--;
 	}
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && flow.falls_through; i++)
 	{
-		const char *save = ps->uncertain;
+		const char *before = ps->uncertain;
+		SgFlow		next;
 
 		if (raise_at >= 0 && i >= error_path_from && i < raise_at &&
-			save == NULL)
+			before == NULL)
 			ps->uncertain = "on a path that raises an exception anyway";
-		sg_walk_stmt(us, ps, (PLpgSQL_stmt *) list_nth(stmts, i));
-		ps->uncertain = save;
+		next = sg_walk_stmt(us, ps, (PLpgSQL_stmt *) list_nth(stmts, i));
+		ps->uncertain = before;
+
+		flow.falls_through = next.falls_through;
+		flow.labeled_exit |= next.labeled_exit;
+		flow.why |= next.why;
+		if (next.why != 0 && ps->uncertain == NULL)
+			ps->uncertain = sg_why_text(next.why);
 	}
+	ps->uncertain = save;
+	return flow;
 }
 
 /* A statement that cannot leave its list other than by the next one. */
@@ -624,171 +798,408 @@ sg_falls_through(PLpgSQL_stmt *stmt)
 }
 
 /*
- * Does a condition test the server version?  Then its branches hold code
- * for other versions, which may name catalog columns and functions this
- * server lacks.
+ * The code after two alternatives (two branches, a block and its
+ * handler) runs if either falls through into it.
  */
-static bool
-sg_tests_version(PLpgSQL_expr *cond)
+static void
+sg_flow_join(SgFlow *flow, const SgFlow *other)
 {
-	const char *p;
-
-	if (cond == NULL)
-		return false;
-	for (p = cond->query; *p; p++)
+	if (other->falls_through)
 	{
-		if (pg_strncasecmp(p, "server_version", 14) == 0 ||
-			pg_strncasecmp(p, "pg_version", 10) == 0 ||
-			(pg_strncasecmp(p, "version", 7) == 0 &&
-			 (p == cond->query || !(isalnum((unsigned char) p[-1]) || p[-1] == '_')) &&
-			 p[7] == '('))
+		flow->why = flow->falls_through ? flow->why | other->why : other->why;
+		flow->falls_through = true;
+	}
+	flow->labeled_exit |= other->labeled_exit;
+}
+
+/*
+ * A condition: analysed (an analysis point), and evaluated for the unit
+ * the first time; later passes, which skip the point, take what it said
+ * then.
+ */
+static void
+sg_condition(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_expr *cond, int line,
+			 SgCondition *result)
+{
+	Query	   *query = sg_expr(us, ps, cond, line);
+	SgMemo	   *memo;
+
+	sg_condition_unknown(&ps->cond_env, result);
+	if (cond == NULL)
+		return;
+	memo = sg_memo(us, ps);
+	if (query != NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(us->point_cxt);
+
+		sg_condition_eval(&ps->cond_env, query, &memo->cond);
+		MemoryContextSwitchTo(old);
+		memo->have_cond = true;
+	}
+	if (memo->have_cond)
+		*result = memo->cond;
+}
+
+/* What the walk keeps of the point being analysed, for later passes. */
+static SgMemo *
+sg_memo(SgUnitState *us, SgPlpgsql *ps)
+{
+	if (us->point >= ps->nmemo)
+	{
+		int			n = Max(64, ps->nmemo);
+
+		while (n <= us->point)
+			n *= 2;
+		if (ps->memo == NULL)
+			ps->memo = MemoryContextAllocZero(us->cxt, sizeof(SgMemo) * n);
+		else
+		{
+			ps->memo = repalloc(ps->memo, sizeof(SgMemo) * n);
+			memset(ps->memo + ps->nmemo, 0, sizeof(SgMemo) * (n - ps->nmemo));
+		}
+		ps->nmemo = n;
+	}
+	return &ps->memo[us->point];
+}
+
+/* Before the first test of an IF or a CASE: every world reaches it. */
+static void
+sg_branches_start(SgPlpgsql *ps, SgBranches *br)
+{
+	int			w;
+
+	memset(br, 0, sizeof(SgBranches));
+	for (w = 0; w < ps->cond_env.nworlds; w++)
+		br->reach[w] = true;
+	br->flow = sg_flow_leaves;
+	sg_shapes_save(ps, &br->entry);
+}
+
+/* Does some world reach the next test (no earlier one held)? */
+static bool
+sg_branches_reached(SgPlpgsql *ps, SgBranches *br)
+{
+	int			w;
+
+	for (w = 0; w < ps->cond_env.nworlds; w++)
+	{
+		if (br->reach[w])
 			return true;
 	}
 	return false;
 }
 
 /*
- * Does a condition test which table's trigger runs the function?  Then a
- * trigger function shared by several tables uses some NEW fields only for
- * some of them.
+ * The next test of an IF or a CASE and its branch.  A test no world
+ * reaches is not made; a branch whose test holds in no world that reaches
+ * it is dead.  A branch is uncertain for the reasons of the undecided
+ * tests up to its own.
  */
-static bool
-sg_tests_trigger_table(PLpgSQL_expr *cond)
+static void
+sg_branch(SgUnitState *us, SgPlpgsql *ps, SgBranches *br, PLpgSQL_expr *cond,
+		  int line, List *stmts)
 {
-	static const char *const names[] = {
-		"tg_table_name", "tg_relname", "tg_relid", "tg_table_schema",
-		"tg_name", "tg_argv"
-	};
-	const char *p;
-	int			i;
+	SgCondition c;
+	bool		taken = false;
+	int			w;
 
-	if (cond == NULL)
-		return false;
-	for (p = cond->query; *p; p++)
+	if (!sg_branches_reached(ps, br))
+		return;
+	sg_shapes_restore(ps, &br->entry);
+	sg_condition(us, ps, cond, line, &c);
+	br->why |= c.why;
+	for (w = 0; w < ps->cond_env.nworlds; w++)
 	{
-		for (i = 0; i < lengthof(names); i++)
-		{
-			if (pg_strncasecmp(p, names[i], strlen(names[i])) == 0)
-				return true;
-		}
+		if (br->reach[w] && (c.outcomes[w] & SG_OUT_TRUE))
+			taken = true;
+		br->reach[w] = br->reach[w] &&
+			(c.outcomes[w] & (SG_OUT_FALSE | SG_OUT_NULL)) != 0;
 	}
-	return false;
-}
-
-/* Why failures in the branches of a condition are uncertain, or NULL. */
-static const char *
-sg_branch_uncertainty(PLpgSQL_expr *cond)
-{
-	if (sg_tests_version(cond))
-		return "in a branch taken only on some server versions";
-	if (sg_tests_trigger_table(cond))
-		return "in a branch taken only for some of the trigger's tables";
-	return NULL;
+	if (taken)
+		sg_branch_walk(us, ps, br, stmts);
 }
 
 static void
+sg_branch_walk(SgUnitState *us, SgPlpgsql *ps, SgBranches *br, List *stmts)
+{
+	const char *save = ps->uncertain;
+	SgFlow		flow;
+
+	if (br->why != 0 && save == NULL)
+		ps->uncertain = sg_why_text(br->why);
+	flow = sg_walk_stmts(us, ps, stmts);
+	ps->uncertain = save;
+
+	/* the code after the statement runs only if this branch is not taken */
+	if (!flow.falls_through)
+		br->leave_why |= br->why;
+	else
+		sg_shapes_join(ps, &br->joined, &br->joined_any);
+	sg_flow_join(&br->flow, &flow);
+}
+
+/*
+ * The ELSE branch, if some world reaches it: statements, or (a CASE
+ * without ELSE) the error CASE_NOT_FOUND.  Returns how the code after the
+ * statement is reached.
+ */
+static SgFlow
+sg_branches_end(SgUnitState *us, SgPlpgsql *ps, SgBranches *br,
+				List *else_stmts, bool have_else)
+{
+	SgFlow		flow;
+
+	if (sg_branches_reached(ps, br))
+	{
+		sg_shapes_restore(ps, &br->entry);
+		if (have_else)
+			sg_branch_walk(us, ps, br, else_stmts);
+		else
+			br->leave_why |= br->why;
+	}
+	sg_shapes_restore(ps, br->joined_any ? &br->joined : &br->entry);
+	sg_shapes_free(&br->entry);
+	sg_shapes_free(&br->joined);
+
+	flow = br->flow;
+	if (flow.falls_through)
+		flow.why |= br->leave_why;
+	return flow;
+}
+
+static SgFlow
+sg_walk_if(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt_if *s)
+{
+	SgBranches	br;
+	ListCell   *lc;
+
+	sg_branches_start(ps, &br);
+	sg_branch(us, ps, &br, s->cond, s->lineno, s->then_body);
+	foreach(lc, s->elsif_list)
+	{
+		PLpgSQL_if_elsif *elif = (PLpgSQL_if_elsif *) lfirst(lc);
+
+		sg_branch(us, ps, &br, elif->cond, elif->lineno, elif->stmts);
+	}
+	return sg_branches_end(us, ps, &br, s->else_body, true);
+}
+
+/*
+ * CASE.  A simple CASE ("CASE x WHEN a, b THEN") tests "var IN (a, b)" for
+ * a hidden variable given the value of x: the tests see x through it.
+ */
+static SgFlow
+sg_walk_case(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt_case *s)
+{
+	SgBranches	br;
+	ListCell   *lc;
+	Query	   *query;
+
+	query = sg_expr(us, ps, s->t_expr, s->lineno);
+	if (query != NULL)
+		sg_case_variable(ps, s->t_varno, query);
+
+	sg_branches_start(ps, &br);
+	foreach(lc, s->case_when_list)
+	{
+		PLpgSQL_case_when *cw = (PLpgSQL_case_when *) lfirst(lc);
+
+		sg_branch(us, ps, &br, cw->expr, cw->lineno, cw->stmts);
+	}
+	return sg_branches_end(us, ps, &br, s->else_stmts, s->have_else);
+}
+
+/*
+ * A block: its declarations, its body, and its handlers, each of which
+ * may run after a failure anywhere in the body.  EXIT with the block's
+ * label leaves it for the statement after it.
+ */
+static SgFlow
+sg_walk_block(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt_block *block)
+{
+	SgFlow		flow;
+	ListCell   *lc;
+	int			i;
+
+	for (i = 0; i < block->n_initvars; i++)
+		sg_walk_declaration(us, ps, block->initvarnos[i]);
+	if (block->exceptions == NULL)
+		flow = sg_walk_stmts(us, ps, block->body);
+	else
+	{
+		List	   *save = ps->handlers;
+		SgShapes	entry;
+		SgShapes	joined;
+		bool		joined_any = false;
+
+		sg_shapes_save(ps, &entry);
+		ps->handlers = lcons(block->exceptions, list_copy(save));
+		flow = sg_walk_stmts(us, ps, block->body);
+		ps->handlers = save;
+		if (flow.falls_through)
+			sg_shapes_join(ps, &joined, &joined_any);
+
+		/* a handler runs after a failure anywhere in the body */
+		foreach(lc, block->exceptions->exc_list)
+		{
+			SgFlow		handler;
+
+			sg_shapes_restore(ps, &entry);
+			sg_shapes_forget(ps, block->body);
+			handler = sg_walk_stmts(us, ps,
+									((PLpgSQL_exception *) lfirst(lc))->action);
+			if (handler.falls_through)
+				sg_shapes_join(ps, &joined, &joined_any);
+			sg_flow_join(&flow, &handler);
+		}
+		sg_shapes_restore(ps, joined_any ? &joined : &entry);
+		sg_shapes_free(&entry);
+		if (joined_any)
+			sg_shapes_free(&joined);
+	}
+	if (block->label != NULL && flow.labeled_exit)
+	{
+		/* left from anywhere in the body, by EXIT */
+		flow.falls_through = true;
+		sg_shapes_forget(ps, block->body);
+	}
+	return flow;
+}
+
+/*
+ * EXIT and CONTINUE leave the statement list (for the end of a loop, or of
+ * a labelled block); with WHEN, only if the condition holds.
+ */
+static SgFlow
+sg_walk_exit(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt_exit *s)
+{
+	SgFlow		flow = sg_flow_leaves;
+	SgCondition c;
+
+	flow.labeled_exit = s->label != NULL;
+	if (s->cond == NULL)
+		return flow;
+	sg_condition(us, ps, s->cond, s->lineno, &c);
+	if (!sg_condition_may_hold(&ps->cond_env, &c))
+		return sg_flow_next;
+	if (!sg_condition_always_holds(&ps->cond_env, &c))
+	{
+		flow.falls_through = true;
+		flow.why = c.why;
+	}
+	return flow;
+}
+
+/*
+ * The body of a loop.  The statement after a loop is taken to run (a loop
+ * may end, or be left by EXIT, in ways not followed here).  A record the
+ * body fills may have the row type of the previous iteration when the
+ * body starts (except the loop's own target, filled at each iteration
+ * start: "target" if any, else -1), and that of any iteration, or none,
+ * after the loop.
+ */
+static void
+sg_walk_loop_body(SgUnitState *us, SgPlpgsql *ps, List *body, uint8 why,
+				  int target)
+{
+	const char *save = ps->uncertain;
+	bool		target_known = target >= 0 && ps->shape_known[target];
+
+	sg_shapes_forget(ps, body);
+	if (target_known)
+		ps->shape_known[target] = true;
+	if (why != 0 && save == NULL)
+		ps->uncertain = sg_why_text(why);
+	(void) sg_walk_stmts(us, ps, body);
+	ps->uncertain = save;
+	sg_shapes_forget(ps, body);
+}
+
+/*
+ * What a value owes to tests of whether objects exist, of the server
+ * version or of the trigger: conditions on a variable it is assigned to
+ * are as uncertain.
+ */
+static uint8
+sg_value_why(SgUnitState *us, SgPlpgsql *ps, Query *query)
+{
+	MemoryContext old = MemoryContextSwitchTo(us->point_cxt);
+	uint8		why = sg_query_why(&ps->cond_env, query);
+
+	MemoryContextSwitchTo(old);
+	return why;
+}
+
+static void
+sg_note_assigned(SgUnitState *us, SgPlpgsql *ps, int dno, Query *query)
+{
+	if (query != NULL && dno >= 0)
+		ps->cond_env.datum_why[dno] |= sg_value_why(us, ps, query);
+}
+
+/* The same for the targets of INTO (if any), and for FOUND. */
+static void
+sg_note_into(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_variable *target,
+			 Query *query)
+{
+	uint8	   *datum_why = ps->cond_env.datum_why;
+	uint8		why;
+	int			i;
+
+	if (query == NULL || (why = sg_value_why(us, ps, query)) == 0)
+		return;
+	datum_why[ps->func->found_varno] |= why;
+	if (target == NULL)
+		return;
+	if (target->dtype == PLPGSQL_DTYPE_ROW)
+	{
+		PLpgSQL_row *row = (PLpgSQL_row *) target;
+
+		for (i = 0; i < row->nfields; i++)
+		{
+			if (row->varnos[i] >= 0)
+				datum_why[row->varnos[i]] |= why;
+		}
+	}
+	else
+		datum_why[target->dno] |= why;
+}
+
+static SgFlow
 sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 {
 	int			line = stmt->lineno;
 	ListCell   *lc;
 	Query	   *query;
+	SgCondition c;
 
 	check_stack_depth();
 
 	switch (stmt->cmd_type)
 	{
 		case PLPGSQL_STMT_BLOCK:
-			{
-				PLpgSQL_stmt_block *block = (PLpgSQL_stmt_block *) stmt;
-				int			i;
-
-				for (i = 0; i < block->n_initvars; i++)
-					sg_walk_declaration(us, ps, block->initvarnos[i]);
-				if (block->exceptions)
-				{
-					List	   *save = ps->handlers;
-
-					ps->handlers = lcons(block->exceptions, list_copy(save));
-					sg_walk_stmts(us, ps, block->body);
-					ps->handlers = save;
-					foreach(lc, block->exceptions->exc_list)
-						sg_walk_stmts(us, ps,
-									  ((PLpgSQL_exception *) lfirst(lc))->action);
-				}
-				else
-					sg_walk_stmts(us, ps, block->body);
-			}
-			break;
+			return sg_walk_block(us, ps, (PLpgSQL_stmt_block *) stmt);
 		case PLPGSQL_STMT_ASSIGN:
 			{
 				PLpgSQL_stmt_assign *s = (PLpgSQL_stmt_assign *) stmt;
 
-				(void) sg_expr_target(us, ps, s->expr, line, s->varno);
+				query = sg_expr_target(us, ps, s->expr, line, s->varno);
+				sg_note_assigned(us, ps, s->varno, query);
 				sg_target_datum(us, ps, s->varno, line);
 			}
 			break;
 		case PLPGSQL_STMT_IF:
-			{
-				PLpgSQL_stmt_if *s = (PLpgSQL_stmt_if *) stmt;
-				const char *save = ps->uncertain;
-				const char *why = sg_branch_uncertainty(s->cond);
-
-				foreach(lc, s->elsif_list)
-				{
-					if (why == NULL)
-						why = sg_branch_uncertainty(((PLpgSQL_if_elsif *) lfirst(lc))->cond);
-				}
-
-				(void) sg_expr(us, ps, s->cond, line);
-				if (why != NULL && save == NULL)
-					ps->uncertain = why;
-				sg_walk_stmts(us, ps, s->then_body);
-				foreach(lc, s->elsif_list)
-				{
-					PLpgSQL_if_elsif *elif = (PLpgSQL_if_elsif *) lfirst(lc);
-
-					(void) sg_expr(us, ps, elif->cond, elif->lineno);
-					sg_walk_stmts(us, ps, elif->stmts);
-				}
-				sg_walk_stmts(us, ps, s->else_body);
-				ps->uncertain = save;
-			}
-			break;
+			return sg_walk_if(us, ps, (PLpgSQL_stmt_if *) stmt);
 		case PLPGSQL_STMT_CASE:
-			{
-				PLpgSQL_stmt_case *s = (PLpgSQL_stmt_case *) stmt;
-				const char *save = ps->uncertain;
-				const char *why = sg_branch_uncertainty(s->t_expr);
-
-				foreach(lc, s->case_when_list)
-				{
-					if (why == NULL)
-						why = sg_branch_uncertainty(((PLpgSQL_case_when *) lfirst(lc))->expr);
-				}
-
-				query = sg_expr(us, ps, s->t_expr, line);
-				if (query != NULL)
-					sg_case_variable(ps, s->t_varno, query);
-				if (why != NULL && save == NULL)
-					ps->uncertain = why;
-				foreach(lc, s->case_when_list)
-				{
-					PLpgSQL_case_when *cw = (PLpgSQL_case_when *) lfirst(lc);
-
-					(void) sg_expr(us, ps, cw->expr, cw->lineno);
-					sg_walk_stmts(us, ps, cw->stmts);
-				}
-				if (s->have_else)
-					sg_walk_stmts(us, ps, s->else_stmts);
-				ps->uncertain = save;
-			}
-			break;
+			return sg_walk_case(us, ps, (PLpgSQL_stmt_case *) stmt);
 		case PLPGSQL_STMT_LOOP:
-			sg_walk_stmts(us, ps, ((PLpgSQL_stmt_loop *) stmt)->body);
+			sg_walk_loop_body(us, ps, ((PLpgSQL_stmt_loop *) stmt)->body, 0, -1);
 			break;
 		case PLPGSQL_STMT_WHILE:
-			(void) sg_expr(us, ps, ((PLpgSQL_stmt_while *) stmt)->cond, line);
-			sg_walk_stmts(us, ps, ((PLpgSQL_stmt_while *) stmt)->body);
+			sg_condition(us, ps, ((PLpgSQL_stmt_while *) stmt)->cond, line, &c);
+			if (sg_condition_may_hold(&ps->cond_env, &c))
+				sg_walk_loop_body(us, ps, ((PLpgSQL_stmt_while *) stmt)->body,
+								  c.why, -1);
 			break;
 		case PLPGSQL_STMT_FORI:
 			{
@@ -797,7 +1208,7 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 				(void) sg_expr(us, ps, s->lower, line);
 				(void) sg_expr(us, ps, s->upper, line);
 				(void) sg_expr(us, ps, s->step, line);
-				sg_walk_stmts(us, ps, s->body);
+				sg_walk_loop_body(us, ps, s->body, 0, -1);
 			}
 			break;
 		case PLPGSQL_STMT_FORS:
@@ -805,8 +1216,8 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 				PLpgSQL_stmt_fors *s = (PLpgSQL_stmt_fors *) stmt;
 
 				query = sg_expr(us, ps, s->query, line);
-				sg_target(us, ps, s->var, query, line);
-				sg_walk_stmts(us, ps, s->body);
+				sg_target(us, ps, s->var, sg_point_desc(us, ps, query), line);
+				sg_walk_loop_body(us, ps, s->body, 0, s->var->dno);
 			}
 			break;
 		case PLPGSQL_STMT_FORC:
@@ -814,23 +1225,29 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 				PLpgSQL_stmt_forc *s = (PLpgSQL_stmt_forc *) stmt;
 
 				(void) sg_expr(us, ps, s->argquery, line);
-				if (s->var != NULL && ps->cursor_desc[s->curvar] != NULL)
-					sg_type_record(us, ps, s->var->dno,
-								   ps->cursor_desc[s->curvar]);
-				sg_walk_stmts(us, ps, s->body);
+				sg_target(us, ps, s->var, ps->cursor_desc[s->curvar], line);
+				sg_walk_loop_body(us, ps, s->body, 0,
+								  s->var != NULL ? s->var->dno : -1);
 			}
 			break;
 		case PLPGSQL_STMT_FOREACH_A:
 			(void) sg_expr(us, ps, ((PLpgSQL_stmt_foreach_a *) stmt)->expr, line);
 			sg_target_datum(us, ps, ((PLpgSQL_stmt_foreach_a *) stmt)->varno, line);
-			sg_walk_stmts(us, ps, ((PLpgSQL_stmt_foreach_a *) stmt)->body);
+			sg_walk_loop_body(us, ps, ((PLpgSQL_stmt_foreach_a *) stmt)->body,
+							  0, -1);
 			break;
 		case PLPGSQL_STMT_EXIT:
-			(void) sg_expr(us, ps, ((PLpgSQL_stmt_exit *) stmt)->cond, line);
-			break;
+			return sg_walk_exit(us, ps, (PLpgSQL_stmt_exit *) stmt);
 		case PLPGSQL_STMT_RETURN:
-			(void) sg_expr(us, ps, ((PLpgSQL_stmt_return *) stmt)->expr, line);
-			break;
+			{
+				PLpgSQL_stmt_return *s = (PLpgSQL_stmt_return *) stmt;
+
+				query = sg_expr(us, ps, s->expr, line);
+				if (query != NULL && !us->polymorphic)
+					sg_check_constants(us, s->expr, query, &us->proc->prorettype,
+									   NULL, 1, line);
+			}
+			return sg_flow_leaves;
 		case PLPGSQL_STMT_RETURN_NEXT:
 			(void) sg_expr(us, ps, ((PLpgSQL_stmt_return_next *) stmt)->expr, line);
 			break;
@@ -857,6 +1274,8 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 					(void) sg_expr(us, ps,
 								   ((PLpgSQL_raise_option *) lfirst(lc))->expr,
 								   line);
+				if (s->elog_level >= ERROR)
+					return sg_flow_leaves;
 			}
 			break;
 		case PLPGSQL_STMT_ASSERT:
@@ -870,8 +1289,14 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 				ps->blanked_into = s->into;
 				query = sg_expr(us, ps, s->sqlstmt, line);
 				ps->blanked_into = false;
+				sg_note_into(us, ps, s->into ? s->target : NULL, query);
 				if (s->into)
-					sg_target(us, ps, s->target, query, line);
+				{
+					if (query != NULL)
+						sg_check_into_constants(us, ps, s, query, line);
+					sg_target(us, ps, s->target, sg_point_desc(us, ps, query),
+							  line);
+				}
 			}
 			break;
 		case PLPGSQL_STMT_DYNEXECUTE:
@@ -889,7 +1314,7 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 
 				sg_dynamic(us, ps, s->query, s->params, line);
 				sg_target(us, ps, s->var, NULL, line);
-				sg_walk_stmts(us, ps, s->body);
+				sg_walk_loop_body(us, ps, s->body, 0, -1);
 			}
 			break;
 		case PLPGSQL_STMT_OPEN:
@@ -912,27 +1337,66 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 				PLpgSQL_stmt_fetch *s = (PLpgSQL_stmt_fetch *) stmt;
 
 				(void) sg_expr(us, ps, s->expr, line);
-				if (s->target != NULL && !s->is_move &&
-					s->target->dtype == PLPGSQL_DTYPE_REC &&
-					ps->cursor_desc[s->curvar] != NULL)
-					sg_type_record(us, ps, s->target->dno,
-								   ps->cursor_desc[s->curvar]);
-				else
-					sg_target(us, ps, s->target, NULL, line);
+				if (!s->is_move)
+					sg_target(us, ps, s->target, ps->cursor_desc[s->curvar],
+							  line);
 			}
 			break;
 		case PLPGSQL_STMT_PERFORM:
-			(void) sg_expr(us, ps, ((PLpgSQL_stmt_perform *) stmt)->expr, line);
+			query = sg_expr(us, ps, ((PLpgSQL_stmt_perform *) stmt)->expr, line);
+			sg_note_into(us, ps, NULL, query);
 			break;
 		case PLPGSQL_STMT_CALL:
 			(void) sg_expr(us, ps, ((PLpgSQL_stmt_call *) stmt)->expr, line);
 			break;
-		case PLPGSQL_STMT_GETDIAG:
-		case PLPGSQL_STMT_CLOSE:
 		case PLPGSQL_STMT_COMMIT:
 		case PLPGSQL_STMT_ROLLBACK:
+			sg_transaction_control(us, ps, stmt);
+			break;
+		case PLPGSQL_STMT_GETDIAG:
+		case PLPGSQL_STMT_CLOSE:
 			break;
 	}
+	return sg_flow_next;
+}
+
+/*
+ * COMMIT and ROLLBACK end the transaction only in a procedure called
+ * where it may: never in a function, nor in a procedure with a SET clause
+ * or SECURITY DEFINER (a call of which is always atomic), nor inside a
+ * block with an EXCEPTION clause (a subtransaction).  Whether the call
+ * itself may end the transaction (CALL outside a transaction block) is
+ * the caller's business.
+ */
+static void
+sg_transaction_control(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
+{
+	const char *where;
+	char	   *note;
+	char		severity;
+	bool		no_config;
+
+	(void) SysCacheGetAttr(PROCOID, us->proctup, Anum_pg_proc_proconfig,
+						   &no_config);
+	if (us->proc->prokind != PROKIND_PROCEDURE)
+		where = "a function";
+	else if (!no_config)
+		where = "a procedure with a SET clause";
+	else if (us->proc->prosecdef)
+		where = "a SECURITY DEFINER procedure";
+	else if (ps->handlers != NIL)
+		where = "a block with an EXCEPTION clause";
+	else
+		return;
+
+	severity = sg_walk_severity(ps, ERRCODE_INVALID_TRANSACTION_TERMINATION,
+								&note);
+	sg_add_finding(us, SG_KIND_PROBLEM, severity, stmt->lineno,
+				   SG_CHECK_INVALID_STATEMENT, NULL, NULL,
+				   psprintf("%s is not allowed in %s%s",
+							stmt->cmd_type == PLPGSQL_STMT_COMMIT ? "COMMIT" : "ROLLBACK",
+							where, note),
+				   "End transactions in a procedure without SET clauses or SECURITY DEFINER, outside blocks with an EXCEPTION clause.");
 }
 
 /* A variable declared in a block: its type, default, cursor query. */
@@ -949,7 +1413,10 @@ sg_walk_declaration(SgUnitState *us, SgPlpgsql *ps, int dno)
 
 		if (var->datatype != NULL)
 			sg_type_use(us, var->datatype->typoid, var->lineno);
-		(void) sg_expr(us, ps, var->default_val, var->lineno);
+		query = sg_expr(us, ps, var->default_val, var->lineno);
+		sg_note_assigned(us, ps, dno, query);
+		if (query != NULL && var->datatype != NULL)
+			sg_check_default(us, ps, var, query);
 		if (var->cursor_explicit_expr != NULL)
 		{
 			query = sg_expr(us, ps, var->cursor_explicit_expr, var->lineno);
@@ -976,6 +1443,128 @@ sg_walk_declaration(SgUnitState *us, SgPlpgsql *ps, int dno)
 		}
 		(void) sg_expr(us, ps, rec->default_val, rec->lineno);
 	}
+}
+
+/*
+ * The default of a variable, converted to its type when the block is
+ * entered: a constant it does not accept, or a null for a NOT NULL
+ * variable, fails every time.
+ */
+static void
+sg_check_default(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_var *var,
+				 Query *query)
+{
+	List	   *values = sg_one_row_values(query);
+	Node	   *value = list_length(values) == 1 ? linitial(values) : NULL;
+
+	if (value != NULL && var->notnull && IsA(value, Const) &&
+		((Const *) value)->constisnull)
+	{
+		char	   *note;
+		char		severity = sg_walk_severity(ps, ERRCODE_NULL_VALUE_NOT_ALLOWED,
+												&note);
+
+		sg_add_finding(us, SG_KIND_PROBLEM, severity, var->lineno,
+					   SG_CHECK_INVALID_VALUE, var->refname, var->refname,
+					   psprintf("null value cannot be assigned to variable \"%s\" declared NOT NULL%s",
+								var->refname, note),
+					   "Give the variable a default that is not null.");
+		return;
+	}
+	sg_check_constants(us, var->default_val, query, &var->datatype->typoid,
+					   &var->datatype->atttypmod, 1, var->lineno);
+}
+
+/* SELECT 'label' INTO v: the constants, converted to the variables' types. */
+static void
+sg_check_into_constants(SgUnitState *us, SgPlpgsql *ps,
+						PLpgSQL_stmt_execsql *stmt, Query *query, int line)
+{
+	PLpgSQL_row *row = (PLpgSQL_row *) stmt->target;
+	Oid		   *types;
+	int32	   *typmods;
+	int			i;
+
+	if (row->dtype != PLPGSQL_DTYPE_ROW || row->nfields == 0)
+		return;
+	types = palloc0(sizeof(Oid) * row->nfields);
+	typmods = palloc0(sizeof(int32) * row->nfields);
+	for (i = 0; i < row->nfields; i++)
+	{
+		PLpgSQL_var *var = (PLpgSQL_var *) ps->estate->datums[row->varnos[i]];
+
+		typmods[i] = -1;
+		if (var->dtype == PLPGSQL_DTYPE_VAR && var->datatype != NULL)
+		{
+			types[i] = var->datatype->typoid;
+			typmods[i] = var->datatype->atttypmod;
+		}
+	}
+	sg_check_constants(us, stmt->sqlstmt, query, types, typmods,
+					   row->nfields, line);
+	pfree(types);
+	pfree(typmods);
+}
+
+/*
+ * The constants of a query that yields one row of them (a DECLARE default,
+ * SELECT ... INTO, RETURN), which PL/pgSQL converts to the types of their
+ * targets when the code runs (NULL typmods: none).  Converted now, as the
+ * parser converts the constant of an assignment statement: a value the
+ * type does not accept fails here, as the failure of the point just
+ * analysed, at the constant.  A label converted to a user's type (an enum)
+ * is a use of the type, at this line.
+ */
+static void
+sg_check_constants(SgUnitState *us, PLpgSQL_expr *expr, Query *query,
+				   const Oid *types, const int32 *typmods, int ntypes,
+				   int line)
+{
+	MemoryContext old = MemoryContextSwitchTo(us->point_cxt);
+	ListCell   *lc;
+
+	foreach(lc, sg_one_row_values(query))
+	{
+		int			i = foreach_current_index(lc);
+		Const	   *con = (Const *) lfirst(lc);
+		char	   *str;
+		Const	   *literal;
+		ParseState *pstate;
+
+		if (i >= ntypes || !OidIsValid(types[i]) || !IsA(con, Const) ||
+			con->constisnull ||
+			(con->consttype != TEXTOID && con->consttype != UNKNOWNOID) ||
+			types[i] == con->consttype || type_is_rowtype(types[i]) ||
+			get_typtype(types[i]) == TYPTYPE_PSEUDO)
+			continue;
+
+		str = con->consttype == UNKNOWNOID ?
+			DatumGetCString(con->constvalue) : TextDatumGetCString(con->constvalue);
+		literal = makeConst(UNKNOWNOID, -1, InvalidOid, -2,
+							CStringGetDatum(str), false, false);
+		literal->location = con->location;
+		pstate = make_parsestate(NULL);
+		pstate->p_sourcetext = expr->query;
+		(void) coerce_to_target_type(pstate, (Node *) literal, UNKNOWNOID,
+									 types[i], typmods ? typmods[i] : -1,
+									 COERCION_ASSIGNMENT, COERCE_IMPLICIT_CAST,
+									 con->location);
+		free_parsestate(pstate);
+		sg_type_use(us, types[i], line);
+	}
+	MemoryContextSwitchTo(old);
+}
+
+/* How sure a failure of the code being walked is (sg_point_severity). */
+static char
+sg_walk_severity(SgPlpgsql *ps, int sqlerrcode, char **note)
+{
+	SgPoint		pc;
+
+	memset(&pc, 0, sizeof(pc));
+	pc.handlers = ps->handlers;
+	pc.uncertain = ps->uncertain;
+	return sg_point_severity(&pc, sqlerrcode, SG_ERROR, note);
 }
 
 /* One embedded SQL expression or statement: an analysis point. */
@@ -1108,6 +1697,7 @@ sg_check_record_shapes(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_recfield *field,
 	ListCell   *lc;
 
 	if (list_length(shapes) < 2 || rec->rectypeid != RECORDOID ||
+		ps->shape_known[field->recparentno] ||
 		sg_is_trigger_record(ps, field->recparentno))
 		return;
 	foreach(lc, shapes)
@@ -1232,8 +1822,9 @@ sg_is_trigger_record(SgPlpgsql *ps, int dno)
 
 /*
  * A field of a record variable.  NEW.x and OLD.x are columns of the
- * trigger's table; a field of a record declared with a table's row type is
- * a column of that table.
+ * trigger's table; a field of a record declared with a table's (or a
+ * composite type's) row type is a column of that table.  A field assigned
+ * that the row type lacks fails.
  */
 static void
 sg_field_ref(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_recfield *field,
@@ -1256,15 +1847,10 @@ sg_field_ref(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_recfield *field,
 					   psprintf("%s.%s", recname, field->fieldname));
 		else
 		{
-			char		severity;
 			char	   *note;
-			SgPoint		pc;
+			char		severity = sg_walk_severity(ps, ERRCODE_UNDEFINED_COLUMN,
+													&note);
 
-			memset(&pc, 0, sizeof(pc));
-			pc.handlers = ps->handlers;
-			pc.uncertain = ps->uncertain;
-			severity = sg_point_severity(&pc, ERRCODE_UNDEFINED_COLUMN,
-										 SG_ERROR, &note);
 			sg_add_finding(us, SG_KIND_FIELD, severity, line,
 						   SG_CHECK_MISSING_FIELD, field->fieldname,
 						   psprintf("%s.%s", recname, field->fieldname),
@@ -1287,22 +1873,36 @@ sg_field_ref(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_recfield *field,
 				sg_add_ref(us, SG_KIND_COLUMN, access, line,
 						   RelationRelationId, relid, attnum,
 						   field->fieldname, NULL);
+			else if (access == SG_ACCESS_UPDATE)
+			{
+				/* a read of it fails parse analysis; "r.f := ..." not so */
+				char	   *note;
+				char		severity = sg_walk_severity(ps, ERRCODE_UNDEFINED_COLUMN,
+														&note);
+
+				sg_add_finding(us, SG_KIND_PROBLEM, severity, line,
+							   SG_CHECK_RECORD_FIELD, field->fieldname,
+							   psprintf("%s.%s", rec->refname, field->fieldname),
+							   psprintf("record \"%s\" has no field \"%s\"%s",
+										rec->refname, field->fieldname, note),
+							   "Restore the column of the variable's type, or change the field the function assigns.");
+			}
 		}
 	}
 }
 
-/* The targets of INTO, of FOR loops, of FOREACH. */
+/*
+ * The targets of INTO, of FOR loops, of FETCH, filled with rows of type
+ * desc (NULL if not known here).
+ */
 static void
 sg_target(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_variable *target,
-		  Query *query, int line)
+		  TupleDesc desc, int line)
 {
 	if (target == NULL)
 		return;
 	if (target->dtype == PLPGSQL_DTYPE_REC)
-	{
-		if (query != NULL)
-			sg_type_record(us, ps, target->dno, sg_query_desc(us, query));
-	}
+		sg_type_record(us, ps, target->dno, desc);
 	else if (target->dtype == PLPGSQL_DTYPE_ROW)
 	{
 		PLpgSQL_row *row = (PLpgSQL_row *) target;
@@ -1316,7 +1916,11 @@ sg_target(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_variable *target,
 	}
 }
 
-/* A datum assigned to: only record fields say anything. */
+/*
+ * A datum assigned to: a record field says what it is a column of; a
+ * RECORD variable assigned a value as a whole gets a row type not known
+ * here.
+ */
 static void
 sg_target_datum(SgUnitState *us, SgPlpgsql *ps, int dno, int line)
 {
@@ -1325,23 +1929,163 @@ sg_target_datum(SgUnitState *us, SgPlpgsql *ps, int dno, int line)
 	if (datum->dtype == PLPGSQL_DTYPE_RECFIELD)
 		sg_field_ref(us, ps, (PLpgSQL_recfield *) datum, SG_ACCESS_UPDATE,
 					 line);
+	else if (datum->dtype == PLPGSQL_DTYPE_REC)
+		sg_type_record(us, ps, dno, NULL);
 }
 
-/* Give a RECORD variable the row type of the query assigned to it. */
+/*
+ * Give a RECORD variable the row type of the rows it is filled with
+ * (desc), which it then certainly has; or, with desc NULL, note that its
+ * row type is not known here.
+ */
 static void
 sg_type_record(SgUnitState *us, SgPlpgsql *ps, int dno, TupleDesc desc)
 {
 	PLpgSQL_rec *rec = (PLpgSQL_rec *) ps->estate->datums[dno];
-
 	MemoryContext old;
 
-	if (desc == NULL || rec->dtype != PLPGSQL_DTYPE_REC ||
-		rec->rectypeid != RECORDOID || sg_is_trigger_record(ps, dno))
+	if (rec->dtype != PLPGSQL_DTYPE_REC || rec->rectypeid != RECORDOID ||
+		sg_is_trigger_record(ps, dno))
 		return;
-	rec->erh = make_expanded_record_from_tupdesc(desc, us->cxt);
+	ps->shape_known[dno] = desc != NULL;
+	if (desc == NULL)
+		return;
+	rec->erh = sg_record_header(us, ps, desc);
 	old = MemoryContextSwitchTo(us->cxt);
-	ps->shapes[dno] = lappend(ps->shapes[dno], desc);
+	ps->shapes[dno] = list_append_unique_ptr(ps->shapes[dno], desc);
 	MemoryContextSwitchTo(old);
+}
+
+/*
+ * The expanded record of a row type: made once per unit, as every pass of
+ * the walk gives the variables the same row types again.
+ */
+static ExpandedRecordHeader *
+sg_record_header(SgUnitState *us, SgPlpgsql *ps, TupleDesc desc)
+{
+	SgRecordType *type;
+	MemoryContext old;
+	ListCell   *lc;
+
+	foreach(lc, ps->record_types)
+	{
+		type = (SgRecordType *) lfirst(lc);
+		if (type->desc == desc)
+			return type->erh;
+	}
+	old = MemoryContextSwitchTo(us->cxt);
+	type = palloc(sizeof(SgRecordType));
+	type->desc = desc;
+	type->erh = make_expanded_record_from_tupdesc(desc, us->cxt);
+	ps->record_types = lappend(ps->record_types, type);
+	MemoryContextSwitchTo(old);
+	return type->erh;
+}
+
+/*
+ * The row type the query of the point just analysed returns, on every
+ * pass: later passes skip the point, but must fill the same records.
+ */
+static TupleDesc
+sg_point_desc(SgUnitState *us, SgPlpgsql *ps, Query *query)
+{
+	SgMemo	   *memo = sg_memo(us, ps);
+
+	if (query != NULL)
+		memo->desc = sg_query_desc(us, query);
+	return memo->desc;
+}
+
+/* Keep the records' row types (before the paths through a statement). */
+static void
+sg_shapes_save(SgPlpgsql *ps, SgShapes *shapes)
+{
+	int			i;
+
+	shapes->erh = NULL;
+	shapes->known = NULL;
+	if (ps->nrecords == 0)
+		return;
+	shapes->erh = palloc(sizeof(ExpandedRecordHeader *) * ps->nrecords);
+	shapes->known = palloc(sizeof(bool) * ps->nrecords);
+	for (i = 0; i < ps->nrecords; i++)
+	{
+		int			dno = ps->records[i];
+
+		shapes->erh[i] = ((PLpgSQL_rec *) ps->estate->datums[dno])->erh;
+		shapes->known[i] = ps->shape_known[dno];
+	}
+}
+
+static void
+sg_shapes_restore(SgPlpgsql *ps, const SgShapes *shapes)
+{
+	int			i;
+
+	for (i = 0; i < ps->nrecords; i++)
+	{
+		int			dno = ps->records[i];
+
+		((PLpgSQL_rec *) ps->estate->datums[dno])->erh = shapes->erh[i];
+		ps->shape_known[dno] = shapes->known[i];
+	}
+}
+
+/*
+ * Add the records' row types at the end of one path to those of the other
+ * paths to the same statement (*any: there were some): a record certainly
+ * has a row type there if every path gives it the same.
+ */
+static void
+sg_shapes_join(SgPlpgsql *ps, SgShapes *joined, bool *any)
+{
+	int			i;
+
+	if (!*any)
+	{
+		sg_shapes_save(ps, joined);
+		*any = true;
+		return;
+	}
+	for (i = 0; i < ps->nrecords; i++)
+	{
+		int			dno = ps->records[i];
+		ExpandedRecordHeader *erh = ((PLpgSQL_rec *) ps->estate->datums[dno])->erh;
+
+		if (joined->erh[i] != erh &&
+			(joined->erh[i] == NULL || erh == NULL ||
+			 !equalTupleDescs(expanded_record_get_tupdesc(joined->erh[i]),
+							  expanded_record_get_tupdesc(erh))))
+			joined->known[i] = false;
+		joined->known[i] = joined->known[i] && ps->shape_known[dno];
+		joined->erh[i] = erh;
+	}
+}
+
+static void
+sg_shapes_free(SgShapes *shapes)
+{
+	if (shapes->erh != NULL)
+	{
+		pfree(shapes->erh);
+		pfree(shapes->known);
+		shapes->erh = NULL;
+	}
+}
+
+/* The records statements fill: their row types are no longer certain. */
+static void
+sg_shapes_forget(SgPlpgsql *ps, List *stmts)
+{
+	Bitmapset  *assigned = NULL;
+	int			dno = -1;
+
+	if (ps->nrecords == 0)
+		return;
+	sg_prewalk(stmts, NULL, &assigned);
+	while ((dno = bms_next_member(assigned, dno)) >= 0)
+		ps->shape_known[dno] = false;
+	bms_free(assigned);
 }
 
 /* The row type a query returns, kept for the life of the unit. */
@@ -1445,21 +2189,53 @@ sg_check_return_query(SgUnitState *us, SgPlpgsql *ps, Query *query, int line)
 
 	if (problem != NULL)
 	{
-		SgPoint		pc;
 		char	   *note;
-		char		severity;
+		char		severity = sg_walk_severity(ps, ERRCODE_DATATYPE_MISMATCH,
+												&note);
 
-		memset(&pc, 0, sizeof(pc));
-		pc.handlers = ps->handlers;
-		pc.uncertain = ps->uncertain;
-		severity = sg_point_severity(&pc, ERRCODE_DATATYPE_MISMATCH,
-									 SG_ERROR, &note);
 		sg_add_finding(us, SG_KIND_PROBLEM, severity, line,
 					   SG_CHECK_TYPE_MISMATCH, NULL, NULL,
 					   psprintf("structure of query does not match function result type: %s%s",
 								problem, note),
 					   "Cast the query's columns to the function's result types, or change the function's result.");
 	}
+}
+
+/*
+ * Does an exception handler raise an error again whatever happens (its
+ * statements fall through into RAISE)?  Then the failure it caught still
+ * fails the call, with *sqlerrcode: unchanged for a bare RAISE, which
+ * raises the caught error again, raise_exception for RAISE EXCEPTION
+ * 'message', and 0 (not known here) for another condition.
+ */
+bool
+sg_plpgsql_handler_reraises(PLpgSQL_exception *handler, int *sqlerrcode)
+{
+	ListCell   *lc;
+
+	foreach(lc, handler->action)
+	{
+		PLpgSQL_stmt *stmt = (PLpgSQL_stmt *) lfirst(lc);
+		PLpgSQL_stmt_raise *raise = (PLpgSQL_stmt_raise *) stmt;
+		ListCell   *lc2;
+
+		if (sg_falls_through(stmt))
+			continue;
+		if (stmt->cmd_type != PLPGSQL_STMT_RAISE)
+			return false;
+		if (raise->condname == NULL && raise->message == NULL &&
+			raise->options == NIL)
+			return true;
+		*sqlerrcode = raise->condname == NULL ? ERRCODE_RAISE_EXCEPTION : 0;
+		foreach(lc2, raise->options)
+		{
+			if (((PLpgSQL_raise_option *) lfirst(lc2))->opt_type ==
+				PLPGSQL_RAISEOPTION_ERRCODE)
+				*sqlerrcode = 0;
+		}
+		return true;
+	}
+	return false;
 }
 
 /* Is the target of an assignment "rec.field := ..." a missing field? */
@@ -1538,7 +2314,8 @@ sg_plpgsql_field_failure(SgUnitState *us, SgRawScan *scan,
 				*check = SG_CHECK_RECORD_FIELD;
 				*kind = SG_KIND_PROBLEM;
 				*severity = (rec->rectypeid != RECORDOID ||
-							 ps->assignments[dno] <= 1) ? SG_ERROR : SG_WARNING;
+							 ps->assignments[dno] <= 1 ||
+							 ps->shape_known[dno]) ? SG_ERROR : SG_WARNING;
 				*written = psprintf("%s.%s", recname, fieldname);
 				if (*severity == SG_WARNING)
 					*message = psprintf("record \"%s\" is filled with rows of different columns, and some have no field \"%s\"",
