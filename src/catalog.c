@@ -1226,37 +1226,38 @@ sg_stored_function_oid(SgStoredFunction *stored)
 }
 
 /*
- * Do the stored analyses of a function all describe this definition (a
- * hash from sg_proc_definition())?  False if none is stored.
+ * Do the stored analyses of a function all hold this hash (of the
+ * definition, or of the interface)?  False if none is stored.
  */
-bool
-sg_stored_definition_is(SgStoredFunction *stored, int64 definition)
+static bool
+sg_stored_hash_is(SgStoredFunction *stored, int64 hash, bool interface)
 {
 	ListCell   *lc;
 
 	foreach(lc, stored->units)
 	{
-		if (((SgStoredUnit *) lfirst(lc))->analysis.definition != definition)
+		SgAnalysis *a = &((SgStoredUnit *) lfirst(lc))->analysis;
+
+		if ((interface ? a->interface : a->definition) != hash)
 			return false;
 	}
 	return stored->units != NIL;
 }
 
+/* Were the stored analyses made of this definition (sg_proc_definition())? */
+bool
+sg_stored_definition_is(SgStoredFunction *stored, int64 definition)
+{
+	return sg_stored_hash_is(stored, definition, false);
+}
+
 /*
- * Were the stored analyses made of a definition with this interface (a
- * hash from sg_proc_interface())?  False if none is stored.
+ * Were they made of a definition with this interface (sg_proc_interface())?
  */
 bool
 sg_stored_interface_is(SgStoredFunction *stored, int64 interface)
 {
-	ListCell   *lc;
-
-	foreach(lc, stored->units)
-	{
-		if (((SgStoredUnit *) lfirst(lc))->analysis.interface != interface)
-			return false;
-	}
-	return stored->units != NIL;
+	return sg_stored_hash_is(stored, interface, true);
 }
 
 /*
