@@ -140,6 +140,36 @@ END
 $$;
 :deps('uses_own_temp()');
 
+-- A temporary table the body creates hides a permanent table of the same
+-- name from the body's later statements: they are not analysed against the
+-- permanent table, nor recorded as using it.  A qualified name still is.
+CREATE TABLE shadowed (id int, zz int);
+CREATE FUNCTION shadows_with_temp() RETURNS int
+LANGUAGE plpgsql AS $$
+BEGIN
+    CREATE TEMP TABLE shadowed (k int) ON COMMIT DROP;
+    INSERT INTO shadowed VALUES (1);
+    INSERT INTO shadowed SELECT x FROM t;
+    PERFORM count(zz) FROM engine_names.shadowed;
+    RETURN (SELECT k FROM shadowed);
+END
+$$;
+:deps('shadows_with_temp()');
+SELECT count(*) AS findings
+  FROM schema_guard.validate(ARRAY['engine_names'])
+ WHERE object_name = 'engine_names.shadows_with_temp()';
+-- Negative: used before the temporary table is created, the name is the
+-- permanent table's.
+CREATE FUNCTION uses_then_shadows() RETURNS int
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM zz FROM shadowed;
+    CREATE TEMP TABLE shadowed (k int) ON COMMIT DROP;
+    RETURN 1;
+END
+$$;
+:deps('uses_then_shadows()');
+
 -- Names in comments and string literals are not references, even when a
 -- table of that name exists.
 CREATE TABLE ghost (g int);

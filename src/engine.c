@@ -76,11 +76,31 @@ static void sg_unit_setup_trigger(SgUnitState *us);
 static void sg_enter_unit_environment(SgUnitState *us, const char *path);
 static void sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 							  ErrorData *edata);
+static void sg_record_statement_failure(SgUnitState *us, SgPoint *pc,
+										RawStmt *raw, SgRawScan *scan,
+										ErrorData *edata);
 static void sg_record_unit_failure(SgUnitState *us, ErrorData *edata);
 static void sg_fallback_relations(SgUnitState *us, SgPoint *pc,
 								  SgRawScan *scan, SgRawName *failed);
 static void sg_fallback_name(SgUnitState *us, SgPoint *pc, SgRawName *item);
 static void sg_note_raw_scan(SgUnitState *us, SgPoint *pc, SgRawScan *scan);
+static char *sg_creation_name(List *names);
+static bool sg_runs_in_order(SgUnitState *us);
+static bool sg_local_relation_name(SgPoint *pc, SgRawScan *scan,
+								   const char *name);
+static SgChange *sg_changed_before(SgUnitState *us, SgRawName *item);
+static const char *sg_change_verb(SgChange *change);
+static void sg_note_ddl_failure(SgUnitState *us, SgRef *ref,
+								const char *relname);
+static void sg_finish_ddl_failures(SgUnitState *us);
+static bool sg_shadowed_by_temp(SgUnitState *us, SgPoint *pc,
+								SgRawScan *scan, SgRawName *item);
+static const char *sg_statement_uncertainty(SgUnitState *us, SgPoint *pc,
+											SgRawScan *scan);
+static void sg_collect_view_query(SgUnitState *us, SgPoint *pc,
+								  SgRawScan *scan, ViewStmt *stmt);
+static char sg_utility_severity(SgPoint *pc, SgRawName *item,
+							   int sqlerrcode, char **note);
 static void sg_finish_refs(SgUnitState *us);
 static bool sg_error_must_propagate(ErrorData *edata);
 static Query *sg_transform(SgPoint *pc, RawStmt *raw);
@@ -725,6 +745,7 @@ sg_analyze_one(Oid fn, Oid tg, const char *session_path, bool new_definition)
 	}
 
 	sg_plpgsql_finish(us);
+	sg_finish_ddl_failures(us);
 	sg_finish_refs(us);
 
 	MemoryContextSwitchTo(caller);
@@ -1004,6 +1025,8 @@ sg_point_analyze(SgUnitState *us, SgPoint *pc, RawStmt *raw)
 	MemoryContext old = CurrentMemoryContext;
 	SgRawScan	scan;
 	Query	   *query;
+	const char *saved_uncertain = pc->uncertain;
+	ListCell   *lc;
 
 	if (!sg_point_enter(us, pc, raw))
 		return NULL;
@@ -1017,19 +1040,64 @@ sg_point_analyze(SgUnitState *us, SgPoint *pc, RawStmt *raw)
 	memset(&scan, 0, sizeof(scan));
 	sg_raw_scan(raw->stmt, &scan);
 	scan.stmt_line = sg_line_at(pc, sg_statement_start(pc->src, raw->stmt_location));
+	pc->scan = &scan;
+	pc->unit = us;
 	sg_note_raw_scan(us, pc, &scan);
+
+	/*
+	 * A statement using a temporary table the body created is not analysed
+	 * against a permanent table of that name; only what else it names is
+	 * recorded.
+	 */
+	foreach(lc, scan.items)
+	{
+		if (sg_shadowed_by_temp(us, pc, &scan, (SgRawName *) lfirst(lc)))
+		{
+			sg_fallback_relations(us, pc, &scan, NULL);
+			pc->uncertain = saved_uncertain;
+			pc->scan = NULL;
+			MemoryContextSwitchTo(old);
+			return NULL;
+		}
+	}
 
 	query = sg_transform(pc, raw);
 	sg_refuse_temp_relations(pc, &scan, query);
 	if (query->commandType == CMD_UTILITY)
 		sg_collect_utility(us, pc, &scan, raw->stmt);
+	if (IsA(raw->stmt, ViewStmt))
+		sg_collect_view_query(us, pc, &scan, (ViewStmt *) raw->stmt);
 	sg_collect_query(us, pc, &scan, query);
 
 	us->last_scan = palloc(sizeof(SgRawScan));
 	*us->last_scan = scan;
 	us->last_point = pc;
+	pc->uncertain = saved_uncertain;
+	pc->scan = NULL;
 	MemoryContextSwitchTo(old);
 	return query;
+}
+
+/*
+ * The query of CREATE VIEW, analysed as the command will: without the
+ * body's parameter hooks (a view cannot use the function's variables).
+ */
+static void
+sg_collect_view_query(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
+					  ViewStmt *stmt)
+{
+	SgPoint		view = *pc;
+	RawStmt    *raw = makeNode(RawStmt);
+	Query	   *query;
+
+	view.setup = NULL;
+	view.setup_arg = NULL;
+	view.queryenv = NULL;
+	raw->stmt = stmt->query;
+	raw->stmt_location = -1;
+	query = sg_transform(&view, raw);
+	sg_refuse_temp_relations(&view, scan, query);
+	sg_collect_query(us, &view, scan, query);
 }
 
 /*
@@ -1080,7 +1148,13 @@ sg_transform(SgPoint *pc, RawStmt *raw)
 	return query;
 }
 
-/* Remember what a statement says about the body as a whole. */
+/*
+ * Remember what a statement says about the body as a whole: whether it
+ * sets search_path, and what it creates, alters or drops.  A relation it
+ * creates is recorded too (access SG_ACCESS_CREATE), by the name it gets
+ * where it is created, so that other functions' uses of it are judged
+ * knowing that (sg_created_at_run_time()).
+ */
 static void
 sg_note_raw_scan(SgUnitState *us, SgPoint *pc, SgRawScan *scan)
 {
@@ -1091,17 +1165,165 @@ sg_note_raw_scan(SgUnitState *us, SgPoint *pc, SgRawScan *scan)
 		us->changes_search_path = true;
 		us->search_path_line = pc->base_line;
 	}
-	foreach(lc, scan->created)
+	foreach(lc, scan->changes)
 	{
 		SgRawName  *item = (SgRawName *) lfirst(lc);
 		MemoryContext old = MemoryContextSwitchTo(us->cxt);
+		SgChange   *change = palloc(sizeof(SgChange));
+		int			n = list_length(item->names);
 
-		us->created = lappend(us->created, pstrdup(item->name));
+		change->category = item->category;
+		change->access = item->access;
+		change->temp = n >= 2 &&
+			strcmp(strVal(list_nth(item->names, n - 2)), "pg_temp") == 0;
+		change->name = pstrdup(item->name);
+		change->point = us->point;
+		change->line = item->location >= 0 ?
+			sg_line_at(pc, item->location) : scan->stmt_line;
+		us->changes = lappend(us->changes, change);
 		MemoryContextSwitchTo(old);
-		sg_add_ref(us, SG_KIND_RELATION, SG_ACCESS_CREATE,
-				   sg_line_at(pc, item->location), InvalidOid, InvalidOid, 0,
-				   item->name, NameListToString(item->names));
+		if (item->category == SG_KIND_RELATION &&
+			item->access == SG_ACCESS_CREATE)
+			sg_add_ref(us, SG_KIND_RELATION, SG_ACCESS_CREATE, change->line,
+					   InvalidOid, InvalidOid, 0, item->name,
+					   sg_creation_name(item->names));
 	}
+}
+
+/*
+ * "schema.name" of a relation a statement creates (as NameListToString
+ * writes it): an unqualified name goes to the first schema of the path.
+ */
+static char *
+sg_creation_name(List *names)
+{
+	List	   *path;
+
+	if (list_length(names) > 1)
+		return NameListToString(names);
+	path = fetch_search_path(false);
+	if (path == NIL)
+		return NameListToString(names);
+	return psprintf("%s.%s",
+					isAnyTempNamespace(linitial_oid(path)) ? "pg_temp" :
+					get_namespace_name(linitial_oid(path)),
+					strVal(linitial(names)));
+}
+
+/*
+ * Are the body's statements analysed as they run, each after the ones
+ * before it have run?  Then they see what those create or change.  Not so
+ * in SQL functions before PostgreSQL 18, which analyse every statement
+ * before the first one runs.
+ */
+static bool
+sg_runs_in_order(SgUnitState *us)
+{
+	return us->proc->prolang != SQLlanguageId || !SG_SQL_ANALYSED_UPFRONT;
+}
+
+/* Is an unqualified relation name of a statement a CTE or transition table? */
+static bool
+sg_local_relation_name(SgPoint *pc, SgRawScan *scan, const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, scan->cte_names)
+	{
+		if (strcmp((char *) lfirst(lc), name) == 0)
+			return true;
+	}
+	return pc->queryenv != NULL &&
+		get_visible_ENR_metadata(pc->queryenv, name) != NULL;
+}
+
+/*
+ * What an earlier statement of the body changes at run time that this
+ * name (a relation, type or function of the statement) names, or NULL.
+ */
+static SgChange *
+sg_changed_before(SgUnitState *us, SgRawName *item)
+{
+	ListCell   *lc;
+
+	if (item->category == SG_KIND_COLUMN || !sg_runs_in_order(us))
+		return NULL;
+	foreach(lc, us->changes)
+	{
+		SgChange   *change = (SgChange *) lfirst(lc);
+
+		if (change->point >= us->point || strcmp(change->name, item->name) != 0)
+			continue;
+		if (item->category == 's' ||
+			(change->category == SG_KIND_FUNCTION) ==
+			(item->category == SG_KIND_FUNCTION))
+			return change;
+	}
+	return NULL;
+}
+
+static const char *
+sg_change_verb(SgChange *change)
+{
+	switch (change->access)
+	{
+		case SG_ACCESS_CREATE:
+			return "creates";
+		case SG_ACCESS_DELETE:
+			return "drops";
+		case SG_CHANGE_RENAME:
+			return "renames or moves";
+		default:
+			return "alters";
+	}
+}
+
+/*
+ * Is an unqualified relation name of the statement a temporary table an
+ * earlier statement of the body created?  That table comes first in the
+ * path whenever the statement runs: the statement never uses a permanent
+ * relation of that name.
+ */
+static bool
+sg_shadowed_by_temp(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
+					SgRawName *item)
+{
+	ListCell   *lc;
+
+	if (item->category != SG_KIND_RELATION || list_length(item->names) != 1)
+		return false;
+	foreach(lc, us->changes)
+	{
+		SgChange   *change = (SgChange *) lfirst(lc);
+
+		if (change->temp && change->access == SG_ACCESS_CREATE &&
+			change->point < us->point && strcmp(change->name, item->name) == 0)
+			return sg_runs_in_order(us) &&
+				!sg_local_relation_name(pc, scan, item->name);
+	}
+	return false;
+}
+
+/*
+ * Why failures of a statement are not certain, because of what its names
+ * may be when it runs, or NULL: it names something an earlier statement of
+ * the body changes.
+ */
+static const char *
+sg_statement_uncertainty(SgUnitState *us, SgPoint *pc, SgRawScan *scan)
+{
+	ListCell   *lc;
+
+	foreach(lc, scan->items)
+	{
+		SgChange   *change = sg_changed_before(us, (SgRawName *) lfirst(lc));
+
+		if (change != NULL)
+			return psprintf("the function %s \"%s\" at line %d",
+							sg_change_verb(change), change->name,
+							change->line);
+	}
+	return NULL;
 }
 
 /*
@@ -1166,28 +1388,57 @@ sg_unattached_trigger_function(SgUnitState *us)
 	return us->dml_trigger && !OidIsValid(us->tg);
 }
 
+/* Does the body create a relation of this name (anywhere in it)? */
 bool
 sg_name_created_by_body(SgUnitState *us, const char *name)
 {
 	ListCell   *lc;
 
-	foreach(lc, us->created)
+	foreach(lc, us->changes)
 	{
-		if (strcmp((char *) lfirst(lc), name) == 0)
+		SgChange   *change = (SgChange *) lfirst(lc);
+
+		if (change->category == SG_KIND_RELATION &&
+			change->access == SG_ACCESS_CREATE &&
+			strcmp(change->name, name) == 0)
 			return true;
 	}
 	return false;
 }
 
 /*
- * Record the failure of a point: what it is about, where, and how sure
- * we are that it fails at run time.
+ * Record the failure of a point, in the light of what its statement ("raw",
+ * when its text parsed) names.
  */
 static void
 sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 				  ErrorData *edata)
 {
 	SgRawScan	scan;
+	const char *saved_uncertain = pc->uncertain;
+
+	memset(&scan, 0, sizeof(scan));
+	if (raw != NULL)
+	{
+		sg_raw_scan(raw->stmt, &scan);
+		scan.stmt_line = sg_line_at(pc, sg_statement_start(pc->src,
+														   raw->stmt_location));
+		pc->scan = &scan;
+		pc->unit = us;
+	}
+	sg_record_statement_failure(us, pc, raw, &scan, edata);
+	pc->uncertain = saved_uncertain;
+	pc->scan = NULL;
+}
+
+/*
+ * What a failure is about, where, and how sure we are that it fails at
+ * run time.
+ */
+static void
+sg_record_statement_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
+							SgRawScan *scan, ErrorData *edata)
+{
 	SgRawName  *at = NULL;
 	int			location = -1;
 	int			line;
@@ -1202,18 +1453,14 @@ sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 	char	   *note;
 	int			code = edata->sqlerrcode;
 
-	memset(&scan, 0, sizeof(scan));
-	if (raw != NULL)
-		sg_raw_scan(raw->stmt, &scan);
-
 	if (edata->cursorpos > 0 && pc->src != NULL)
 		location = sg_char_to_byte(pc->src, edata->cursorpos - 1);
 	if (location >= 0)
-		at = sg_raw_at(&scan, location);
+		at = sg_raw_at(scan, location);
 	if (location >= 0)
 		line = sg_line_at(pc, location);
 	else if (raw != NULL)
-		line = sg_line_at(pc, sg_statement_start(pc->src, raw->stmt_location));
+		line = scan->stmt_line;
 	else
 		line = pc->base_line;
 
@@ -1263,7 +1510,7 @@ sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 					 location < 0)
 			{
 				/* a record field, reported by PL/pgSQL without a position */
-				if (!sg_plpgsql_field_failure(us, &scan, &check, &kind,
+				if (!sg_plpgsql_field_failure(us, scan, &check, &kind,
 											  &severity, &name, &written,
 											  &message))
 					check = SG_CHECK_MISSING_COLUMN;
@@ -1311,7 +1558,7 @@ sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 				 * nothing to report, but keep what the statement names.
 				 */
 				if (raw != NULL)
-					sg_fallback_relations(us, pc, &scan, NULL);
+					sg_fallback_relations(us, pc, scan, NULL);
 				return;
 			}
 			message = psprintf("the fields of a record variable are known only at run time: %s",
@@ -1374,7 +1621,7 @@ sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 				   hint);
 
 	if (raw != NULL)
-		sg_fallback_relations(us, pc, &scan, at);
+		sg_fallback_relations(us, pc, scan, at);
 }
 
 /*
@@ -1395,13 +1642,9 @@ sg_fallback_relations(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
 	foreach(lc, scan->items)
 	{
 		SgRawName  *item = (SgRawName *) lfirst(lc);
-		RangeVar   *rv;
 		Oid			relid;
-		int			line;
-		ListCell   *lc2;
-		bool		is_cte = false;
 
-		if (item == failed)
+		if (item == failed || sg_shadowed_by_temp(us, pc, scan, item))
 			continue;
 		if (item->category == SG_KIND_TYPE || item->category == SG_KIND_FUNCTION)
 		{
@@ -1410,40 +1653,11 @@ sg_fallback_relations(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
 		}
 		if (item->category != SG_KIND_RELATION)
 			continue;
-		if (list_length(item->names) == 1)
-		{
-			foreach(lc2, scan->cte_names)
-			{
-				if (strcmp((char *) lfirst(lc2), item->name) == 0)
-					is_cte = true;
-			}
-			if (is_cte ||
-				(pc->queryenv != NULL &&
-				 get_visible_ENR_metadata(pc->queryenv, item->name) != NULL))
-				continue;
-		}
-
-		line = sg_line_at(pc, item->location);
-		rv = makeRangeVarFromNameList(item->names);
-		relid = RangeVarGetRelidExtended(rv, NoLock, RVR_MISSING_OK,
-										 NULL, NULL);
-		if (OidIsValid(relid) && isAnyTempNamespace(get_rel_namespace(relid)))
-			relid = InvalidOid; /* see sg_refuse_temp_relations() */
+		relid = sg_resolve_relation(us, pc, scan, item);
 		if (OidIsValid(relid))
 		{
-			if (sg_user_object(relid))
-			{
-				sg_add_ref(us, SG_KIND_RELATION, item->access, line,
-						   RelationRelationId, relid, 0, get_rel_name(relid),
-						   NULL);
-				found_items = lappend(found_items, item);
-				found_relids = lappend_oid(found_relids, relid);
-			}
-		}
-		else
-		{
-			/* another missing relation of the same statement */
-			sg_missing_relation(us, pc, item, line);
+			found_items = lappend(found_items, item);
+			found_relids = lappend_oid(found_relids, relid);
 		}
 	}
 
@@ -1506,31 +1720,160 @@ sg_fallback_name(SgUnitState *us, SgPoint *pc, SgRawName *item)
 }
 
 /*
- * A relation a statement names that does not exist (found outside parse
- * analysis: a second one in a failing statement, or in a utility
- * statement).
+ * How sure is the failure of a utility statement whose relation or column
+ * is missing?  Not certain when the statement renames or drops it itself:
+ * it may simply have run already (a migration), and a command doing what
+ * it does breaks nothing.
  */
-void
-sg_missing_relation(SgUnitState *us, SgPoint *pc, SgRawName *item, int line)
+static char
+sg_utility_severity(SgPoint *pc, SgRawName *item, int sqlerrcode, char **note)
 {
-	char		severity = SG_ERROR;
-	char	   *note = "";
-	char	   *message = psprintf("relation \"%s\" does not exist",
-								   NameListToString(item->names));
+	if (!item->removes)
+		return sg_point_severity(pc, sqlerrcode, SG_ERROR, note);
+	*note = " (the statement renames or drops it, and may have run already)";
+	return SG_WARNING;
+}
 
+/* The body line where a statement names something. */
+int
+sg_item_line(SgPoint *pc, SgRawScan *scan, SgRawName *item)
+{
+	return item->location >= 0 ? sg_line_at(pc, item->location) :
+		scan->stmt_line;
+}
+
+/*
+ * Resolve a relation a statement names outside parse analysis (a second
+ * one in a failing statement, or one a utility statement names) as it
+ * resolves at run time: record it, or report it missing.  Returns its OID,
+ * or InvalidOid if it is missing, built in, or a WITH name or transition
+ * table of the statement.
+ */
+Oid
+sg_resolve_relation(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
+					SgRawName *item)
+{
+	int			line = sg_item_line(pc, scan, item);
+	Oid			relid;
+	char		severity;
+	char	   *note;
+
+	if (list_length(item->names) == 1 &&
+		sg_local_relation_name(pc, scan, item->name))
+		return InvalidOid;
+	relid = RangeVarGetRelidExtended(makeRangeVarFromNameList(item->names),
+									 NoLock, RVR_MISSING_OK, NULL, NULL);
+	if (OidIsValid(relid) && isAnyTempNamespace(get_rel_namespace(relid)))
+		relid = InvalidOid;		/* see sg_refuse_temp_relations() */
+	if (OidIsValid(relid))
+	{
+		if (!sg_user_object(relid))
+			return InvalidOid;
+		sg_add_ref(us, SG_KIND_RELATION, item->access, line,
+				   RelationRelationId, relid, 0, get_rel_name(relid), NULL);
+		return relid;
+	}
 	if (us->changes_search_path && list_length(item->names) == 1)
 	{
 		severity = SG_WARNING;
 		note = " (the function changes its search_path at run time)";
 	}
 	else
-		severity = sg_point_severity(pc, ERRCODE_UNDEFINED_TABLE, severity,
-									 &note);
-	sg_add_finding(us, SG_KIND_RELATION, severity, line,
-				   SG_CHECK_MISSING_RELATION, item->name,
-				   NameListToString(item->names),
-				   psprintf("%s%s", message, note),
-				   sg_default_hint(SG_CHECK_MISSING_RELATION));
+		severity = sg_utility_severity(pc, item, ERRCODE_UNDEFINED_TABLE,
+									   &note);
+	sg_note_ddl_failure(us,
+						sg_add_finding(us, SG_KIND_RELATION, severity, line,
+									   SG_CHECK_MISSING_RELATION, item->name,
+									   NameListToString(item->names),
+									   psprintf("relation \"%s\" does not exist%s",
+												NameListToString(item->names), note),
+									   sg_default_hint(SG_CHECK_MISSING_RELATION)),
+						item->name);
+	return InvalidOid;
+}
+
+/*
+ * A column a utility statement names (which PostgreSQL will look for when
+ * it runs) of a relation that exists: record it, or report it missing.
+ */
+void
+sg_resolve_column(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
+				  SgRawName *item, Oid relid)
+{
+	int			line = sg_item_line(pc, scan, item);
+	AttrNumber	attnum = get_attnum(relid, item->name);
+	char		severity;
+	char	   *note;
+
+	if (attnum != InvalidAttrNumber)
+	{
+		sg_add_ref(us, SG_KIND_COLUMN, item->access, line, RelationRelationId,
+				   relid, attnum, item->name, NULL);
+		return;
+	}
+	severity = sg_utility_severity(pc, item, ERRCODE_UNDEFINED_COLUMN, &note);
+	sg_note_ddl_failure(us,
+						sg_add_finding(us, SG_KIND_COLUMN, severity, line,
+									   SG_CHECK_MISSING_COLUMN, item->name,
+									   item->name,
+									   psprintf("column \"%s\" of relation \"%s\" does not exist%s",
+												item->name, get_rel_name(relid), note),
+									   sg_default_hint(SG_CHECK_MISSING_COLUMN)),
+						get_rel_name(relid));
+}
+
+/*
+ * Remember a utility statement's failure on a relation: if the body
+ * renames, moves or drops that relation anywhere, the body is a migration
+ * that may have run already (sg_finish_ddl_failures()).  Only for
+ * utility statements: a query on a table the body drops later fails
+ * whenever the table is gone.
+ */
+static void
+sg_note_ddl_failure(SgUnitState *us, SgRef *ref, const char *relname)
+{
+	MemoryContext old;
+
+	if (ref->severity != SG_ERROR || !sg_runs_in_order(us))
+		return;
+	old = MemoryContextSwitchTo(us->cxt);
+	us->ddl_failures = lappend(us->ddl_failures,
+							   list_make2(ref, pstrdup(relname)));
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * Once the whole body is read: a utility statement failing on a relation
+ * that the body renames, moves or drops, before or after it, is not
+ * certain; the body may have done that already.
+ */
+static void
+sg_finish_ddl_failures(SgUnitState *us)
+{
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	foreach(lc, us->ddl_failures)
+	{
+		SgRef	   *ref = (SgRef *) linitial((List *) lfirst(lc));
+		const char *relname = (const char *) lsecond((List *) lfirst(lc));
+
+		foreach(lc2, us->changes)
+		{
+			SgChange   *change = (SgChange *) lfirst(lc2);
+
+			if (change->category != SG_KIND_RELATION ||
+				(change->access != SG_ACCESS_DELETE &&
+				 change->access != SG_CHANGE_RENAME) ||
+				strcmp(change->name, relname) != 0)
+				continue;
+			ref->severity = SG_WARNING;
+			ref->message = psprintf("%s (the function %s \"%s\" at line %d, and may have run already)",
+									ref->message, sg_change_verb(change),
+									change->name, change->line);
+			break;
+		}
+	}
 }
 
 /* A failure outside any point: the body does not compile, as a whole. */
@@ -1632,9 +1975,11 @@ sg_add_body_words(SgUnitState *us)
 /*
  * How sure is a failure at this point?  Not certain when an EXCEPTION
  * clause around it catches the error (the code goes on with the handler),
- * or when the walk marked the code as uncertain (a branch taken only on
+ * when the walk marked the code as uncertain (a branch taken only on
  * some server versions, a statement that falls through into RAISE
- * EXCEPTION).  Sets *note to the explanation to append, or "".
+ * EXCEPTION), or when what the statement names may be something else
+ * when it runs (sg_statement_uncertainty(), asked only now that something
+ * fails).  Sets *note to the explanation to append, or "".
  */
 char
 sg_point_severity(SgPoint *pc, int sqlerrcode, char severity, char **note)
@@ -1669,6 +2014,8 @@ sg_point_severity(SgPoint *pc, int sqlerrcode, char severity, char **note)
 			}
 		}
 	}
+	if (pc->uncertain == NULL && pc->scan != NULL)
+		pc->uncertain = sg_statement_uncertainty(pc->unit, pc, pc->scan);
 	if (pc->uncertain != NULL)
 	{
 		*note = psprintf(" (%s)", pc->uncertain);
@@ -1795,7 +2142,7 @@ sg_finish_refs(SgUnitState *us)
 		 */
 		if (ref->severity != SG_OK && ref->kind == SG_KIND_RELATION &&
 			ref->name != NULL && sg_name_created_by_body(us, ref->name) &&
-			!(us->proc->prolang == SQLlanguageId && SG_SQL_ANALYSED_UPFRONT))
+			sg_runs_in_order(us))
 			continue;
 		kept = lappend(kept, ref);
 	}

@@ -1452,6 +1452,9 @@ sg_check_return_query(SgUnitState *us, SgPlpgsql *ps, Query *query, int line)
 		memset(&pc, 0, sizeof(pc));
 		pc.handlers = ps->handlers;
 		pc.uncertain = ps->uncertain;
+		pc.queryenv = ps->queryenv;
+		pc.scan = us->last_scan;	/* the query's statement */
+		pc.unit = us;
 		severity = sg_point_severity(&pc, ERRCODE_DATATYPE_MISMATCH,
 									 SG_ERROR, &note);
 		sg_add_finding(us, SG_KIND_PROBLEM, severity, line,
