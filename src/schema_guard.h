@@ -117,10 +117,14 @@ typedef struct SgAnalysis
 	int64		refs_hash;		/* a hash of the rows refs are stored as */
 } SgAnalysis;
 
-/* A relation some body creates at run time, and which function. */
+/*
+ * A relation some body creates at run time, and which function: its name,
+ * and "schema.name" where it is created (pg_temp for a temporary one).
+ */
 typedef struct SgCreated
 {
 	char	   *name;
+	char	   *written;
 	Oid			fn;
 } SgCreated;
 
@@ -223,7 +227,8 @@ extern char *sg_trigger_identity(Oid tg);
 extern const char *sg_severity_name(char severity);
 extern const char *sg_kind_name(char kind);
 extern const char *sg_access_name(char access);
-extern bool sg_created_at_run_time(SgRef *ref, Oid fn, List *created);
-extern void sg_adjust_runtime_created(SgRef *ref, Oid fn, List *created);
+extern bool sg_created_at_run_time(SgRef *ref, SgAnalysis *a, List *created);
+extern void sg_adjust_runtime_created(SgRef *ref, SgAnalysis *a,
+									  List *created);
 
 #endif							/* SCHEMA_GUARD_H */
