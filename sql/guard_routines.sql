@@ -312,6 +312,32 @@ DROP FUNCTION read_journal(), read_stage(), read_stage2(), ensure_journal(),
 DROP TABLE journal, stage2;
 DROP SCHEMA guard_routines_other CASCADE;
 
+-- ALTER FUNCTION ... OWNER TO: a SECURITY INVOKER function runs as its
+-- caller, "$user" in its path included, whoever owns it, so a new owner
+-- breaks nothing (allowed); a SECURITY DEFINER one runs as its owner, so
+-- with a new owner "$user" names another schema (refused).
+CREATE ROLE regress_guard_routines_alice;
+CREATE ROLE regress_guard_routines_bob;
+CREATE SCHEMA regress_guard_routines_alice AUTHORIZATION regress_guard_routines_alice;
+CREATE TABLE regress_guard_routines_alice.notes (id int);
+CREATE FUNCTION note_count() RETURNS bigint
+LANGUAGE plpgsql SET search_path = "$user", guard_routines AS $$
+BEGIN RETURN (SELECT count(*) FROM notes); END $$;
+CREATE FUNCTION note_count_definer() RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = "$user", guard_routines AS $$
+BEGIN RETURN (SELECT count(*) FROM notes); END $$;
+ALTER FUNCTION note_count() OWNER TO regress_guard_routines_alice;
+ALTER FUNCTION note_count_definer() OWNER TO regress_guard_routines_alice;
+ALTER FUNCTION note_count() OWNER TO regress_guard_routines_bob;
+ALTER FUNCTION note_count_definer() OWNER TO regress_guard_routines_bob;
+SELECT p.proname, p.proowner::regrole FROM pg_proc AS p
+ WHERE p.proname LIKE 'note\_count%' ORDER BY 1;
+DROP FUNCTION note_count(), note_count_definer();
+SET client_min_messages = warning;
+DROP SCHEMA regress_guard_routines_alice CASCADE;
+RESET client_min_messages;
+DROP ROLE regress_guard_routines_alice, regress_guard_routines_bob;
+
 -- CREATE OR REPLACE with the very same definition changes nothing for its
 -- callers; adding a parameter default, with the same body, does: a call
 -- that was missing an argument now resolves, and validate() says so.

@@ -383,6 +383,46 @@ BEGIN
 END
 $$;
 SELECT iv_neg();
+-- A date literal that only some DateStyle reads is not certain to fail
+-- (a warning): unless the function sets DateStyle itself, the caller's
+-- applies; and when the body changes it, the body's.
+CREATE TABLE iv_events (ts timestamptz);
+CREATE FUNCTION iv_date_caller() RETURNS bool LANGUAGE plpgsql AS $$
+BEGIN RETURN (SELECT bool_or(ts > '31/12/2000') FROM iv_events); END
+$$;
+CREATE FUNCTION iv_date_set_local() RETURNS bool LANGUAGE plpgsql AS $$
+BEGIN
+    SET LOCAL DateStyle = 'DMY';
+    RETURN (SELECT bool_or(ts > '31/12/2000') FROM iv_events);
+END
+$$;
+CREATE FUNCTION iv_date_set_config() RETURNS bool LANGUAGE plpgsql
+SET DateStyle = 'ISO, MDY' AS $$
+BEGIN
+    PERFORM set_config('DateStyle', 'ISO, DMY', true);
+    RETURN (SELECT bool_or(ts > '31/12/2000') FROM iv_events);
+END
+$$;
+-- negative: the function sets its DateStyle, or no DateStyle reads the
+-- literal
+CREATE FUNCTION iv_date_own() RETURNS bool LANGUAGE plpgsql
+SET DateStyle = 'DMY' AS $$
+BEGIN RETURN (SELECT bool_or(ts > '31/12/2000') FROM iv_events); END
+$$;
+CREATE FUNCTION iv_date_own_wrong() RETURNS bool LANGUAGE plpgsql
+SET DateStyle = 'ISO, MDY' AS $$
+BEGIN RETURN (SELECT bool_or(ts > '31/12/2000') FROM iv_events); END
+$$;
+CREATE FUNCTION iv_date_never() RETURNS bool LANGUAGE plpgsql AS $$
+BEGIN RETURN (SELECT bool_or(ts > '31/31/2000') FROM iv_events); END
+$$;
+CREATE FUNCTION iv_date_garbage() RETURNS bool LANGUAGE plpgsql AS $$
+BEGIN RETURN (SELECT bool_or(ts > 'yesterday-ish') FROM iv_events); END
+$$;
+BEGIN;
+SET LOCAL DateStyle = 'ISO, DMY';
+SELECT iv_date_caller(), iv_date_set_local(), iv_date_set_config(), iv_date_own();
+ROLLBACK;
 \x on
 SELECT * FROM findings WHERE object LIKE 'iv\_%';
 \x off

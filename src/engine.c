@@ -34,6 +34,7 @@
 #include "catalog/pg_depend.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_language.h"
+#include "catalog/pg_namespace.h"
 #include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "commands/extension.h"
@@ -51,12 +52,14 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/catcache.h"
+#include "utils/datetime.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/syscache.h"
+#include "utils/varlena.h"
 
 #include "compat.h"
 #include "engine.h"
@@ -72,6 +75,7 @@ static SgAnalysis *sg_analyze_one(Oid fn, Oid tg, const char *session_path,
 								  bool new_definition);
 static bool sg_validator_compiled_alike(SgUnitState *us,
 										const char *session_path);
+static bool sg_path_names_user(const char *path);
 static void sg_unit_setup_trigger(SgUnitState *us);
 static void sg_enter_unit_environment(SgUnitState *us, const char *path);
 static void sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
@@ -80,6 +84,9 @@ static void sg_record_statement_failure(SgUnitState *us, SgPoint *pc,
 										RawStmt *raw, SgRawScan *scan,
 										ErrorData *edata);
 static void sg_record_unit_failure(SgUnitState *us, ErrorData *edata);
+static bool sg_datestyle_dependent(SgUnitState *us, SgPoint *pc,
+								   SgRawName *at);
+static char *sg_string_literal_at(const char *src, int location);
 static void sg_fallback_relations(SgUnitState *us, SgPoint *pc,
 								  SgRawScan *scan, SgRawName *failed);
 static void sg_fallback_name(SgUnitState *us, SgPoint *pc, SgRawName *item);
@@ -97,6 +104,7 @@ static bool sg_shadowed_by_temp(SgUnitState *us, SgPoint *pc,
 								SgRawScan *scan, SgRawName *item);
 static const char *sg_statement_uncertainty(SgUnitState *us, SgPoint *pc,
 											SgRawScan *scan);
+static const char *sg_role_schema_with(SgUnitState *us, SgRawName *item);
 static void sg_collect_view_query(SgUnitState *us, SgPoint *pc,
 								  SgRawScan *scan, ViewStmt *stmt);
 static char sg_utility_severity(SgPoint *pc, SgRawName *item,
@@ -107,7 +115,8 @@ static Query *sg_transform(SgPoint *pc, RawStmt *raw);
 static int	sg_char_to_byte(const char *src, int charpos);
 static const char *sg_default_hint(const char *check);
 static int	sg_ref_cmp(const void *a, const void *b);
-static void sg_detect_search_path_change(SgUnitState *us);
+static void sg_detect_setting_changes(SgUnitState *us);
+static bool sg_body_sets(const char *src, const char *setting, int *line);
 static void sg_add_body_words(SgUnitState *us);
 static bool sg_unattached_trigger_function(SgUnitState *us);
 static Oid	sg_extension_schema(Oid ext);
@@ -277,6 +286,24 @@ sg_function_config_path(Oid fn)
 	}
 	ReleaseSysCache(tup);
 	return result;
+}
+
+/* Does a search_path name "$user"? */
+static bool
+sg_path_names_user(const char *path)
+{
+	char	   *copy = pstrdup(path);
+	List	   *elems;
+	ListCell   *lc;
+
+	if (!SplitIdentifierString(copy, ',', &elems))
+		return false;
+	foreach(lc, elems)
+	{
+		if (strcmp((char *) lfirst(lc), "$user") == 0)
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -638,7 +665,7 @@ sg_analyze_one(Oid fn, Oid tg, const char *session_path, bool new_definition)
 				us->polymorphic = true;
 		}
 	}
-	sg_detect_search_path_change(us);
+	sg_detect_setting_changes(us);
 	if (OidIsValid(tg))
 		sg_unit_setup_trigger(us);
 	path = sg_function_config_path(fn);
@@ -646,6 +673,7 @@ sg_analyze_one(Oid fn, Oid tg, const char *session_path, bool new_definition)
 		sg_validator_compiled_alike(us, path != NULL ? NULL : session_path);
 	if (path == NULL)
 		path = pstrdup(session_path ? session_path : "");
+	us->caller_schema = !us->proc->prosecdef && sg_path_names_user(path);
 
 	/* the types of the arguments and result: attributes of composite ones */
 	{
@@ -904,6 +932,8 @@ sg_enter_unit_environment(SgUnitState *us, const char *path)
 			int			j;
 
 			ParseLongOption(TextDatumGetCString(items[i]), &name, &value);
+			if (pg_strcasecmp(name, "datestyle") == 0)
+				us->pins_datestyle = true;
 			for (j = 0; value != NULL && j < lengthof(sg_body_settings); j++)
 			{
 				if (pg_strcasecmp(name, sg_body_settings[j]) == 0)
@@ -1306,8 +1336,11 @@ sg_shadowed_by_temp(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
 
 /*
  * Why failures of a statement are not certain, because of what its names
- * may be when it runs, or NULL: it names something an earlier statement of
- * the body changes.
+ * may resolve to when it runs, or NULL: it names something an earlier
+ * statement of the body changes; it names a relation without a schema
+ * while the body changes its search_path; or, in a SECURITY INVOKER
+ * function whose path has "$user", a name the schema of some role (the
+ * caller's, at run time) has.
  */
 static const char *
 sg_statement_uncertainty(SgUnitState *us, SgPoint *pc, SgRawScan *scan)
@@ -1316,27 +1349,115 @@ sg_statement_uncertainty(SgUnitState *us, SgPoint *pc, SgRawScan *scan)
 
 	foreach(lc, scan->items)
 	{
-		SgChange   *change = sg_changed_before(us, (SgRawName *) lfirst(lc));
+		SgRawName  *item = (SgRawName *) lfirst(lc);
+		SgChange   *change = sg_changed_before(us, item);
+		bool		unqualified = list_length(item->names) == 1 &&
+			item->category != SG_KIND_COLUMN && item->category != 's' &&
+			!(item->category == SG_KIND_RELATION &&
+			  sg_local_relation_name(pc, scan, item->name));
+		const char *schema;
 
 		if (change != NULL)
 			return psprintf("the function %s \"%s\" at line %d",
 							sg_change_verb(change), change->name,
 							change->line);
+		if (unqualified && us->changes_search_path &&
+			item->category == SG_KIND_RELATION)
+			return "the function changes its search_path at run time";
+		if (unqualified && us->caller_schema &&
+			(schema = sg_role_schema_with(us, item)) != NULL)
+			return psprintf("\"$user\" in its search_path is the calling role, and schema \"%s\" has \"%s\"",
+							schema, item->name);
 	}
 	return NULL;
 }
 
 /*
- * Does the body change its own search_path at run time?  Then its
- * unqualified names cannot be verified.  This looks at the text, so that
- * "EXECUTE format('SELECT set_config(%L, ...)', 'search_path', ...)" is
- * seen too, before any statement is judged.  Reading the setting with
- * current_setting() does not count.
+ * The name of a schema named like a role that has an object of the item's
+ * name and category, or NULL.
+ */
+static const char *
+sg_role_schema_with(SgUnitState *us, SgRawName *item)
+{
+	ListCell   *lc;
+
+	if (!us->role_schemas_read)
+	{
+		MemoryContext old = MemoryContextSwitchTo(us->cxt);
+		Relation	rel = table_open(NamespaceRelationId, AccessShareLock);
+		SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, NULL,
+											  0, NULL);
+		HeapTuple	tup;
+
+		while (HeapTupleIsValid(tup = systable_getnext(scan)))
+		{
+			Form_pg_namespace nsp = (Form_pg_namespace) GETSTRUCT(tup);
+
+			if (SearchSysCacheExists1(AUTHNAME,
+									  CStringGetDatum(NameStr(nsp->nspname))))
+				us->role_schemas = lappend_oid(us->role_schemas, nsp->oid);
+		}
+		systable_endscan(scan);
+		table_close(rel, AccessShareLock);
+		us->role_schemas_read = true;
+		MemoryContextSwitchTo(old);
+	}
+	foreach(lc, us->role_schemas)
+	{
+		Oid			nsp = lfirst_oid(lc);
+		bool		found;
+
+		if (item->category == SG_KIND_FUNCTION)
+		{
+			CatCList   *procs = SearchSysCacheList1(PROCNAMEARGSNSP,
+													CStringGetDatum(item->name));
+			int			i;
+
+			found = false;
+			for (i = 0; i < procs->n_members; i++)
+			{
+				if (((Form_pg_proc) GETSTRUCT(&procs->members[i]->tuple))->pronamespace == nsp)
+					found = true;
+			}
+			ReleaseSysCacheList(procs);
+		}
+		else if (item->category == SG_KIND_TYPE)
+			found = OidIsValid(GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+											   CStringGetDatum(item->name),
+											   ObjectIdGetDatum(nsp)));
+		else
+			found = OidIsValid(get_relname_relid(item->name, nsp));
+		if (found)
+			return get_namespace_name(nsp);
+	}
+	return NULL;
+}
+
+/*
+ * Does the body change its own search_path, or DateStyle, at run time?
+ * Then its unqualified names (its date literals) cannot be verified.
  */
 static void
-sg_detect_search_path_change(SgUnitState *us)
+sg_detect_setting_changes(SgUnitState *us)
 {
-	const char *src = us->prosrc;
+	us->changes_search_path = sg_body_sets(us->prosrc, "search_path",
+										   &us->search_path_line);
+	us->changes_datestyle = sg_body_sets(us->prosrc, "datestyle", NULL);
+}
+
+/*
+ * Does a body set a setting (lower case)?  This looks at the text, so that
+ * "EXECUTE format('SELECT set_config(%L, ...)', 'search_path', ...)" is
+ * seen too, before any statement is judged: when the body calls
+ * set_config() anywhere, any mention of the setting counts; else SET
+ * [LOCAL | SESSION] before its name.  Reading the setting with
+ * current_setting() does not count.  Sets *line, if line is not NULL, to
+ * the body line of the first one.
+ */
+static bool
+sg_body_sets(const char *src, const char *setting, int *line)
+{
+	size_t		len = strlen(setting);
 	const char *p;
 	bool		sets_config = false;
 
@@ -1350,8 +1471,8 @@ sg_detect_search_path_change(SgUnitState *us)
 	{
 		const char *q;
 
-		if ((*p != 's' && *p != 'S') ||
-			pg_strncasecmp(p, "search_path", 11) != 0)
+		if (tolower((unsigned char) *p) != setting[0] ||
+			pg_strncasecmp(p, setting, len) != 0)
 			continue;
 		if (!sets_config)
 		{
@@ -1370,15 +1491,18 @@ sg_detect_search_path_change(SgUnitState *us)
 				  (q - src == 3 || !isalnum((unsigned char) q[-4]))))
 				continue;
 		}
-		us->changes_search_path = true;
-		us->search_path_line = 1;
-		for (q = src; q < p; q++)
+		if (line != NULL)
 		{
-			if (*q == '\n')
-				us->search_path_line++;
+			*line = 1;
+			for (q = src; q < p; q++)
+			{
+				if (*q == '\n')
+					(*line)++;
+			}
 		}
-		return;
+		return true;
 	}
+	return false;
 }
 
 /* A trigger function no trigger calls: transition table names are unknown. */
@@ -1535,6 +1659,16 @@ sg_record_statement_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 		case ERRCODE_INVALID_TEXT_REPRESENTATION:
 		case ERRCODE_INVALID_PARAMETER_VALUE:
 			check = SG_CHECK_INVALID_VALUE;
+			break;
+		case ERRCODE_INVALID_DATETIME_FORMAT:
+		case ERRCODE_DATETIME_FIELD_OVERFLOW:
+			check = SG_CHECK_INVALID_VALUE;
+			if (sg_datestyle_dependent(us, pc, at))
+			{
+				severity = SG_WARNING;
+				message = psprintf("%s (the literal is valid with another DateStyle, and which one applies is known only at run time)",
+								   message);
+			}
 			break;
 		case ERRCODE_SYNTAX_ERROR:
 
@@ -1773,14 +1907,7 @@ sg_resolve_relation(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
 				   RelationRelationId, relid, 0, get_rel_name(relid), NULL);
 		return relid;
 	}
-	if (us->changes_search_path && list_length(item->names) == 1)
-	{
-		severity = SG_WARNING;
-		note = " (the function changes its search_path at run time)";
-	}
-	else
-		severity = sg_utility_severity(pc, item, ERRCODE_UNDEFINED_TABLE,
-									   &note);
+	severity = sg_utility_severity(pc, item, ERRCODE_UNDEFINED_TABLE, &note);
 	sg_note_ddl_failure(us,
 						sg_add_finding(us, SG_KIND_RELATION, severity, line,
 									   SG_CHECK_MISSING_RELATION, item->name,
@@ -1874,6 +2001,74 @@ sg_finish_ddl_failures(SgUnitState *us)
 			break;
 		}
 	}
+}
+
+/*
+ * Is a date/time literal that fails perhaps valid when the function runs?
+ * Its fields are read in the order DateStyle says (the caller's, unless
+ * the function sets its own and the body leaves it alone), so it is if
+ * another order reads it.  "at" is the literal, if the error said where.
+ */
+static bool
+sg_datestyle_dependent(SgUnitState *us, SgPoint *pc, SgRawName *at)
+{
+	static const int orders[] = {DATEORDER_YMD, DATEORDER_DMY, DATEORDER_MDY};
+	char	   *literal = NULL;
+	int			save_order = DateOrder;
+	volatile bool valid = false;
+	int			i;
+
+	if (us->pins_datestyle && !us->changes_datestyle)
+		return false;
+	if (at != NULL && at->category == 's')
+		literal = sg_string_literal_at(pc->src, at->location);
+	if (literal == NULL)
+		return true;			/* which literal is unknown */
+
+	PG_TRY();
+	{
+		for (i = 0; i < lengthof(orders) && !valid; i++)
+		{
+			char		workbuf[MAXDATELEN + MAXDATEFIELDS];
+			char	   *field[MAXDATEFIELDS];
+			int			ftype[MAXDATEFIELDS];
+			int			nf;
+			int			dtype;
+			struct pg_tm tm;
+			fsec_t		fsec;
+			int			tz;
+
+			DateOrder = orders[i];
+			valid = ParseDateTime(literal, workbuf, sizeof(workbuf), field,
+								  ftype, MAXDATEFIELDS, &nf) == 0 &&
+				sg_decode_datetime(field, ftype, nf, &dtype, &tm, &fsec,
+								   &tz) == 0;
+		}
+	}
+	PG_FINALLY();
+	{
+		DateOrder = save_order;
+	}
+	PG_END_TRY();
+	return valid;
+}
+
+/* The value of the string constant at a location of a text, or NULL. */
+static char *
+sg_string_literal_at(const char *src, int location)
+{
+	core_yy_extra_type yyextra;
+	core_yyscan_t scanner;
+	core_YYSTYPE lval;
+	int			loc;
+	char	   *result = NULL;
+
+	scanner = scanner_init(src + location, &yyextra, &ScanKeywords,
+						   ScanKeywordTokens);
+	if (core_yylex(&lval, &loc, scanner) == SCONST)
+		result = pstrdup(lval.str);
+	scanner_finish(scanner);
+	return result;
 }
 
 /* A failure outside any point: the body does not compile, as a whole. */

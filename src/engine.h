@@ -112,6 +112,13 @@ typedef struct SgUnitState
 										 * the current definition */
 	bool		changes_search_path;	/* the body sets its own path */
 	int			search_path_line;
+	bool		pins_datestyle; /* the function has SET DateStyle */
+	bool		changes_datestyle;	/* the body sets DateStyle itself */
+	bool		caller_schema;	/* "$user" in the path of a SECURITY INVOKER
+								 * function: the caller's schema */
+	List	   *role_schemas;	/* OIDs of schemas named like a role, once
+								 * caller_schema needed them */
+	bool		role_schemas_read;
 	List	   *changes;		/* SgChange *: what the body changes */
 	List	   *ddl_failures;	/* (SgRef *, relation name) pairs: utility
 								 * statements' missing relations and

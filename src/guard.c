@@ -157,6 +157,7 @@ static List *sg_created_after(List *created_names, List *touched,
 							  List *analyses);
 static List *sg_stored_if_current(Oid fn, const char *session_path);
 static List *sg_dropped_functions(List *touched);
+static bool sg_owner_irrelevant(Node *parsetree, List *touched, Oid fn);
 static void sg_add_fn(List **fns, Oid fn);
 static void sg_add_units_fns(List **fns, List *units);
 static bool sg_oid_member(List *list, Oid oid);
@@ -778,6 +779,9 @@ sg_command_end(void *arg)
 		List	   *breaks = NIL;
 		ListCell   *lc3;
 
+		if (sg_owner_irrelevant(trigdata->parsetree, touched, fn))
+			continue;
+
 		foreach(lc3, after)
 		{
 			SgAnalysis *a = (SgAnalysis *) lfirst(lc3);
@@ -1068,6 +1072,36 @@ sg_collect_units(List *touched, List *created_names, List **affected,
 		*affected = list_delete_oid(*affected, lfirst_oid(lc));
 	list_sort(*affected, list_oid_cmp);
 	list_sort(*subjects, list_oid_cmp);
+}
+
+/*
+ * Is the command ALTER ... OWNER TO of this function, which is SECURITY
+ * INVOKER?  Then it runs as its caller ("$user" included) whoever owns
+ * it: what its analysis (made as the owner) sees differently is no break.
+ */
+static bool
+sg_owner_irrelevant(Node *parsetree, List *touched, Oid fn)
+{
+	ListCell   *lc;
+
+	if (parsetree == NULL || !IsA(parsetree, AlterOwnerStmt))
+		return false;
+	foreach(lc, touched)
+	{
+		SgTouched  *t = (SgTouched *) lfirst(lc);
+		HeapTuple	tup;
+		bool		invoker;
+
+		if (t->addr.classId != ProcedureRelationId || t->addr.objectId != fn)
+			continue;
+		tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
+		if (!HeapTupleIsValid(tup))
+			return false;
+		invoker = !((Form_pg_proc) GETSTRUCT(tup))->prosecdef;
+		ReleaseSysCache(tup);
+		return invoker;
+	}
+	return false;
 }
 
 /* The functions the command dropped. */
