@@ -527,8 +527,48 @@ BEGIN
     INSERT INTO nn_filled (id) VALUES (1);
 END
 $$;
+-- negative (warning): a BEFORE INSERT trigger of a partition may fill the
+-- column in, as one of the partitioned table's
+CREATE TABLE nn_parted (id int, code text NOT NULL) PARTITION BY RANGE (id);
+CREATE TABLE nn_parted_1 PARTITION OF nn_parted FOR VALUES FROM (0) TO (100);
+CREATE TRIGGER nn_fill BEFORE INSERT ON nn_parted_1
+    FOR EACH ROW EXECUTE FUNCTION nn_fill();
+CREATE FUNCTION nn_neg_partition_trigger() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO nn_parted (id) VALUES (1);
+END
+$$;
+-- ... and so does a conditional DO INSTEAD rule; an unconditional one
+-- means the table never sees the INSERT (no row), an ALSO rule changes
+-- nothing (an error)
+CREATE TABLE nn_ruled (id int, code text NOT NULL);
+CREATE TABLE nn_ruled_log (id int);
+CREATE RULE nn_ruled_instead AS ON INSERT TO nn_ruled
+    DO INSTEAD INSERT INTO nn_ruled_log VALUES (NEW.id);
+CREATE FUNCTION nn_neg_instead_rule() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO nn_ruled (id) VALUES (1);
+END
+$$;
+CREATE TABLE nn_ruled_some (id int, code text NOT NULL);
+CREATE RULE nn_ruled_some_instead AS ON INSERT TO nn_ruled_some
+    WHERE NEW.id > 0 DO INSTEAD INSERT INTO nn_ruled_log VALUES (NEW.id);
+CREATE FUNCTION nn_neg_conditional_rule() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO nn_ruled_some (id) VALUES (1);
+END
+$$;
+CREATE TABLE nn_ruled_also (id int, code text NOT NULL);
+CREATE RULE nn_ruled_also_log AS ON INSERT TO nn_ruled_also
+    DO ALSO INSERT INTO nn_ruled_log VALUES (NEW.id);
+CREATE FUNCTION nn_also_rule() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO nn_ruled_also (id) VALUES (1);
+END
+$$;
 SELECT nn_neg_supplied('a'), nn_neg_handled('b'), nn_neg_defaults(),
-       nn_neg_trigger();
+       nn_neg_trigger(), nn_neg_partition_trigger(), nn_neg_instead_rule(),
+       nn_neg_conditional_rule();
 SELECT nn_add('c');
 \x on
 SELECT * FROM findings WHERE object LIKE 'nn\_%';

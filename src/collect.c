@@ -22,6 +22,7 @@
 #include "access/table.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
@@ -29,6 +30,8 @@
 #include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
 #include "parser/parsetree.h"
+#include "rewrite/prs2lock.h"
+#include "rewrite/rewriteDefine.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
@@ -91,6 +94,8 @@ static void sg_collect_function(SgCollect *c, Oid funcid, int location);
 static void sg_collect_type(SgCollect *c, Oid typid, int location);
 static bool sg_type_target(Oid typid, Oid *classid, Oid *objid, char **name);
 static void sg_check_insert(SgCollect *c, Query *query, List *targetlist);
+static bool sg_before_insert_trigger(TriggerDesc *trigdesc);
+static bool sg_partition_fills_in(Oid relid);
 static int	sg_collect_line(SgCollect *c, char category, const char *name,
 							int location);
 
@@ -1558,7 +1563,9 @@ sg_type_name(Oid typid)
 
 /*
  * An INSERT that gives no value to a NOT NULL column without a default
- * fails every time it runs (unless a BEFORE trigger fills the column in).
+ * fails every time it runs; unless a BEFORE trigger of the table (or of a
+ * partition, for a partitioned table) may fill the column in, or a rule
+ * does something else instead.
  */
 static void
 sg_check_insert(SgCollect *c, Query *query, List *targetlist)
@@ -1567,7 +1574,7 @@ sg_check_insert(SgCollect *c, Query *query, List *targetlist)
 	Relation	rel;
 	TupleDesc	desc;
 	Bitmapset  *supplied = NULL;
-	bool		before_trigger = false;
+	const char *maybe = NULL;
 	ListCell   *lc;
 	int			i;
 	int			line;
@@ -1592,19 +1599,26 @@ sg_check_insert(SgCollect *c, Query *query, List *targetlist)
 	/* parse analysis holds a lock on the target */
 	rel = table_open(rte->relid, NoLock);
 	desc = RelationGetDescr(rel);
-	if (rel->trigdesc != NULL)
+	if (rel->rd_rules != NULL)
 	{
-		for (i = 0; i < rel->trigdesc->numtriggers; i++)
+		for (i = 0; i < rel->rd_rules->numLocks; i++)
 		{
-			Trigger    *trig = &rel->trigdesc->triggers[i];
+			RewriteRule *rule = rel->rd_rules->rules[i];
 
-			if (TRIGGER_FOR_ROW(trig->tgtype) &&
-				TRIGGER_FOR_BEFORE(trig->tgtype) &&
-				TRIGGER_FOR_INSERT(trig->tgtype) &&
-				trig->tgenabled != TRIGGER_DISABLED)
-				before_trigger = true;
+			if (rule->event != CMD_INSERT || !rule->isInstead ||
+				rule->enabled == RULE_DISABLED)
+				continue;
+			if (rule->qual == NULL)
+			{
+				/* the INSERT never reaches the table */
+				table_close(rel, NoLock);
+				return;
+			}
+			maybe = " (a DO INSTEAD rule may rewrite the INSERT)";
 		}
 	}
+	if (sg_before_insert_trigger(rel->trigdesc))
+		maybe = " (a BEFORE INSERT trigger may fill it in)";
 	line = sg_collect_line(c, SG_KIND_RELATION, RelationGetRelationName(rel), -1);
 
 	for (i = 0; i < desc->natts; i++)
@@ -1622,14 +1636,16 @@ sg_check_insert(SgCollect *c, Query *query, List *targetlist)
 		if (get_typdefault(att->atttypid) != NULL)
 			continue;			/* a domain's default applies */
 
-		severity = before_trigger ? SG_WARNING : SG_ERROR;
+		if (maybe == NULL && rte->relkind == RELKIND_PARTITIONED_TABLE &&
+			sg_partition_fills_in(rte->relid))
+			maybe = " (a BEFORE INSERT trigger of a partition may fill it in)";
+		severity = maybe != NULL ? SG_WARNING : SG_ERROR;
 		severity = sg_point_severity(c->pc, ERRCODE_NOT_NULL_VIOLATION,
 									 severity, &note);
 		message = psprintf("INSERT into table \"%s\" gives no value to column \"%s\", which is NOT NULL and has no default%s%s",
 						   RelationGetRelationName(rel),
 						   NameStr(att->attname),
-						   before_trigger ? " (a BEFORE INSERT trigger may fill it in)" : "",
-						   note);
+						   maybe ? maybe : "", note);
 		ref = sg_add_finding(c->us, SG_KIND_COLUMN, severity, line,
 							 SG_CHECK_NOT_NULL, NameStr(att->attname),
 							 psprintf("%s.%s",
@@ -1647,6 +1663,64 @@ sg_check_insert(SgCollect *c, Query *query, List *targetlist)
 		ref->target.objectSubId = att->attnum;
 	}
 	table_close(rel, NoLock);
+}
+
+/* Does a table have an enabled BEFORE INSERT row trigger? */
+static bool
+sg_before_insert_trigger(TriggerDesc *trigdesc)
+{
+	int			i;
+
+	for (i = 0; trigdesc != NULL && i < trigdesc->numtriggers; i++)
+	{
+		Trigger    *trig = &trigdesc->triggers[i];
+
+		if (TRIGGER_FOR_ROW(trig->tgtype) &&
+			TRIGGER_FOR_BEFORE(trig->tgtype) &&
+			TRIGGER_FOR_INSERT(trig->tgtype) &&
+			trig->tgenabled != TRIGGER_DISABLED)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Does a partition of a partitioned table have a BEFORE INSERT row
+ * trigger?  A row routed to that partition runs it before the NOT NULL
+ * check.  Asked only when an INSERT misses a NOT NULL column, so that
+ * inserts that give every value read no partitions.
+ */
+static bool
+sg_partition_fills_in(Oid relid)
+{
+	ListCell   *lc;
+
+	foreach(lc, find_all_inheritors(relid, NoLock, NULL))
+	{
+		Oid			child = lfirst_oid(lc);
+		HeapTuple	tup;
+		bool		has_triggers;
+		Relation	rel;
+		bool		result;
+
+		if (child == relid)
+			continue;
+		tup = SearchSysCache1(RELOID, ObjectIdGetDatum(child));
+		if (!HeapTupleIsValid(tup))
+			continue;
+		has_triggers = ((Form_pg_class) GETSTRUCT(tup))->relhastriggers;
+		ReleaseSysCache(tup);
+		if (!has_triggers)
+			continue;
+		rel = try_relation_open(child, AccessShareLock);
+		if (rel == NULL)
+			continue;
+		result = sg_before_insert_trigger(rel->trigdesc);
+		relation_close(rel, AccessShareLock);
+		if (result)
+			return true;
+	}
+	return false;
 }
 
 /*

@@ -41,6 +41,7 @@
 #include "access/xact.h"
 #include "catalog/dependency.h"
 #include "catalog/namespace.h"
+#include "catalog/partition.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_namespace.h"
@@ -1044,11 +1045,21 @@ sg_collect_units(List *touched, List *created_names, List **affected,
 
 			/*
 			 * A BEFORE trigger may fill in columns that inserts into its
-			 * table leave out.
+			 * table leave out, or into a partitioned table it is a
+			 * partition of.
 			 */
 			if (OidIsValid(table))
+			{
 				sg_add_units_fns(affected,
 								 sg_catalog_users_of_object(RelationRelationId, table));
+				if (get_rel_relispartition(table))
+				{
+					foreach(lc2, get_partition_ancestors(table))
+						sg_add_units_fns(affected,
+										 sg_catalog_users_of_object(RelationRelationId,
+																	lfirst_oid(lc2)));
+				}
+			}
 			if (!t->dropped)
 			{
 				Oid			fn = sg_trigger_function(objid);
