@@ -21,9 +21,15 @@
 #include "access/sysattr.h"
 #include "access/table.h"
 #include "catalog/namespace.h"
+#include "catalog/objectaddress.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_collation.h"
 #include "catalog/pg_inherits.h"
+#include "catalog/pg_namespace.h"
+#include "catalog/pg_operator.h"
 #include "catalog/pg_trigger.h"
+#include "catalog/pg_ts_config.h"
+#include "catalog/pg_ts_dict.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "mb/pg_wchar.h"
@@ -92,6 +98,8 @@ static void sg_collect_columns(SgCollect *c, Oid relid, Bitmapset *cols,
 							   char access, int line);
 static void sg_collect_function(SgCollect *c, Oid funcid, int location);
 static void sg_collect_type(SgCollect *c, Oid typid, int location);
+static void sg_collect_object(SgCollect *c, Oid classid, Oid objid,
+							  int location);
 static bool sg_type_target(Oid typid, Oid *classid, Oid *objid, char **name);
 static void sg_check_insert(SgCollect *c, Query *query, List *targetlist);
 static bool sg_before_insert_trigger(TriggerDesc *trigdesc);
@@ -1210,6 +1218,32 @@ sg_collect_walker(Node *node, SgCollect *c)
 						sg_collect_type(c, DatumGetObjectId(k->constvalue),
 										k->location);
 						break;
+					case REGCONFIGOID:
+						sg_collect_object(c, TSConfigRelationId,
+										  DatumGetObjectId(k->constvalue),
+										  k->location);
+						break;
+					case REGDICTIONARYOID:
+						sg_collect_object(c, TSDictionaryRelationId,
+										  DatumGetObjectId(k->constvalue),
+										  k->location);
+						break;
+					case REGOPEROID:
+					case REGOPERATOROID:
+						sg_collect_object(c, OperatorRelationId,
+										  DatumGetObjectId(k->constvalue),
+										  k->location);
+						break;
+					case REGNAMESPACEOID:
+						sg_collect_object(c, NamespaceRelationId,
+										  DatumGetObjectId(k->constvalue),
+										  k->location);
+						break;
+					case REGCOLLATIONOID:
+						sg_collect_object(c, CollationRelationId,
+										  DatumGetObjectId(k->constvalue),
+										  k->location);
+						break;
 					default:
 						sg_collect_type(c, k->consttype, k->location);
 						break;
@@ -1486,6 +1520,29 @@ sg_collect_function(SgCollect *c, Oid funcid, int location)
 	sg_add_ref(c->us, SG_KIND_FUNCTION, SG_ACCESS_CALL,
 			   sg_collect_line(c, SG_KIND_FUNCTION, name, location),
 			   ProcedureRelationId, funcid, 0, name, NULL);
+}
+
+/*
+ * An object a constant of a reg* type other than regclass, regproc and
+ * regtype names: parse analysis looked it up, so the statement fails once
+ * it is gone or renamed.
+ */
+static void
+sg_collect_object(SgCollect *c, Oid classid, Oid objid, int location)
+{
+	ObjectAddress addr;
+	List	   *names = NIL;
+	List	   *args = NIL;
+
+	if (!sg_user_object(objid))
+		return;
+	ObjectAddressSet(addr, classid, objid);
+	if (getObjectIdentityParts(&addr, &names, &args, true) == NULL ||
+		names == NIL)
+		return;
+	sg_add_ref(c->us, SG_KIND_OBJECT, SG_ACCESS_NONE,
+			   sg_collect_line(c, 's', NULL, location), classid, objid, 0,
+			   (char *) llast(names), NULL);
 }
 
 /*

@@ -43,10 +43,14 @@
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_collation.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_namespace.h"
+#include "catalog/pg_operator.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_trigger.h"
+#include "catalog/pg_ts_config.h"
+#include "catalog/pg_ts_dict.h"
 #include "catalog/pg_type.h"
 #include "commands/event_trigger.h"
 #include "commands/extension.h"
@@ -159,6 +163,7 @@ static List *sg_created_after(List *created_names, List *touched,
 static List *sg_stored_if_current(Oid fn, const char *session_path);
 static List *sg_dropped_functions(List *touched);
 static bool sg_owner_irrelevant(Node *parsetree, List *touched, Oid fn);
+static char *sg_object_name_of(const ObjectAddress *addr);
 static void sg_add_fn(List **fns, Oid fn);
 static void sg_add_units_fns(List **fns, List *units);
 static bool sg_oid_member(List *list, Oid oid);
@@ -1033,8 +1038,19 @@ sg_collect_units(List *touched, List *created_names, List **affected,
 			if (!t->dropped)
 				name = sg_type_name(objid);
 		}
-		else if (classid == NamespaceRelationId && !t->dropped)
-			sg_add_units_fns(affected, sg_catalog_users_in_schema(objid));
+		else if (classid == NamespaceRelationId ||
+				 classid == TSConfigRelationId ||
+				 classid == TSDictionaryRelationId ||
+				 classid == OperatorRelationId ||
+				 classid == CollationRelationId)
+		{
+			/* named by reg* constants ('english'::regconfig), and schemas */
+			sg_add_units_fns(affected, sg_catalog_users_of_object(classid, objid));
+			if (classid == NamespaceRelationId && !t->dropped)
+				sg_add_units_fns(affected, sg_catalog_users_in_schema(objid));
+			if (!t->dropped)
+				name = sg_object_name_of(&t->addr);
+		}
 		else if (classid == TriggerRelationId)
 		{
 			/* the trigger's function gains or loses a unit */
@@ -1113,6 +1129,19 @@ sg_owner_irrelevant(Node *parsetree, List *touched, Oid fn)
 		return invoker;
 	}
 	return false;
+}
+
+/* The unqualified name of an object, or NULL. */
+static char *
+sg_object_name_of(const ObjectAddress *addr)
+{
+	List	   *names = NIL;
+	List	   *args = NIL;
+
+	if (getObjectIdentityParts(addr, &names, &args, true) == NULL ||
+		names == NIL)
+		return NULL;
+	return (char *) llast(names);
 }
 
 /* The functions the command dropped. */
@@ -1646,6 +1675,10 @@ sg_object_word(ObjectType type)
 			return "language";
 		case OBJECT_ROLE:
 			return "role";
+		case OBJECT_TSCONFIGURATION:
+			return "text search configuration";
+		case OBJECT_TSDICTIONARY:
+			return "text search dictionary";
 		default:
 			return "object";
 	}

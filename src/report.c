@@ -111,6 +111,8 @@ sg_kind_name(char kind)
 			return "type";
 		case SG_KIND_FIELD:
 			return "trigger field";
+		case SG_KIND_OBJECT:
+			return "object";
 		default:
 			return "problem";
 	}

@@ -38,6 +38,8 @@
 #define SG_KIND_FUNCTION		'f'
 #define SG_KIND_TYPE			't'
 #define SG_KIND_FIELD			'n'		/* NEW.x or OLD.x of a trigger */
+#define SG_KIND_OBJECT			'o'		/* another object a constant names
+										 * ('cfg'::regconfig, ...) */
 #define SG_KIND_PROBLEM			'p'		/* a finding tied to no object */
 #define SG_KIND_NAME			'w'		/* a name a body that does not compile
 										 * mentions: creating an object of
