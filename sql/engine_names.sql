@@ -185,6 +185,18 @@ BEGIN
 END
 $$;
 :deps('uses_then_shadows()');
+-- Where a body creates a table does not depend on the analysing session:
+-- its temporary schema (the analysis searches it last) is not the
+-- function's, so with an empty path there is no schema to name.
+CREATE TEMP TABLE session_scratch (x int);
+CREATE FUNCTION creates_without_path() RETURNS void
+LANGUAGE plpgsql SET search_path = '' AS $$
+BEGIN
+    CREATE TABLE made_here (x int);
+END
+$$;
+:deps('creates_without_path()');
+DROP TABLE pg_temp.session_scratch;
 
 -- "$user" in the path of a SECURITY INVOKER function is the calling role:
 -- a name that the schema of some role has is not certain to be missing

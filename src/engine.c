@@ -1223,21 +1223,23 @@ sg_note_raw_scan(SgUnitState *us, SgPoint *pc, SgRawScan *scan)
 /*
  * "schema.name" of a relation a statement creates (as NameListToString
  * writes it): an unqualified name goes to the first schema of the path.
+ * (The analysing session's temporary schema, which the analysis puts last,
+ * is not the function's.)
  */
 static char *
 sg_creation_name(List *names)
 {
-	List	   *path;
+	ListCell   *lc;
 
 	if (list_length(names) > 1)
 		return NameListToString(names);
-	path = fetch_search_path(false);
-	if (path == NIL)
-		return NameListToString(names);
-	return psprintf("%s.%s",
-					isAnyTempNamespace(linitial_oid(path)) ? "pg_temp" :
-					get_namespace_name(linitial_oid(path)),
-					strVal(linitial(names)));
+	foreach(lc, fetch_search_path(false))
+	{
+		if (!isAnyTempNamespace(lfirst_oid(lc)))
+			return psprintf("%s.%s", get_namespace_name(lfirst_oid(lc)),
+							strVal(linitial(names)));
+	}
+	return NameListToString(names);
 }
 
 /*
