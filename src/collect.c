@@ -5,12 +5,15 @@
  *
  * Two trees are read.  The raw parse tree says what the text names and
  * where: it places references on body lines, tells which WITH names are
- * not tables, which relations the statement creates, and whether it sets
- * search_path.  The analysed Query says what those names resolved to:
- * relations from the range tables (the columns read, inserted and updated
- * come from the permission bitmaps parse analysis fills in), functions
- * from function calls, types from casts and constants, sequences and
- * other objects from regclass-like constants such as nextval('seq').
+ * not tables, what the statement creates, alters or drops when it runs,
+ * and whether it sets search_path; for utility statements, which parse
+ * analysis does not look into, it is all there is (their relations and
+ * columns are resolved here as they will be when they run).  The analysed
+ * Query says what the names resolved to: relations from the range tables
+ * (the columns read, inserted and updated come from the permission
+ * bitmaps parse analysis fills in), functions from function calls, types
+ * from casts and constants, sequences, text search configurations and
+ * other objects from reg* constants such as nextval('seq').
  *
  * Built-in objects are not recorded: they cannot be dropped.
  *
