@@ -108,10 +108,26 @@ BEGIN
     INSERT INTO unqualified_missing VALUES (1);
 END
 $$;
+-- Nor is any other failure of a statement that names a relation without
+-- its schema: t is engine_names_b.t when the body runs, with another
+-- column; in a qualified name, it is certain.
+CREATE TABLE engine_names_b.t_wide (x int, only_in_b int);
+CREATE TABLE t_wide (x int);
+CREATE FUNCTION sets_path_column() RETURNS int
+LANGUAGE plpgsql AS $$
+BEGIN
+    SET LOCAL search_path = engine_names_b;
+    PERFORM only_in_b FROM t_wide;
+    PERFORM only_in_b FROM engine_names.t_wide;
+    RETURN 1;
+END
+$$;
 RESET client_min_messages;
 SELECT object_name, severity, "check", line, referenced, message
   FROM schema_guard.validate(ARRAY['engine_names'])
- WHERE object_name IN ('engine_names.sets_path()', 'engine_names.sets_path_config()');
+ WHERE object_name IN ('engine_names.sets_path()', 'engine_names.sets_path_config()',
+                       'engine_names.sets_path_column()')
+ ORDER BY object_name, line;
 -- dependencies() shows the change of path as unverifiable, and the
 -- unqualified name that does not resolve now as not resolving.
 :deps('sets_path()');
@@ -139,6 +155,92 @@ BEGIN
 END
 $$;
 :deps('uses_own_temp()');
+
+-- A temporary table the body creates hides a permanent table of the same
+-- name from the body's later statements: they are not analysed against the
+-- permanent table, nor recorded as using it.  A qualified name still is.
+CREATE TABLE shadowed (id int, zz int);
+CREATE FUNCTION shadows_with_temp() RETURNS int
+LANGUAGE plpgsql AS $$
+BEGIN
+    CREATE TEMP TABLE shadowed (k int) ON COMMIT DROP;
+    INSERT INTO shadowed VALUES (1);
+    INSERT INTO shadowed SELECT x FROM t;
+    PERFORM count(zz) FROM engine_names.shadowed;
+    RETURN (SELECT k FROM shadowed);
+END
+$$;
+:deps('shadows_with_temp()');
+SELECT count(*) AS findings
+  FROM schema_guard.validate(ARRAY['engine_names'])
+ WHERE object_name = 'engine_names.shadows_with_temp()';
+-- Negative: used before the temporary table is created, the name is the
+-- permanent table's.
+CREATE FUNCTION uses_then_shadows() RETURNS int
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM zz FROM shadowed;
+    CREATE TEMP TABLE shadowed (k int) ON COMMIT DROP;
+    RETURN 1;
+END
+$$;
+:deps('uses_then_shadows()');
+-- Where a body creates a table does not depend on the analysing session:
+-- its temporary schema (the analysis searches it last) is not the
+-- function's, so with an empty path there is no schema to name.
+CREATE TEMP TABLE session_scratch (x int);
+CREATE FUNCTION creates_without_path() RETURNS void
+LANGUAGE plpgsql SET search_path = '' AS $$
+BEGIN
+    CREATE TABLE made_here (x int);
+END
+$$;
+:deps('creates_without_path()');
+DROP TABLE pg_temp.session_scratch;
+
+-- "$user" in the path of a SECURITY INVOKER function is the calling role:
+-- a name that the schema of some role has is not certain to be missing
+-- (a warning).  Negative: in a SECURITY DEFINER function "$user" is the
+-- owner, and a name no role's schema has is missing for every caller.
+CREATE ROLE regress_engine_names_alice;
+CREATE SCHEMA regress_engine_names_alice AUTHORIZATION regress_engine_names_alice;
+CREATE TABLE regress_engine_names_alice.mine (label text);
+SET client_min_messages = error;
+CREATE FUNCTION callers_table() RETURNS text
+LANGUAGE plpgsql SET search_path = "$user", engine_names AS $$
+BEGIN
+    RETURN (SELECT label FROM mine LIMIT 1);
+END
+$$;
+CREATE FUNCTION definers_table() RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = "$user", engine_names AS $$
+BEGIN
+    RETURN (SELECT label FROM mine LIMIT 1);
+END
+$$;
+CREATE FUNCTION nobodys_table() RETURNS text
+LANGUAGE plpgsql SET search_path = "$user", engine_names AS $$
+BEGIN
+    RETURN (SELECT label FROM nobody_has_it LIMIT 1);
+END
+$$;
+RESET client_min_messages;
+SELECT object_name, severity, "check", line, message
+  FROM schema_guard.validate(ARRAY['engine_names'])
+ WHERE object_name IN ('engine_names.callers_table()', 'engine_names.definers_table()',
+                       'engine_names.nobodys_table()')
+ ORDER BY object_name;
+GRANT USAGE ON SCHEMA engine_names TO regress_engine_names_alice;
+GRANT SELECT ON regress_engine_names_alice.mine TO regress_engine_names_alice;
+SET ROLE regress_engine_names_alice;
+SELECT callers_table();
+RESET ROLE;
+DROP FUNCTION callers_table(), definers_table(), nobodys_table();
+SET client_min_messages = warning;
+DROP SCHEMA regress_engine_names_alice CASCADE;
+RESET client_min_messages;
+REVOKE USAGE ON SCHEMA engine_names FROM regress_engine_names_alice;
+DROP ROLE regress_engine_names_alice;
 
 -- Names in comments and string literals are not references, even when a
 -- table of that name exists.

@@ -305,6 +305,39 @@ DROP SCHEMA guard_drop_relations_self CASCADE;
 DROP FUNCTION code_count();
 DROP SCHEMA guard_drop_relations_lib CASCADE;
 
+-- Utility statements in bodies name tables too: refused for GRANT, ANALYZE,
+-- CREATE INDEX, ALTER TABLE and COMMENT ON, as for TRUNCATE.
+CREATE TABLE u_granted (id int);
+CREATE TABLE u_analysed (id int);
+CREATE TABLE u_indexed (id int);
+CREATE TABLE u_altered (id int, a text);
+CREATE TABLE u_commented (id int);
+CREATE FUNCTION u_provision() RETURNS void LANGUAGE plpgsql AS $$ BEGIN GRANT SELECT ON u_granted TO PUBLIC; END $$;
+CREATE FUNCTION u_stats() RETURNS void LANGUAGE sql AS $$ ANALYZE u_analysed $$;
+CREATE FUNCTION u_index() RETURNS void LANGUAGE plpgsql AS $$ BEGIN CREATE INDEX IF NOT EXISTS u_indexed_id ON u_indexed (id); END $$;
+CREATE FUNCTION u_alter() RETURNS void LANGUAGE plpgsql AS $$ BEGIN ALTER TABLE u_altered ALTER COLUMN a SET STATISTICS 100; END $$;
+CREATE FUNCTION u_comment() RETURNS void LANGUAGE plpgsql AS $$ BEGIN COMMENT ON TABLE u_commented IS 'x'; END $$;
+SELECT u_provision(), u_stats(), u_index(), u_alter(), u_comment();
+DROP TABLE u_granted;
+DROP TABLE u_analysed;
+DROP TABLE u_indexed;
+ALTER TABLE u_altered DROP COLUMN a;
+ALTER TABLE u_commented RENAME TO u_commented_old;
+-- Allowed: a column no statement names.
+ALTER TABLE u_altered DROP COLUMN id;
+-- Allowed: running a function that renames or drops what it names (a
+-- migration), which then may have run already (a warning, no break).
+CREATE TABLE u_migrated (id int, legacy text);
+CREATE FUNCTION u_migrate() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    ALTER TABLE u_migrated DROP COLUMN legacy;
+    ALTER TABLE u_migrated RENAME TO u_migrated_new;
+END
+$$;
+SELECT u_migrate();
+SELECT severity, "check", object_name, line FROM schema_guard.validate(ARRAY['guard_drop_relations'])
+ WHERE object_name LIKE 'guard_drop_relations.u\_%' ORDER BY object_name, line;
+
 -- Clean up.
 SET client_min_messages = warning;
 DROP SCHEMA guard_drop_relations CASCADE;

@@ -179,6 +179,28 @@ CREATE TRIGGER orders_created_by_2 BEFORE INSERT ON orders
     FOR EACH ROW EXECUTE FUNCTION fill_created_by();
 DROP TRIGGER orders_created_by ON orders;
 
+-- The same with the trigger on a partition of a partitioned table: an
+-- INSERT into the partitioned table runs it.  Creating it makes the insert
+-- uncertain (validate() says so at once); dropping it is refused.
+CREATE TABLE parted_orders (id int, created_by text NOT NULL) PARTITION BY RANGE (id);
+CREATE TABLE parted_orders_1 PARTITION OF parted_orders FOR VALUES FROM (0) TO (100);
+SET client_min_messages = error;
+CREATE FUNCTION add_parted_order(p_id int) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO parted_orders (id) VALUES (p_id);
+END
+$$;
+RESET client_min_messages;
+SELECT severity, "check" FROM schema_guard.validate(ARRAY['guard_not_null'])
+ WHERE object_name LIKE 'guard_not_null.add_parted_order%';
+CREATE TRIGGER parted_orders_1_created_by BEFORE INSERT ON parted_orders_1
+    FOR EACH ROW EXECUTE FUNCTION fill_created_by();
+SELECT severity, "check" FROM schema_guard.validate(ARRAY['guard_not_null'])
+ WHERE object_name LIKE 'guard_not_null.add_parted_order%';
+DROP TRIGGER parted_orders_1_created_by ON parted_orders_1;
+SELECT add_parted_order(1);
+
 -- Clean up.
 SET client_min_messages = warning;
 DROP SCHEMA guard_not_null CASCADE;

@@ -264,6 +264,80 @@ $$;
 DROP FUNCTION read_scratch();
 DROP FUNCTION make_scratch();
 
+-- A table some function creates at run time excuses another function's
+-- missing table only where it would be what the name means, and never
+-- once a command takes away an existing table that the name meant.
+CREATE SCHEMA guard_routines_other;
+CREATE TABLE journal (id int);
+CREATE TABLE stage (id int);
+CREATE TABLE stage2 (id int);
+CREATE FUNCTION read_journal() RETURNS bigint
+LANGUAGE plpgsql AS $$ BEGIN RETURN (SELECT count(*) FROM journal); END $$;
+CREATE FUNCTION read_stage() RETURNS bigint
+LANGUAGE plpgsql AS $$ BEGIN RETURN (SELECT count(*) FROM stage); END $$;
+CREATE FUNCTION read_stage2() RETURNS bigint
+LANGUAGE plpgsql AS $$ BEGIN RETURN (SELECT count(*) FROM guard_routines.stage2); END $$;
+CREATE FUNCTION ensure_journal() RETURNS void
+LANGUAGE plpgsql AS $$ BEGIN CREATE TABLE IF NOT EXISTS journal (id int); END $$;
+CREATE FUNCTION temp_stage() RETURNS void
+LANGUAGE plpgsql AS $$ BEGIN CREATE TEMP TABLE stage (x int) ON COMMIT DROP; END $$;
+CREATE FUNCTION other_stage2() RETURNS void
+LANGUAGE plpgsql AS $$ BEGIN CREATE TABLE IF NOT EXISTS guard_routines_other.stage2 (x int); END $$;
+-- Refused: read_journal() reads the table; that ensure_journal() would create
+-- one if it were run does not make the rename harmless.
+ALTER TABLE journal RENAME TO journal_old;
+-- Refused: the temporary table of temp_stage() would do for stage, but
+-- read_stage() read the real table until now.
+DROP TABLE stage;
+-- Refused: read_stage2() names the schema, and other_stage2() creates its
+-- table in another one.
+DROP TABLE stage2;
+-- Allowed, in a transaction that also replaces the reader by one of the
+-- temporary table: what is missing then is created at run time.
+BEGIN;
+DROP TABLE stage;
+CREATE OR REPLACE FUNCTION read_stage() RETURNS bigint
+LANGUAGE plpgsql AS $$ BEGIN PERFORM temp_stage(); RETURN (SELECT count(*) FROM stage); END $$;
+COMMIT;
+-- Refused at COMMIT as well: that ensure_journal() creates the table at run
+-- time is no excuse at the end of the transaction either.
+BEGIN;
+DROP TABLE journal;
+COMMIT;
+SELECT severity, "check", object_name, line, message
+  FROM schema_guard.validate(ARRAY['guard_routines'])
+ WHERE object_name LIKE 'guard_routines.read\_%';
+DROP FUNCTION read_journal(), read_stage(), read_stage2(), ensure_journal(),
+    temp_stage(), other_stage2();
+DROP TABLE journal, stage2;
+DROP SCHEMA guard_routines_other CASCADE;
+
+-- ALTER FUNCTION ... OWNER TO: a SECURITY INVOKER function runs as its
+-- caller, "$user" in its path included, whoever owns it, so a new owner
+-- breaks nothing (allowed); a SECURITY DEFINER one runs as its owner, so
+-- with a new owner "$user" names another schema (refused).
+CREATE ROLE regress_guard_routines_alice;
+CREATE ROLE regress_guard_routines_bob;
+CREATE SCHEMA regress_guard_routines_alice AUTHORIZATION regress_guard_routines_alice;
+CREATE TABLE regress_guard_routines_alice.notes (id int);
+CREATE FUNCTION note_count() RETURNS bigint
+LANGUAGE plpgsql SET search_path = "$user", guard_routines AS $$
+BEGIN RETURN (SELECT count(*) FROM notes); END $$;
+CREATE FUNCTION note_count_definer() RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = "$user", guard_routines AS $$
+BEGIN RETURN (SELECT count(*) FROM notes); END $$;
+ALTER FUNCTION note_count() OWNER TO regress_guard_routines_alice;
+ALTER FUNCTION note_count_definer() OWNER TO regress_guard_routines_alice;
+ALTER FUNCTION note_count() OWNER TO regress_guard_routines_bob;
+ALTER FUNCTION note_count_definer() OWNER TO regress_guard_routines_bob;
+SELECT p.proname, p.proowner::regrole FROM pg_proc AS p
+ WHERE p.proname LIKE 'note\_count%' ORDER BY 1;
+DROP FUNCTION note_count(), note_count_definer();
+SET client_min_messages = warning;
+DROP SCHEMA regress_guard_routines_alice CASCADE;
+RESET client_min_messages;
+DROP ROLE regress_guard_routines_alice, regress_guard_routines_bob;
+
 -- CREATE OR REPLACE with the very same definition changes nothing for its
 -- callers; adding a parameter default, with the same body, does: a call
 -- that was missing an argument now resolves, and validate() says so.

@@ -66,6 +66,19 @@ END
 $$;
 DROP TABLE work_area;
 SELECT use_own_work_area();
+-- Quiet too: a column of the permanent table that the temporary one of
+-- the same name also has is not the function's to protect.
+CREATE TABLE work_area2 (id int, zz int);
+CREATE FUNCTION use_own_work_area2() RETURNS int
+LANGUAGE plpgsql AS $$
+BEGIN
+    CREATE TEMP TABLE work_area2 (id int) ON COMMIT DROP;
+    INSERT INTO work_area2 VALUES (1);
+    RETURN (SELECT id FROM work_area2);
+END
+$$;
+ALTER TABLE work_area2 DROP COLUMN id;
+SELECT use_own_work_area2();
 
 --
 -- DDL from functions, procedures and DO blocks

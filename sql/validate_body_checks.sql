@@ -446,6 +446,46 @@ BEGIN
 END
 $$;
 SELECT iv_neg(), iv_neg_constants();
+-- A date literal that only some DateStyle reads is not certain to fail
+-- (a warning): unless the function sets DateStyle itself, the caller's
+-- applies; and when the body changes it, the body's.
+CREATE TABLE iv_events (ts timestamptz);
+CREATE FUNCTION iv_date_caller() RETURNS bool LANGUAGE plpgsql AS $$
+BEGIN RETURN (SELECT bool_or(ts > '31/12/2000') FROM iv_events); END
+$$;
+CREATE FUNCTION iv_date_set_local() RETURNS bool LANGUAGE plpgsql AS $$
+BEGIN
+    SET LOCAL DateStyle = 'DMY';
+    RETURN (SELECT bool_or(ts > '31/12/2000') FROM iv_events);
+END
+$$;
+CREATE FUNCTION iv_date_set_config() RETURNS bool LANGUAGE plpgsql
+SET DateStyle = 'ISO, MDY' AS $$
+BEGIN
+    PERFORM set_config('DateStyle', 'ISO, DMY', true);
+    RETURN (SELECT bool_or(ts > '31/12/2000') FROM iv_events);
+END
+$$;
+-- negative: the function sets its DateStyle, or no DateStyle reads the
+-- literal
+CREATE FUNCTION iv_date_own() RETURNS bool LANGUAGE plpgsql
+SET DateStyle = 'DMY' AS $$
+BEGIN RETURN (SELECT bool_or(ts > '31/12/2000') FROM iv_events); END
+$$;
+CREATE FUNCTION iv_date_own_wrong() RETURNS bool LANGUAGE plpgsql
+SET DateStyle = 'ISO, MDY' AS $$
+BEGIN RETURN (SELECT bool_or(ts > '31/12/2000') FROM iv_events); END
+$$;
+CREATE FUNCTION iv_date_never() RETURNS bool LANGUAGE plpgsql AS $$
+BEGIN RETURN (SELECT bool_or(ts > '31/31/2000') FROM iv_events); END
+$$;
+CREATE FUNCTION iv_date_garbage() RETURNS bool LANGUAGE plpgsql AS $$
+BEGIN RETURN (SELECT bool_or(ts > 'yesterday-ish') FROM iv_events); END
+$$;
+BEGIN;
+SET LOCAL DateStyle = 'ISO, DMY';
+SELECT iv_date_caller(), iv_date_set_local(), iv_date_set_config(), iv_date_own();
+ROLLBACK;
 \x on
 SELECT * FROM findings WHERE object LIKE 'iv\_%';
 \x off
@@ -585,8 +625,48 @@ BEGIN
     INSERT INTO nn_filled (id) VALUES (1);
 END
 $$;
+-- negative (warning): a BEFORE INSERT trigger of a partition may fill the
+-- column in, as one of the partitioned table's
+CREATE TABLE nn_parted (id int, code text NOT NULL) PARTITION BY RANGE (id);
+CREATE TABLE nn_parted_1 PARTITION OF nn_parted FOR VALUES FROM (0) TO (100);
+CREATE TRIGGER nn_fill BEFORE INSERT ON nn_parted_1
+    FOR EACH ROW EXECUTE FUNCTION nn_fill();
+CREATE FUNCTION nn_neg_partition_trigger() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO nn_parted (id) VALUES (1);
+END
+$$;
+-- ... and so does a conditional DO INSTEAD rule; an unconditional one
+-- means the table never sees the INSERT (no row), an ALSO rule changes
+-- nothing (an error)
+CREATE TABLE nn_ruled (id int, code text NOT NULL);
+CREATE TABLE nn_ruled_log (id int);
+CREATE RULE nn_ruled_instead AS ON INSERT TO nn_ruled
+    DO INSTEAD INSERT INTO nn_ruled_log VALUES (NEW.id);
+CREATE FUNCTION nn_neg_instead_rule() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO nn_ruled (id) VALUES (1);
+END
+$$;
+CREATE TABLE nn_ruled_some (id int, code text NOT NULL);
+CREATE RULE nn_ruled_some_instead AS ON INSERT TO nn_ruled_some
+    WHERE NEW.id > 0 DO INSTEAD INSERT INTO nn_ruled_log VALUES (NEW.id);
+CREATE FUNCTION nn_neg_conditional_rule() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO nn_ruled_some (id) VALUES (1);
+END
+$$;
+CREATE TABLE nn_ruled_also (id int, code text NOT NULL);
+CREATE RULE nn_ruled_also_log AS ON INSERT TO nn_ruled_also
+    DO ALSO INSERT INTO nn_ruled_log VALUES (NEW.id);
+CREATE FUNCTION nn_also_rule() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO nn_ruled_also (id) VALUES (1);
+END
+$$;
 SELECT nn_neg_supplied('a'), nn_neg_handled('b'), nn_neg_defaults(),
-       nn_neg_trigger();
+       nn_neg_trigger(), nn_neg_partition_trigger(), nn_neg_instead_rule(),
+       nn_neg_conditional_rule();
 SELECT nn_add('c');
 \x on
 SELECT * FROM findings WHERE object LIKE 'nn\_%';

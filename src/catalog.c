@@ -331,6 +331,7 @@ static bool sg_catalog_bulk_load(List *fns, bool all, bool *empty);
 #define Anum_reference_classid	7
 #define Anum_reference_objid	8
 #define Anum_reference_name		10
+#define Anum_reference_written	11
 
 /* Which rows of a scan count. */
 typedef struct SgScanFilter
@@ -1833,6 +1834,7 @@ sg_catalog_runtime_created_names(void)
 		bool		isnull;
 		Datum		name = heap_getattr(tup, Anum_reference_name,
 										RelationGetDescr(rel), &isnull);
+		Datum		written;
 		SgCreated  *c;
 
 		if (isnull ||
@@ -1841,6 +1843,9 @@ sg_catalog_runtime_created_names(void)
 			continue;
 		c = palloc(sizeof(SgCreated));
 		c->name = TextDatumGetCString(name);
+		written = heap_getattr(tup, Anum_reference_written,
+							   RelationGetDescr(rel), &isnull);
+		c->written = isnull ? NULL : TextDatumGetCString(written);
 		c->fn = DatumGetObjectId(heap_getattr(tup, Anum_reference_fn,
 											  RelationGetDescr(rel), &isnull));
 		result = lappend(result, c);

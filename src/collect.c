@@ -5,12 +5,15 @@
  *
  * Two trees are read.  The raw parse tree says what the text names and
  * where: it places references on body lines, tells which WITH names are
- * not tables, which relations the statement creates, and whether it sets
- * search_path.  The analysed Query says what those names resolved to:
- * relations from the range tables (the columns read, inserted and updated
- * come from the permission bitmaps parse analysis fills in), functions
- * from function calls, types from casts and constants, sequences and
- * other objects from regclass-like constants such as nextval('seq').
+ * not tables, what the statement creates, alters or drops when it runs,
+ * and whether it sets search_path; for utility statements, which parse
+ * analysis does not look into, it is all there is (their relations and
+ * columns are resolved here as they will be when they run).  The analysed
+ * Query says what the names resolved to: relations from the range tables
+ * (the columns read, inserted and updated come from the permission
+ * bitmaps parse analysis fills in), functions from function calls, types
+ * from casts and constants, sequences, text search configurations and
+ * other objects from reg* constants such as nextval('seq').
  *
  * Built-in objects are not recorded: they cannot be dropped.
  *
@@ -21,14 +24,23 @@
 #include "access/sysattr.h"
 #include "access/table.h"
 #include "catalog/namespace.h"
+#include "catalog/objectaddress.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_collation.h"
+#include "catalog/pg_inherits.h"
+#include "catalog/pg_namespace.h"
+#include "catalog/pg_operator.h"
 #include "catalog/pg_trigger.h"
+#include "catalog/pg_ts_config.h"
+#include "catalog/pg_ts_dict.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
 #include "parser/parsetree.h"
+#include "rewrite/prs2lock.h"
+#include "rewrite/rewriteDefine.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
@@ -62,6 +74,22 @@ static void sg_raw_add(SgRawScan *scan, char category, List *names,
 					   int location, char access);
 static void sg_raw_add_relation(SgRawScan *scan, RangeVar *rv, char access,
 								bool created);
+static List *sg_rangevar_names(RangeVar *rv);
+static void sg_raw_change(SgRawScan *scan, char category, List *names,
+						  int location, char access);
+static void sg_raw_add_columns(SgRawScan *scan, List *relnames, List *columns,
+							   int location, bool removes);
+static void sg_raw_add_removed(SgRawScan *scan, RangeVar *rv);
+static void sg_raw_ddl(Node *stmt, SgRawScan *scan);
+static void sg_raw_alter_table(AlterTableStmt *stmt, SgRawScan *scan);
+static void sg_raw_rename(RenameStmt *stmt, SgRawScan *scan);
+static void sg_raw_set_schema(AlterObjectSchemaStmt *stmt, SgRawScan *scan);
+static void sg_raw_drop(DropStmt *stmt, SgRawScan *scan);
+static void sg_raw_grant(GrantStmt *stmt, SgRawScan *scan);
+static void sg_raw_index(IndexStmt *stmt, SgRawScan *scan);
+static void sg_raw_comment(CommentStmt *stmt, SgRawScan *scan);
+static char sg_object_category(ObjectType objtype);
+static List *sg_object_names(ObjectType objtype, Node *object);
 static void sg_raw_dml(Node *node, SgRawWalk *w);
 static List *sg_string_names(const char *str);
 static void sg_raw_targets(SgRawWalk *w, List *targets, char access);
@@ -73,8 +101,12 @@ static void sg_collect_columns(SgCollect *c, Oid relid, Bitmapset *cols,
 							   char access, int line);
 static void sg_collect_function(SgCollect *c, Oid funcid, int location);
 static void sg_collect_type(SgCollect *c, Oid typid, int location);
+static void sg_collect_object(SgCollect *c, Oid classid, Oid objid,
+							  int location);
 static bool sg_type_target(Oid typid, Oid *classid, Oid *objid, char **name);
 static void sg_check_insert(SgCollect *c, Query *query, List *targetlist);
+static bool sg_before_insert_trigger(TriggerDesc *trigdesc);
+static bool sg_partition_fills_in(Oid relid);
 static int	sg_collect_line(SgCollect *c, char category, const char *name,
 							int location);
 
@@ -136,6 +168,7 @@ sg_raw_scan(Node *stmt, SgRawScan *scan)
 			scan->utility = true;
 			sg_raw_add_relation(scan, ((ViewStmt *) stmt)->view,
 								SG_ACCESS_CREATE, true);
+			(void) sg_raw_walker(((ViewStmt *) stmt)->query, &w);
 			break;
 		case T_CreateSeqStmt:
 			scan->utility = true;
@@ -175,6 +208,7 @@ sg_raw_scan(Node *stmt, SgRawScan *scan)
 			break;
 		default:
 			scan->utility = true;
+			sg_raw_ddl(stmt, scan);
 			break;
 	}
 }
@@ -193,29 +227,24 @@ sg_raw_add(SgRawScan *scan, char category, List *names, int location,
 	scan->items = lappend(scan->items, item);
 }
 
+/*
+ * A relation the statement names ("access" says what it does with it), or
+ * creates.  A temporary relation created without a schema is pg_temp's.
+ */
 static void
 sg_raw_add_relation(SgRawScan *scan, RangeVar *rv, char access, bool created)
 {
-	List	   *names = NIL;
+	List	   *names;
 
 	if (rv == NULL)
 		return;
-	if (rv->catalogname)
-		names = lappend(names, makeString(rv->catalogname));
-	if (rv->schemaname)
-		names = lappend(names, makeString(rv->schemaname));
-	names = lappend(names, makeString(rv->relname));
-
+	names = sg_rangevar_names(rv);
 	if (created)
 	{
-		SgRawName  *item = palloc0(sizeof(SgRawName));
-
-		item->category = SG_KIND_RELATION;
-		item->names = names;
-		item->name = rv->relname;
-		item->location = rv->location;
-		item->access = SG_ACCESS_CREATE;
-		scan->created = lappend(scan->created, item);
+		if (rv->relpersistence == RELPERSISTENCE_TEMP && rv->schemaname == NULL)
+			names = lcons(makeString("pg_temp"), names);
+		sg_raw_change(scan, SG_KIND_RELATION, names, rv->location,
+					  SG_ACCESS_CREATE);
 	}
 	else
 	{
@@ -223,6 +252,409 @@ sg_raw_add_relation(SgRawScan *scan, RangeVar *rv, char access, bool created)
 		if (rv->alias != NULL)
 			((SgRawName *) llast(scan->items))->alias = rv->alias->aliasname;
 	}
+}
+
+static List *
+sg_rangevar_names(RangeVar *rv)
+{
+	List	   *names = NIL;
+
+	if (rv->catalogname)
+		names = lappend(names, makeString(rv->catalogname));
+	if (rv->schemaname)
+		names = lappend(names, makeString(rv->schemaname));
+	return lappend(names, makeString(rv->relname));
+}
+
+/* Something the statement creates, alters or drops when it runs. */
+static void
+sg_raw_change(SgRawScan *scan, char category, List *names, int location,
+			  char access)
+{
+	SgRawName  *item;
+
+	if (names == NIL)
+		return;
+	item = palloc0(sizeof(SgRawName));
+	item->category = category;
+	item->names = names;
+	item->name = strVal(llast(names));
+	item->location = location;
+	item->access = access;
+	scan->changes = lappend(scan->changes, item);
+}
+
+/*
+ * Columns (String nodes) a utility statement names, which must exist when
+ * it runs: of the relation named by relnames, or when that is NIL, of the
+ * one relation the statement names.  "removes": the statement renames or
+ * drops them.
+ */
+static void
+sg_raw_add_columns(SgRawScan *scan, List *relnames, List *columns,
+				   int location, bool removes)
+{
+	ListCell   *lc;
+
+	foreach(lc, columns)
+	{
+		sg_raw_add(scan, SG_KIND_COLUMN,
+				   lappend(list_copy(relnames), lfirst(lc)), location,
+				   SG_ACCESS_NONE);
+		((SgRawName *) llast(scan->items))->removes = removes;
+	}
+}
+
+/* A relation a utility statement renames or moves, which must exist. */
+static void
+sg_raw_add_removed(SgRawScan *scan, RangeVar *rv)
+{
+	sg_raw_add_relation(scan, rv, SG_ACCESS_NONE, false);
+	((SgRawName *) llast(scan->items))->removes = true;
+}
+
+/*
+ * Utility statements: the relations and columns they name that must exist
+ * when they run (as items), and the relations, types and functions they
+ * create, alter or drop (as changes).  What an IF EXISTS clause makes
+ * optional is no item.
+ */
+static void
+sg_raw_ddl(Node *stmt, SgRawScan *scan)
+{
+	switch (nodeTag(stmt))
+	{
+		case T_AlterTableStmt:
+			sg_raw_alter_table((AlterTableStmt *) stmt, scan);
+			break;
+		case T_RenameStmt:
+			sg_raw_rename((RenameStmt *) stmt, scan);
+			break;
+		case T_AlterObjectSchemaStmt:
+			sg_raw_set_schema((AlterObjectSchemaStmt *) stmt, scan);
+			break;
+		case T_DropStmt:
+			sg_raw_drop((DropStmt *) stmt, scan);
+			break;
+		case T_GrantStmt:
+			sg_raw_grant((GrantStmt *) stmt, scan);
+			break;
+		case T_IndexStmt:
+			sg_raw_index((IndexStmt *) stmt, scan);
+			break;
+		case T_CommentStmt:
+			sg_raw_comment((CommentStmt *) stmt, scan);
+			break;
+		case T_VacuumStmt:
+			{
+				ListCell   *lc;
+
+				foreach(lc, ((VacuumStmt *) stmt)->rels)
+				{
+					VacuumRelation *vr = lfirst_node(VacuumRelation, lc);
+
+					if (vr->relation == NULL)
+						continue;
+					sg_raw_add_relation(scan, vr->relation, SG_ACCESS_NONE,
+										false);
+					sg_raw_add_columns(scan, sg_rangevar_names(vr->relation),
+									   vr->va_cols, vr->relation->location,
+									   false);
+				}
+			}
+			break;
+		case T_CopyStmt:
+			{
+				CopyStmt   *copy = (CopyStmt *) stmt;
+
+				if (copy->relation == NULL)
+					break;
+				sg_raw_add_relation(scan, copy->relation,
+									copy->is_from ? SG_ACCESS_INSERT : SG_ACCESS_READ,
+									false);
+				sg_raw_add_columns(scan, NIL, copy->attlist,
+								   copy->relation->location, false);
+			}
+			break;
+		case T_CompositeTypeStmt:
+			sg_raw_change(scan, SG_KIND_TYPE,
+						  sg_rangevar_names(((CompositeTypeStmt *) stmt)->typevar),
+						  ((CompositeTypeStmt *) stmt)->typevar->location,
+						  SG_ACCESS_CREATE);
+			break;
+		case T_CreateEnumStmt:
+			sg_raw_change(scan, SG_KIND_TYPE, ((CreateEnumStmt *) stmt)->typeName,
+						  -1, SG_ACCESS_CREATE);
+			break;
+		case T_CreateRangeStmt:
+			sg_raw_change(scan, SG_KIND_TYPE, ((CreateRangeStmt *) stmt)->typeName,
+						  -1, SG_ACCESS_CREATE);
+			break;
+		case T_CreateDomainStmt:
+			sg_raw_change(scan, SG_KIND_TYPE, ((CreateDomainStmt *) stmt)->domainname,
+						  -1, SG_ACCESS_CREATE);
+			break;
+		case T_DefineStmt:
+			if (((DefineStmt *) stmt)->kind == OBJECT_TYPE)
+				sg_raw_change(scan, SG_KIND_TYPE, ((DefineStmt *) stmt)->defnames,
+							  -1, SG_ACCESS_CREATE);
+			break;
+		case T_AlterEnumStmt:
+			sg_raw_change(scan, SG_KIND_TYPE, ((AlterEnumStmt *) stmt)->typeName,
+						  -1, SG_ACCESS_UPDATE);
+			break;
+		case T_AlterDomainStmt:
+			sg_raw_change(scan, SG_KIND_TYPE, ((AlterDomainStmt *) stmt)->typeName,
+						  -1, SG_ACCESS_UPDATE);
+			break;
+		case T_AlterTypeStmt:
+			sg_raw_change(scan, SG_KIND_TYPE, ((AlterTypeStmt *) stmt)->typeName,
+						  -1, SG_ACCESS_UPDATE);
+			break;
+		case T_CreateFunctionStmt:
+			sg_raw_change(scan, SG_KIND_FUNCTION,
+						  ((CreateFunctionStmt *) stmt)->funcname, -1,
+						  SG_ACCESS_CREATE);
+			break;
+		case T_AlterFunctionStmt:
+			sg_raw_change(scan, SG_KIND_FUNCTION,
+						  ((AlterFunctionStmt *) stmt)->func->objname, -1,
+						  SG_ACCESS_UPDATE);
+			break;
+		default:
+			break;
+	}
+}
+
+/*
+ * ALTER TABLE: the table, and the columns its subcommands change, must
+ * exist (ALTER TYPE ... ATTRIBUTE uses the same statement for a type).
+ */
+static void
+sg_raw_alter_table(AlterTableStmt *stmt, SgRawScan *scan)
+{
+	List	   *columns = NIL;
+	List	   *dropped = NIL;
+	ListCell   *lc;
+
+	sg_raw_change(scan, stmt->objtype == OBJECT_TYPE ? SG_KIND_TYPE :
+				  SG_KIND_RELATION, sg_rangevar_names(stmt->relation),
+				  stmt->relation->location, SG_ACCESS_UPDATE);
+	if (stmt->missing_ok || sg_object_category(stmt->objtype) != SG_KIND_RELATION)
+		return;
+	sg_raw_add_relation(scan, stmt->relation, SG_ACCESS_NONE, false);
+	foreach(lc, stmt->cmds)
+	{
+		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
+
+		if (cmd->name == NULL || cmd->missing_ok)
+			continue;
+		switch (cmd->subtype)
+		{
+			case AT_ColumnDefault:
+			case AT_DropNotNull:
+			case AT_SetNotNull:
+			case AT_DropExpression:
+			case AT_SetStatistics:
+			case AT_SetOptions:
+			case AT_ResetOptions:
+			case AT_SetStorage:
+			case AT_SetCompression:
+			case AT_AlterColumnType:
+			case AT_AlterColumnGenericOptions:
+			case AT_AddIdentity:
+			case AT_SetIdentity:
+			case AT_DropIdentity:
+				columns = lappend(columns, makeString(cmd->name));
+				break;
+			case AT_DropColumn:
+				dropped = lappend(dropped, makeString(cmd->name));
+				break;
+			default:
+				break;
+		}
+	}
+	sg_raw_add_columns(scan, NIL, columns, stmt->relation->location, false);
+	sg_raw_add_columns(scan, NIL, dropped, stmt->relation->location, true);
+}
+
+/*
+ * ALTER ... RENAME: the object, and a column renamed, must exist; it is
+ * changed under its old name and created under the new one.
+ */
+static void
+sg_raw_rename(RenameStmt *stmt, SgRawScan *scan)
+{
+	char		category = sg_object_category(stmt->renameType);
+	List	   *names;
+
+	if (stmt->renameType == OBJECT_COLUMN ||
+		stmt->renameType == OBJECT_ATTRIBUTE)
+	{
+		sg_raw_change(scan, stmt->relationType == OBJECT_TYPE ?
+					  SG_KIND_TYPE : SG_KIND_RELATION,
+					  sg_rangevar_names(stmt->relation),
+					  stmt->relation->location, SG_ACCESS_UPDATE);
+		if (stmt->missing_ok || stmt->renameType != OBJECT_COLUMN)
+			return;
+		sg_raw_add_relation(scan, stmt->relation, SG_ACCESS_NONE, false);
+		sg_raw_add_columns(scan, NIL, list_make1(makeString(stmt->subname)),
+						   stmt->relation->location, true);
+		return;
+	}
+	if (category == 0)
+		return;
+	names = stmt->relation != NULL ? sg_rangevar_names(stmt->relation) :
+		sg_object_names(stmt->renameType, stmt->object);
+	sg_raw_change(scan, category, names,
+				  stmt->relation ? stmt->relation->location : -1,
+				  SG_CHANGE_RENAME);
+	sg_raw_change(scan, category,
+				  lappend(list_truncate(list_copy(names), list_length(names) - 1),
+						  makeString(stmt->newname)),
+				  stmt->relation ? stmt->relation->location : -1,
+				  SG_ACCESS_CREATE);
+	if (category == SG_KIND_RELATION && !stmt->missing_ok)
+		sg_raw_add_removed(scan, stmt->relation);
+}
+
+/* ALTER ... SET SCHEMA: changed where it was, created in its new schema. */
+static void
+sg_raw_set_schema(AlterObjectSchemaStmt *stmt, SgRawScan *scan)
+{
+	char		category = sg_object_category(stmt->objectType);
+	List	   *names;
+	int			location = stmt->relation ? stmt->relation->location : -1;
+
+	if (category == 0)
+		return;
+	names = stmt->relation != NULL ? sg_rangevar_names(stmt->relation) :
+		sg_object_names(stmt->objectType, stmt->object);
+	sg_raw_change(scan, category, names, location, SG_CHANGE_RENAME);
+	sg_raw_change(scan, category,
+				  list_make2(makeString(stmt->newschema), llast(names)),
+				  location, SG_ACCESS_CREATE);
+	if (category == SG_KIND_RELATION && !stmt->missing_ok)
+		sg_raw_add_removed(scan, stmt->relation);
+}
+
+static void
+sg_raw_drop(DropStmt *stmt, SgRawScan *scan)
+{
+	char		category = sg_object_category(stmt->removeType);
+	ListCell   *lc;
+
+	if (category == 0)
+		return;
+	foreach(lc, stmt->objects)
+		sg_raw_change(scan, category,
+					  sg_object_names(stmt->removeType, lfirst(lc)), -1,
+					  SG_ACCESS_DELETE);
+}
+
+/* GRANT and REVOKE on tables and sequences, and on their columns. */
+static void
+sg_raw_grant(GrantStmt *stmt, SgRawScan *scan)
+{
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	if (stmt->targtype != ACL_TARGET_OBJECT ||
+		(stmt->objtype != OBJECT_TABLE && stmt->objtype != OBJECT_SEQUENCE))
+		return;
+	foreach(lc, stmt->objects)
+	{
+		RangeVar   *rv = lfirst_node(RangeVar, lc);
+
+		sg_raw_add_relation(scan, rv, SG_ACCESS_NONE, false);
+		foreach(lc2, stmt->privileges)
+			sg_raw_add_columns(scan, sg_rangevar_names(rv),
+							   lfirst_node(AccessPriv, lc2)->cols,
+							   rv->location, false);
+	}
+}
+
+/* CREATE INDEX: its table, and the columns and expressions it indexes. */
+static void
+sg_raw_index(IndexStmt *stmt, SgRawScan *scan)
+{
+	SgRawWalk	w;
+	ListCell   *lc;
+
+	w.scan = scan;
+	w.access = SG_ACCESS_READ;
+	sg_raw_add_relation(scan, stmt->relation, SG_ACCESS_NONE, false);
+	foreach(lc, list_concat_copy(stmt->indexParams,
+								 stmt->indexIncludingParams))
+	{
+		IndexElem  *elem = lfirst_node(IndexElem, lc);
+
+		if (elem->name != NULL)
+			sg_raw_add_columns(scan, NIL, list_make1(makeString(elem->name)),
+							   stmt->relation->location, false);
+		else
+			(void) sg_raw_walker(elem->expr, &w);
+	}
+	(void) sg_raw_walker(stmt->whereClause, &w);
+}
+
+/* COMMENT ON TABLE, VIEW, ... and COLUMN. */
+static void
+sg_raw_comment(CommentStmt *stmt, SgRawScan *scan)
+{
+	List	   *names;
+
+	if (stmt->objtype == OBJECT_COLUMN)
+	{
+		names = (List *) stmt->object;
+		if (list_length(names) < 2)
+			return;
+		sg_raw_add(scan, SG_KIND_RELATION,
+				   list_truncate(list_copy(names), list_length(names) - 1),
+				   -1, SG_ACCESS_NONE);
+		sg_raw_add(scan, SG_KIND_COLUMN, names, -1, SG_ACCESS_NONE);
+	}
+	else if (sg_object_category(stmt->objtype) == SG_KIND_RELATION)
+		sg_raw_add(scan, SG_KIND_RELATION, (List *) stmt->object, -1,
+				   SG_ACCESS_NONE);
+}
+
+/* Which changes of an object type bodies care about: its category, or 0. */
+static char
+sg_object_category(ObjectType objtype)
+{
+	switch (objtype)
+	{
+		case OBJECT_TABLE:
+		case OBJECT_VIEW:
+		case OBJECT_MATVIEW:
+		case OBJECT_SEQUENCE:
+		case OBJECT_FOREIGN_TABLE:
+			return SG_KIND_RELATION;
+		case OBJECT_TYPE:
+		case OBJECT_DOMAIN:
+			return SG_KIND_TYPE;
+		case OBJECT_FUNCTION:
+		case OBJECT_PROCEDURE:
+		case OBJECT_ROUTINE:
+		case OBJECT_AGGREGATE:
+			return SG_KIND_FUNCTION;
+		default:
+			return 0;
+	}
+}
+
+/* The name (String nodes) of an object a DROP, RENAME or SET SCHEMA names. */
+static List *
+sg_object_names(ObjectType objtype, Node *object)
+{
+	if (object == NULL)
+		return NIL;
+	if (sg_object_category(objtype) == SG_KIND_FUNCTION)
+		return castNode(ObjectWithArgs, object)->objname;
+	if (IsA(object, TypeName))
+		return ((TypeName *) object)->names;
+	return (List *) object;
 }
 
 /* Note the columns a list of ResTargets assigns, and walk their values. */
@@ -611,40 +1043,57 @@ sg_refuse_temp_relations(SgPoint *pc, SgRawScan *scan, Query *query)
 
 /*
  * Utility statements are not analysed by PostgreSQL; resolve the
- * relations the ones that use relations name, as they will at run time.
+ * relations and columns the ones that use relations name, as they will at
+ * run time.  A column without a relation's name is one of the statement's
+ * one relation.
  */
 void
 sg_collect_utility(SgUnitState *us, SgPoint *pc, SgRawScan *scan, Node *stmt)
 {
+	List	   *relids = NIL;
 	ListCell   *lc;
 
-	if (!IsA(stmt, TruncateStmt) && !IsA(stmt, LockStmt) &&
-		!IsA(stmt, RefreshMatViewStmt))
-		return;
+	switch (nodeTag(stmt))
+	{
+		case T_TruncateStmt:
+		case T_LockStmt:
+		case T_RefreshMatViewStmt:
+		case T_AlterTableStmt:
+		case T_RenameStmt:
+		case T_AlterObjectSchemaStmt:
+		case T_GrantStmt:
+		case T_VacuumStmt:
+		case T_IndexStmt:
+		case T_CommentStmt:
+		case T_CopyStmt:
+			break;
+		default:
+			return;
+	}
 
 	foreach(lc, scan->items)
 	{
 		SgRawName  *item = (SgRawName *) lfirst(lc);
-		RangeVar   *rv;
-		Oid			relid;
-		int			line = sg_line_at(pc, item->location);
 
-		if (item->category != SG_KIND_RELATION)
+		if (item->category == SG_KIND_RELATION)
+			relids = lappend_oid(relids, sg_resolve_relation(us, pc, scan, item));
+	}
+	foreach(lc, scan->items)
+	{
+		SgRawName  *item = (SgRawName *) lfirst(lc);
+		int			n = list_length(item->names);
+		Oid			relid = InvalidOid;
+
+		if (item->category != SG_KIND_COLUMN)
 			continue;
-		rv = makeRangeVarFromNameList(item->names);
-		relid = RangeVarGetRelidExtended(rv, NoLock, RVR_MISSING_OK,
-										 NULL, NULL);
-		if (OidIsValid(relid) && isAnyTempNamespace(get_rel_namespace(relid)))
-			relid = InvalidOid; /* see sg_refuse_temp_relations() */
-		if (OidIsValid(relid))
-		{
-			if (sg_user_object(relid))
-				sg_add_ref(us, SG_KIND_RELATION, item->access, line,
-						   RelationRelationId, relid, 0, get_rel_name(relid),
-						   NULL);
-		}
-		else
-			sg_missing_relation(us, pc, item, line);
+		if (n == 1 && list_length(relids) == 1)
+			relid = linitial_oid(relids);
+		else if (n > 1 && n <= 4)
+			relid = RangeVarGetRelidExtended(makeRangeVarFromNameList(list_truncate(list_copy(item->names),
+																				   n - 1)),
+											 NoLock, RVR_MISSING_OK, NULL, NULL);
+		if (OidIsValid(relid) && list_member_oid(relids, relid))
+			sg_resolve_column(us, pc, scan, item, relid);
 	}
 }
 
@@ -771,6 +1220,32 @@ sg_collect_walker(Node *node, SgCollect *c)
 					case REGTYPEOID:
 						sg_collect_type(c, DatumGetObjectId(k->constvalue),
 										k->location);
+						break;
+					case REGCONFIGOID:
+						sg_collect_object(c, TSConfigRelationId,
+										  DatumGetObjectId(k->constvalue),
+										  k->location);
+						break;
+					case REGDICTIONARYOID:
+						sg_collect_object(c, TSDictionaryRelationId,
+										  DatumGetObjectId(k->constvalue),
+										  k->location);
+						break;
+					case REGOPEROID:
+					case REGOPERATOROID:
+						sg_collect_object(c, OperatorRelationId,
+										  DatumGetObjectId(k->constvalue),
+										  k->location);
+						break;
+					case REGNAMESPACEOID:
+						sg_collect_object(c, NamespaceRelationId,
+										  DatumGetObjectId(k->constvalue),
+										  k->location);
+						break;
+					case REGCOLLATIONOID:
+						sg_collect_object(c, CollationRelationId,
+										  DatumGetObjectId(k->constvalue),
+										  k->location);
 						break;
 					default:
 						sg_collect_type(c, k->consttype, k->location);
@@ -1051,6 +1526,29 @@ sg_collect_function(SgCollect *c, Oid funcid, int location)
 }
 
 /*
+ * An object a constant of a reg* type other than regclass, regproc and
+ * regtype names: parse analysis looked it up, so the statement fails once
+ * it is gone or renamed.
+ */
+static void
+sg_collect_object(SgCollect *c, Oid classid, Oid objid, int location)
+{
+	ObjectAddress addr;
+	List	   *names = NIL;
+	List	   *args = NIL;
+
+	if (!sg_user_object(objid))
+		return;
+	ObjectAddressSet(addr, classid, objid);
+	if (getObjectIdentityParts(&addr, &names, &args, true) == NULL ||
+		names == NIL)
+		return;
+	sg_add_ref(c->us, SG_KIND_OBJECT, SG_ACCESS_NONE,
+			   sg_collect_line(c, 's', NULL, location), classid, objid, 0,
+			   (char *) llast(names), NULL);
+}
+
+/*
  * What a use of a type refers to: the table for a table's row type, the
  * element type for an array, else the type itself.  False when that is
  * not a user object (or is a temporary table).
@@ -1125,7 +1623,9 @@ sg_type_name(Oid typid)
 
 /*
  * An INSERT that gives no value to a NOT NULL column without a default
- * fails every time it runs (unless a BEFORE trigger fills the column in).
+ * fails every time it runs; unless a BEFORE trigger of the table (or of a
+ * partition, for a partitioned table) may fill the column in, or a rule
+ * does something else instead.
  */
 static void
 sg_check_insert(SgCollect *c, Query *query, List *targetlist)
@@ -1134,7 +1634,7 @@ sg_check_insert(SgCollect *c, Query *query, List *targetlist)
 	Relation	rel;
 	TupleDesc	desc;
 	Bitmapset  *supplied = NULL;
-	bool		before_trigger = false;
+	const char *maybe = NULL;
 	ListCell   *lc;
 	int			i;
 	int			line;
@@ -1159,19 +1659,26 @@ sg_check_insert(SgCollect *c, Query *query, List *targetlist)
 	/* parse analysis holds a lock on the target */
 	rel = table_open(rte->relid, NoLock);
 	desc = RelationGetDescr(rel);
-	if (rel->trigdesc != NULL)
+	if (rel->rd_rules != NULL)
 	{
-		for (i = 0; i < rel->trigdesc->numtriggers; i++)
+		for (i = 0; i < rel->rd_rules->numLocks; i++)
 		{
-			Trigger    *trig = &rel->trigdesc->triggers[i];
+			RewriteRule *rule = rel->rd_rules->rules[i];
 
-			if (TRIGGER_FOR_ROW(trig->tgtype) &&
-				TRIGGER_FOR_BEFORE(trig->tgtype) &&
-				TRIGGER_FOR_INSERT(trig->tgtype) &&
-				trig->tgenabled != TRIGGER_DISABLED)
-				before_trigger = true;
+			if (rule->event != CMD_INSERT || !rule->isInstead ||
+				rule->enabled == RULE_DISABLED)
+				continue;
+			if (rule->qual == NULL)
+			{
+				/* the INSERT never reaches the table */
+				table_close(rel, NoLock);
+				return;
+			}
+			maybe = " (a DO INSTEAD rule may rewrite the INSERT)";
 		}
 	}
+	if (sg_before_insert_trigger(rel->trigdesc))
+		maybe = " (a BEFORE INSERT trigger may fill it in)";
 	line = sg_collect_line(c, SG_KIND_RELATION, RelationGetRelationName(rel), -1);
 
 	for (i = 0; i < desc->natts; i++)
@@ -1189,14 +1696,16 @@ sg_check_insert(SgCollect *c, Query *query, List *targetlist)
 		if (get_typdefault(att->atttypid) != NULL)
 			continue;			/* a domain's default applies */
 
-		severity = before_trigger ? SG_WARNING : SG_ERROR;
+		if (maybe == NULL && rte->relkind == RELKIND_PARTITIONED_TABLE &&
+			sg_partition_fills_in(rte->relid))
+			maybe = " (a BEFORE INSERT trigger of a partition may fill it in)";
+		severity = maybe != NULL ? SG_WARNING : SG_ERROR;
 		severity = sg_point_severity(c->pc, ERRCODE_NOT_NULL_VIOLATION,
 									 severity, &note);
 		message = psprintf("INSERT into table \"%s\" gives no value to column \"%s\", which is NOT NULL and has no default%s%s",
 						   RelationGetRelationName(rel),
 						   NameStr(att->attname),
-						   before_trigger ? " (a BEFORE INSERT trigger may fill it in)" : "",
-						   note);
+						   maybe ? maybe : "", note);
 		ref = sg_add_finding(c->us, SG_KIND_COLUMN, severity, line,
 							 SG_CHECK_NOT_NULL, NameStr(att->attname),
 							 psprintf("%s.%s",
@@ -1214,6 +1723,64 @@ sg_check_insert(SgCollect *c, Query *query, List *targetlist)
 		ref->target.objectSubId = att->attnum;
 	}
 	table_close(rel, NoLock);
+}
+
+/* Does a table have an enabled BEFORE INSERT row trigger? */
+static bool
+sg_before_insert_trigger(TriggerDesc *trigdesc)
+{
+	int			i;
+
+	for (i = 0; trigdesc != NULL && i < trigdesc->numtriggers; i++)
+	{
+		Trigger    *trig = &trigdesc->triggers[i];
+
+		if (TRIGGER_FOR_ROW(trig->tgtype) &&
+			TRIGGER_FOR_BEFORE(trig->tgtype) &&
+			TRIGGER_FOR_INSERT(trig->tgtype) &&
+			trig->tgenabled != TRIGGER_DISABLED)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Does a partition of a partitioned table have a BEFORE INSERT row
+ * trigger?  A row routed to that partition runs it before the NOT NULL
+ * check.  Asked only when an INSERT misses a NOT NULL column, so that
+ * inserts that give every value read no partitions.
+ */
+static bool
+sg_partition_fills_in(Oid relid)
+{
+	ListCell   *lc;
+
+	foreach(lc, find_all_inheritors(relid, NoLock, NULL))
+	{
+		Oid			child = lfirst_oid(lc);
+		HeapTuple	tup;
+		bool		has_triggers;
+		Relation	rel;
+		bool		result;
+
+		if (child == relid)
+			continue;
+		tup = SearchSysCache1(RELOID, ObjectIdGetDatum(child));
+		if (!HeapTupleIsValid(tup))
+			continue;
+		has_triggers = ((Form_pg_class) GETSTRUCT(tup))->relhastriggers;
+		ReleaseSysCache(tup);
+		if (!has_triggers)
+			continue;
+		rel = try_relation_open(child, AccessShareLock);
+		if (rel == NULL)
+			continue;
+		result = sg_before_insert_trigger(rel->trigdesc);
+		relation_close(rel, AccessShareLock);
+		if (result)
+			return true;
+	}
+	return false;
 }
 
 /*

@@ -139,6 +139,15 @@ sg_reindex_relation(Oid relid)
 #define sg_is_assignment_mode(mode)		false
 #endif
 
+/* Decoding a date/time string: an argument for error details came in 16. */
+#if PG_VERSION_NUM >= 160000
+#define sg_decode_datetime(field, ftype, nf, dtype, tm, fsec, tzp) \
+	DecodeDateTime((field), (ftype), (nf), (dtype), (tm), (fsec), (tzp), NULL)
+#else
+#define sg_decode_datetime(field, ftype, nf, dtype, tm, fsec, tzp) \
+	DecodeDateTime((field), (ftype), (nf), (dtype), (tm), (fsec), (tzp))
+#endif
+
 /* Parameters whose types parse analysis infers: renamed in 15. */
 #if PG_VERSION_NUM >= 150000
 #define sg_setup_variable_parameters(pstate, types, n) \

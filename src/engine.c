@@ -34,6 +34,7 @@
 #include "catalog/pg_depend.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_language.h"
+#include "catalog/pg_namespace.h"
 #include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "commands/extension.h"
@@ -51,12 +52,14 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/catcache.h"
+#include "utils/datetime.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/syscache.h"
+#include "utils/varlena.h"
 
 #include "compat.h"
 #include "engine.h"
@@ -74,16 +77,41 @@ static bool sg_validator_compiled_alike(SgUnitState *us,
 										const char *session_path);
 static void sg_trigger_facts(Form_pg_trigger trig, HeapTuple tup,
 							 TupleDesc desc, SgTriggerFacts *facts);
+static bool sg_path_names_user(const char *path);
 static void sg_unit_setup_trigger(SgUnitState *us);
 static void sg_enter_unit_environment(SgUnitState *us, const char *path);
 static void sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 							  ErrorData *edata);
+static void sg_record_statement_failure(SgUnitState *us, SgPoint *pc,
+										RawStmt *raw, SgRawScan *scan,
+										ErrorData *edata);
 static void sg_record_unit_failure(SgUnitState *us, ErrorData *edata);
 static bool sg_names_polymorphic_argument(SgUnitState *us, List *names);
+static bool sg_datestyle_dependent(SgUnitState *us, SgPoint *pc,
+								   SgRawName *at);
+static char *sg_string_literal_at(const char *src, int location);
 static void sg_fallback_relations(SgUnitState *us, SgPoint *pc,
 								  SgRawScan *scan, SgRawName *failed);
 static void sg_fallback_name(SgUnitState *us, SgPoint *pc, SgRawName *item);
 static void sg_note_raw_scan(SgUnitState *us, SgPoint *pc, SgRawScan *scan);
+static char *sg_creation_name(List *names);
+static bool sg_runs_in_order(SgUnitState *us);
+static bool sg_local_relation_name(SgPoint *pc, SgRawScan *scan,
+								   const char *name);
+static SgChange *sg_changed_before(SgUnitState *us, SgRawName *item);
+static const char *sg_change_verb(SgChange *change);
+static void sg_note_ddl_failure(SgUnitState *us, SgRef *ref,
+								const char *relname);
+static void sg_finish_ddl_failures(SgUnitState *us);
+static bool sg_shadowed_by_temp(SgUnitState *us, SgPoint *pc,
+								SgRawScan *scan, SgRawName *item);
+static const char *sg_statement_uncertainty(SgUnitState *us, SgPoint *pc,
+											SgRawScan *scan);
+static const char *sg_role_schema_with(SgUnitState *us, SgRawName *item);
+static void sg_collect_view_query(SgUnitState *us, SgPoint *pc,
+								  SgRawScan *scan, ViewStmt *stmt);
+static char sg_utility_severity(SgPoint *pc, SgRawName *item,
+							   int sqlerrcode, char **note);
 static void sg_finish_refs(SgUnitState *us);
 static bool sg_error_must_propagate(ErrorData *edata);
 static Query *sg_transform(SgPoint *pc, RawStmt *raw);
@@ -91,7 +119,8 @@ static int	sg_char_to_byte(const char *src, int charpos);
 static const char *sg_default_hint(const char *check);
 static int	sg_ref_cmp(const void *a, const void *b);
 static bool sg_handler_matches(PLpgSQL_exception *exception, int sqlerrcode);
-static void sg_detect_search_path_change(SgUnitState *us);
+static void sg_detect_setting_changes(SgUnitState *us);
+static bool sg_body_sets(const char *src, const char *setting, int *line);
 static void sg_add_body_words(SgUnitState *us);
 static bool sg_unattached_trigger_function(SgUnitState *us);
 static Oid	sg_extension_schema(Oid ext);
@@ -261,6 +290,24 @@ sg_function_config_path(Oid fn)
 	}
 	ReleaseSysCache(tup);
 	return result;
+}
+
+/* Does a search_path name "$user"? */
+static bool
+sg_path_names_user(const char *path)
+{
+	char	   *copy = pstrdup(path);
+	List	   *elems;
+	ListCell   *lc;
+
+	if (!SplitIdentifierString(copy, ',', &elems))
+		return false;
+	foreach(lc, elems)
+	{
+		if (strcmp((char *) lfirst(lc), "$user") == 0)
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -623,7 +670,7 @@ sg_analyze_one(Oid fn, Oid tg, const char *session_path, bool new_definition)
 				us->polymorphic = true;
 		}
 	}
-	sg_detect_search_path_change(us);
+	sg_detect_setting_changes(us);
 	if (OidIsValid(tg))
 		sg_unit_setup_trigger(us);
 	path = sg_function_config_path(fn);
@@ -631,6 +678,7 @@ sg_analyze_one(Oid fn, Oid tg, const char *session_path, bool new_definition)
 		sg_validator_compiled_alike(us, path != NULL ? NULL : session_path);
 	if (path == NULL)
 		path = pstrdup(session_path ? session_path : "");
+	us->caller_schema = !us->proc->prosecdef && sg_path_names_user(path);
 
 	/* the types of the arguments and result: attributes of composite ones */
 	{
@@ -734,6 +782,7 @@ sg_analyze_one(Oid fn, Oid tg, const char *session_path, bool new_definition)
 
 	sg_analysing = was_analysing;
 	sg_plpgsql_finish(us);
+	sg_finish_ddl_failures(us);
 	sg_finish_refs(us);
 
 	MemoryContextSwitchTo(caller);
@@ -933,6 +982,8 @@ sg_enter_unit_environment(SgUnitState *us, const char *path)
 			int			j;
 
 			ParseLongOption(TextDatumGetCString(items[i]), &name, &value);
+			if (pg_strcasecmp(name, "datestyle") == 0)
+				us->pins_datestyle = true;
 			for (j = 0; value != NULL && j < lengthof(sg_body_settings); j++)
 			{
 				if (pg_strcasecmp(name, sg_body_settings[j]) == 0)
@@ -1072,6 +1123,8 @@ sg_point_analyze(SgUnitState *us, SgPoint *pc, RawStmt *raw)
 	MemoryContext old = CurrentMemoryContext;
 	SgRawScan	scan;
 	Query	   *query;
+	const char *saved_uncertain = pc->uncertain;
+	ListCell   *lc;
 
 	if (!sg_point_enter(us, pc, raw))
 		return NULL;
@@ -1088,19 +1141,64 @@ sg_point_analyze(SgUnitState *us, SgPoint *pc, RawStmt *raw)
 	memset(&scan, 0, sizeof(scan));
 	sg_raw_scan(raw->stmt, &scan);
 	scan.stmt_line = sg_line_at(pc, sg_statement_start(pc->src, raw->stmt_location));
+	pc->scan = &scan;
+	pc->unit = us;
 	sg_note_raw_scan(us, pc, &scan);
+
+	/*
+	 * A statement using a temporary table the body created is not analysed
+	 * against a permanent table of that name; only what else it names is
+	 * recorded.
+	 */
+	foreach(lc, scan.items)
+	{
+		if (sg_shadowed_by_temp(us, pc, &scan, (SgRawName *) lfirst(lc)))
+		{
+			sg_fallback_relations(us, pc, &scan, NULL);
+			pc->uncertain = saved_uncertain;
+			pc->scan = NULL;
+			MemoryContextSwitchTo(old);
+			return NULL;
+		}
+	}
 
 	query = sg_transform(pc, raw);
 	sg_refuse_temp_relations(pc, &scan, query);
 	if (query->commandType == CMD_UTILITY)
 		sg_collect_utility(us, pc, &scan, raw->stmt);
+	if (IsA(raw->stmt, ViewStmt))
+		sg_collect_view_query(us, pc, &scan, (ViewStmt *) raw->stmt);
 	sg_collect_query(us, pc, &scan, query);
 
 	us->last_scan = palloc(sizeof(SgRawScan));
 	*us->last_scan = scan;
 	us->last_point = pc;
+	pc->uncertain = saved_uncertain;
+	pc->scan = NULL;
 	MemoryContextSwitchTo(old);
 	return query;
+}
+
+/*
+ * The query of CREATE VIEW, analysed as the command will: without the
+ * body's parameter hooks (a view cannot use the function's variables).
+ */
+static void
+sg_collect_view_query(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
+					  ViewStmt *stmt)
+{
+	SgPoint		view = *pc;
+	RawStmt    *raw = makeNode(RawStmt);
+	Query	   *query;
+
+	view.setup = NULL;
+	view.setup_arg = NULL;
+	view.queryenv = NULL;
+	raw->stmt = stmt->query;
+	raw->stmt_location = -1;
+	query = sg_transform(&view, raw);
+	sg_refuse_temp_relations(&view, scan, query);
+	sg_collect_query(us, &view, scan, query);
 }
 
 /*
@@ -1151,7 +1249,13 @@ sg_transform(SgPoint *pc, RawStmt *raw)
 	return query;
 }
 
-/* Remember what a statement says about the body as a whole. */
+/*
+ * Remember what a statement says about the body as a whole: whether it
+ * sets search_path, and what it creates, alters or drops.  A relation it
+ * creates is recorded too (access SG_ACCESS_CREATE), by the name it gets
+ * where it is created, so that other functions' uses of it are judged
+ * knowing that (sg_created_at_run_time()).
+ */
 static void
 sg_note_raw_scan(SgUnitState *us, SgPoint *pc, SgRawScan *scan)
 {
@@ -1162,30 +1266,271 @@ sg_note_raw_scan(SgUnitState *us, SgPoint *pc, SgRawScan *scan)
 		us->changes_search_path = true;
 		us->search_path_line = pc->base_line;
 	}
-	foreach(lc, scan->created)
+	foreach(lc, scan->changes)
 	{
 		SgRawName  *item = (SgRawName *) lfirst(lc);
 		MemoryContext old = MemoryContextSwitchTo(us->cxt);
+		SgChange   *change = palloc(sizeof(SgChange));
+		int			n = list_length(item->names);
 
-		us->created = lappend(us->created, pstrdup(item->name));
+		change->category = item->category;
+		change->access = item->access;
+		change->temp = n >= 2 &&
+			strcmp(strVal(list_nth(item->names, n - 2)), "pg_temp") == 0;
+		change->name = pstrdup(item->name);
+		change->point = us->point;
+		change->line = item->location >= 0 ?
+			sg_line_at(pc, item->location) : scan->stmt_line;
+		us->changes = lappend(us->changes, change);
 		MemoryContextSwitchTo(old);
-		sg_add_ref(us, SG_KIND_RELATION, SG_ACCESS_CREATE,
-				   sg_line_at(pc, item->location), InvalidOid, InvalidOid, 0,
-				   item->name, NameListToString(item->names));
+		if (item->category == SG_KIND_RELATION &&
+			item->access == SG_ACCESS_CREATE)
+			sg_add_ref(us, SG_KIND_RELATION, SG_ACCESS_CREATE, change->line,
+					   InvalidOid, InvalidOid, 0, item->name,
+					   sg_creation_name(item->names));
 	}
 }
 
 /*
- * Does the body change its own search_path at run time?  Then its
- * unqualified names cannot be verified.  This looks at the text, so that
- * "EXECUTE format('SELECT set_config(%L, ...)', 'search_path', ...)" is
- * seen too, before any statement is judged.  Reading the setting with
- * current_setting() does not count.
+ * "schema.name" of a relation a statement creates (as NameListToString
+ * writes it): an unqualified name goes to the first schema of the path.
+ * (The analysing session's temporary schema, which the analysis puts last,
+ * is not the function's.)
+ */
+static char *
+sg_creation_name(List *names)
+{
+	ListCell   *lc;
+
+	if (list_length(names) > 1)
+		return NameListToString(names);
+	foreach(lc, fetch_search_path(false))
+	{
+		if (!isAnyTempNamespace(lfirst_oid(lc)))
+			return psprintf("%s.%s", get_namespace_name(lfirst_oid(lc)),
+							strVal(linitial(names)));
+	}
+	return NameListToString(names);
+}
+
+/*
+ * Are the body's statements analysed as they run, each after the ones
+ * before it have run?  Then they see what those create or change.  Not so
+ * in SQL functions before PostgreSQL 18, which analyse every statement
+ * before the first one runs.
+ */
+static bool
+sg_runs_in_order(SgUnitState *us)
+{
+	return us->proc->prolang != SQLlanguageId || !SG_SQL_ANALYSED_UPFRONT;
+}
+
+/* Is an unqualified relation name of a statement a CTE or transition table? */
+static bool
+sg_local_relation_name(SgPoint *pc, SgRawScan *scan, const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, scan->cte_names)
+	{
+		if (strcmp((char *) lfirst(lc), name) == 0)
+			return true;
+	}
+	return pc->queryenv != NULL &&
+		get_visible_ENR_metadata(pc->queryenv, name) != NULL;
+}
+
+/*
+ * What an earlier statement of the body changes at run time that this
+ * name (a relation, type or function of the statement) names, or NULL.
+ */
+static SgChange *
+sg_changed_before(SgUnitState *us, SgRawName *item)
+{
+	ListCell   *lc;
+
+	if (item->category == SG_KIND_COLUMN || !sg_runs_in_order(us))
+		return NULL;
+	foreach(lc, us->changes)
+	{
+		SgChange   *change = (SgChange *) lfirst(lc);
+
+		if (change->point >= us->point || strcmp(change->name, item->name) != 0)
+			continue;
+		if (item->category == 's' ||
+			(change->category == SG_KIND_FUNCTION) ==
+			(item->category == SG_KIND_FUNCTION))
+			return change;
+	}
+	return NULL;
+}
+
+static const char *
+sg_change_verb(SgChange *change)
+{
+	switch (change->access)
+	{
+		case SG_ACCESS_CREATE:
+			return "creates";
+		case SG_ACCESS_DELETE:
+			return "drops";
+		case SG_CHANGE_RENAME:
+			return "renames or moves";
+		default:
+			return "alters";
+	}
+}
+
+/*
+ * Is an unqualified relation name of the statement a temporary table an
+ * earlier statement of the body created?  That table comes first in the
+ * path whenever the statement runs: the statement never uses a permanent
+ * relation of that name.
+ */
+static bool
+sg_shadowed_by_temp(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
+					SgRawName *item)
+{
+	ListCell   *lc;
+
+	if (item->category != SG_KIND_RELATION || list_length(item->names) != 1)
+		return false;
+	foreach(lc, us->changes)
+	{
+		SgChange   *change = (SgChange *) lfirst(lc);
+
+		if (change->temp && change->access == SG_ACCESS_CREATE &&
+			change->point < us->point && strcmp(change->name, item->name) == 0)
+			return sg_runs_in_order(us) &&
+				!sg_local_relation_name(pc, scan, item->name);
+	}
+	return false;
+}
+
+/*
+ * Why failures of a statement are not certain, because of what its names
+ * may resolve to when it runs, or NULL: it names something an earlier
+ * statement of the body changes; it names a relation without a schema
+ * while the body changes its search_path; or, in a SECURITY INVOKER
+ * function whose path has "$user", a name the schema of some role (the
+ * caller's, at run time) has.
+ */
+static const char *
+sg_statement_uncertainty(SgUnitState *us, SgPoint *pc, SgRawScan *scan)
+{
+	ListCell   *lc;
+
+	foreach(lc, scan->items)
+	{
+		SgRawName  *item = (SgRawName *) lfirst(lc);
+		SgChange   *change = sg_changed_before(us, item);
+		bool		unqualified = list_length(item->names) == 1 &&
+			item->category != SG_KIND_COLUMN && item->category != 's' &&
+			!(item->category == SG_KIND_RELATION &&
+			  sg_local_relation_name(pc, scan, item->name));
+		const char *schema;
+
+		if (change != NULL)
+			return psprintf("the function %s \"%s\" at line %d",
+							sg_change_verb(change), change->name,
+							change->line);
+		if (unqualified && us->changes_search_path &&
+			item->category == SG_KIND_RELATION)
+			return "the function changes its search_path at run time";
+		if (unqualified && us->caller_schema &&
+			(schema = sg_role_schema_with(us, item)) != NULL)
+			return psprintf("\"$user\" in its search_path is the calling role, and schema \"%s\" has \"%s\"",
+							schema, item->name);
+	}
+	return NULL;
+}
+
+/*
+ * The name of a schema named like a role that has an object of the item's
+ * name and category, or NULL.
+ */
+static const char *
+sg_role_schema_with(SgUnitState *us, SgRawName *item)
+{
+	ListCell   *lc;
+
+	if (!us->role_schemas_read)
+	{
+		MemoryContext old = MemoryContextSwitchTo(us->cxt);
+		Relation	rel = table_open(NamespaceRelationId, AccessShareLock);
+		SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, NULL,
+											  0, NULL);
+		HeapTuple	tup;
+
+		while (HeapTupleIsValid(tup = systable_getnext(scan)))
+		{
+			Form_pg_namespace nsp = (Form_pg_namespace) GETSTRUCT(tup);
+
+			if (SearchSysCacheExists1(AUTHNAME,
+									  CStringGetDatum(NameStr(nsp->nspname))))
+				us->role_schemas = lappend_oid(us->role_schemas, nsp->oid);
+		}
+		systable_endscan(scan);
+		table_close(rel, AccessShareLock);
+		us->role_schemas_read = true;
+		MemoryContextSwitchTo(old);
+	}
+	foreach(lc, us->role_schemas)
+	{
+		Oid			nsp = lfirst_oid(lc);
+		bool		found;
+
+		if (item->category == SG_KIND_FUNCTION)
+		{
+			CatCList   *procs = SearchSysCacheList1(PROCNAMEARGSNSP,
+													CStringGetDatum(item->name));
+			int			i;
+
+			found = false;
+			for (i = 0; i < procs->n_members; i++)
+			{
+				if (((Form_pg_proc) GETSTRUCT(&procs->members[i]->tuple))->pronamespace == nsp)
+					found = true;
+			}
+			ReleaseSysCacheList(procs);
+		}
+		else if (item->category == SG_KIND_TYPE)
+			found = OidIsValid(GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+											   CStringGetDatum(item->name),
+											   ObjectIdGetDatum(nsp)));
+		else
+			found = OidIsValid(get_relname_relid(item->name, nsp));
+		if (found)
+			return get_namespace_name(nsp);
+	}
+	return NULL;
+}
+
+/*
+ * Does the body change its own search_path, or DateStyle, at run time?
+ * Then its unqualified names (its date literals) cannot be verified.
  */
 static void
-sg_detect_search_path_change(SgUnitState *us)
+sg_detect_setting_changes(SgUnitState *us)
 {
-	const char *src = us->prosrc;
+	us->changes_search_path = sg_body_sets(us->prosrc, "search_path",
+										   &us->search_path_line);
+	us->changes_datestyle = sg_body_sets(us->prosrc, "datestyle", NULL);
+}
+
+/*
+ * Does a body set a setting (lower case)?  This looks at the text, so that
+ * "EXECUTE format('SELECT set_config(%L, ...)', 'search_path', ...)" is
+ * seen too, before any statement is judged: when the body calls
+ * set_config() anywhere, any mention of the setting counts; else SET
+ * [LOCAL | SESSION] before its name.  Reading the setting with
+ * current_setting() does not count.  Sets *line, if line is not NULL, to
+ * the body line of the first one.
+ */
+static bool
+sg_body_sets(const char *src, const char *setting, int *line)
+{
+	size_t		len = strlen(setting);
 	const char *p;
 	bool		sets_config = false;
 
@@ -1199,8 +1544,8 @@ sg_detect_search_path_change(SgUnitState *us)
 	{
 		const char *q;
 
-		if ((*p != 's' && *p != 'S') ||
-			pg_strncasecmp(p, "search_path", 11) != 0)
+		if (tolower((unsigned char) *p) != setting[0] ||
+			pg_strncasecmp(p, setting, len) != 0)
 			continue;
 		if (!sets_config)
 		{
@@ -1219,15 +1564,18 @@ sg_detect_search_path_change(SgUnitState *us)
 				  (q - src == 3 || !isalnum((unsigned char) q[-4]))))
 				continue;
 		}
-		us->changes_search_path = true;
-		us->search_path_line = 1;
-		for (q = src; q < p; q++)
+		if (line != NULL)
 		{
-			if (*q == '\n')
-				us->search_path_line++;
+			*line = 1;
+			for (q = src; q < p; q++)
+			{
+				if (*q == '\n')
+					(*line)++;
+			}
 		}
-		return;
+		return true;
 	}
+	return false;
 }
 
 /* A trigger function no trigger calls: transition table names are unknown. */
@@ -1237,28 +1585,57 @@ sg_unattached_trigger_function(SgUnitState *us)
 	return us->dml_trigger && !OidIsValid(us->tg);
 }
 
+/* Does the body create a relation of this name (anywhere in it)? */
 bool
 sg_name_created_by_body(SgUnitState *us, const char *name)
 {
 	ListCell   *lc;
 
-	foreach(lc, us->created)
+	foreach(lc, us->changes)
 	{
-		if (strcmp((char *) lfirst(lc), name) == 0)
+		SgChange   *change = (SgChange *) lfirst(lc);
+
+		if (change->category == SG_KIND_RELATION &&
+			change->access == SG_ACCESS_CREATE &&
+			strcmp(change->name, name) == 0)
 			return true;
 	}
 	return false;
 }
 
 /*
- * Record the failure of a point: what it is about, where, and how sure
- * we are that it fails at run time.
+ * Record the failure of a point, in the light of what its statement ("raw",
+ * when its text parsed) names.
  */
 static void
 sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 				  ErrorData *edata)
 {
 	SgRawScan	scan;
+	const char *saved_uncertain = pc->uncertain;
+
+	memset(&scan, 0, sizeof(scan));
+	if (raw != NULL)
+	{
+		sg_raw_scan(raw->stmt, &scan);
+		scan.stmt_line = sg_line_at(pc, sg_statement_start(pc->src,
+														   raw->stmt_location));
+		pc->scan = &scan;
+		pc->unit = us;
+	}
+	sg_record_statement_failure(us, pc, raw, &scan, edata);
+	pc->uncertain = saved_uncertain;
+	pc->scan = NULL;
+}
+
+/*
+ * What a failure is about, where, and how sure we are that it fails at
+ * run time.
+ */
+static void
+sg_record_statement_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
+							SgRawScan *scan, ErrorData *edata)
+{
 	SgRawName  *at = NULL;
 	int			location = -1;
 	int			line;
@@ -1273,18 +1650,14 @@ sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 	char	   *note;
 	int			code = edata->sqlerrcode;
 
-	memset(&scan, 0, sizeof(scan));
-	if (raw != NULL)
-		sg_raw_scan(raw->stmt, &scan);
-
 	if (edata->cursorpos > 0 && pc->src != NULL)
 		location = sg_char_to_byte(pc->src, edata->cursorpos - 1);
 	if (location >= 0)
-		at = sg_raw_at(&scan, location);
+		at = sg_raw_at(scan, location);
 	if (location >= 0)
 		line = sg_line_at(pc, location);
 	else if (raw != NULL)
-		line = sg_line_at(pc, sg_statement_start(pc->src, raw->stmt_location));
+		line = scan->stmt_line;
 	else
 		line = pc->base_line;
 
@@ -1334,7 +1707,7 @@ sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 					 location < 0)
 			{
 				/* a record field, reported by PL/pgSQL without a position */
-				if (!sg_plpgsql_field_failure(us, &scan, &check, &kind,
+				if (!sg_plpgsql_field_failure(us, scan, &check, &kind,
 											  &severity, &name, &written,
 											  &message))
 					check = SG_CHECK_MISSING_COLUMN;
@@ -1360,6 +1733,16 @@ sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 		case ERRCODE_INVALID_PARAMETER_VALUE:
 			check = SG_CHECK_INVALID_VALUE;
 			break;
+		case ERRCODE_INVALID_DATETIME_FORMAT:
+		case ERRCODE_DATETIME_FIELD_OVERFLOW:
+			check = SG_CHECK_INVALID_VALUE;
+			if (sg_datestyle_dependent(us, pc, at))
+			{
+				severity = SG_WARNING;
+				message = psprintf("%s (the literal is valid with another DateStyle, and which one applies is known only at run time)",
+								   message);
+			}
+			break;
 		case ERRCODE_SYNTAX_ERROR:
 
 			/*
@@ -1382,7 +1765,7 @@ sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 				 * nothing to report, but keep what the statement names.
 				 */
 				if (raw != NULL)
-					sg_fallback_relations(us, pc, &scan, NULL);
+					sg_fallback_relations(us, pc, scan, NULL);
 				return;
 			}
 			message = psprintf("the fields of a record variable are known only at run time: %s",
@@ -1446,7 +1829,7 @@ sg_record_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 				   hint);
 
 	if (raw != NULL)
-		sg_fallback_relations(us, pc, &scan, at);
+		sg_fallback_relations(us, pc, scan, at);
 }
 
 /*
@@ -1493,13 +1876,9 @@ sg_fallback_relations(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
 	foreach(lc, scan->items)
 	{
 		SgRawName  *item = (SgRawName *) lfirst(lc);
-		RangeVar   *rv;
 		Oid			relid;
-		int			line;
-		ListCell   *lc2;
-		bool		is_cte = false;
 
-		if (item == failed)
+		if (item == failed || sg_shadowed_by_temp(us, pc, scan, item))
 			continue;
 		if (item->category == SG_KIND_TYPE || item->category == SG_KIND_FUNCTION)
 		{
@@ -1508,40 +1887,11 @@ sg_fallback_relations(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
 		}
 		if (item->category != SG_KIND_RELATION)
 			continue;
-		if (list_length(item->names) == 1)
-		{
-			foreach(lc2, scan->cte_names)
-			{
-				if (strcmp((char *) lfirst(lc2), item->name) == 0)
-					is_cte = true;
-			}
-			if (is_cte ||
-				(pc->queryenv != NULL &&
-				 get_visible_ENR_metadata(pc->queryenv, item->name) != NULL))
-				continue;
-		}
-
-		line = sg_line_at(pc, item->location);
-		rv = makeRangeVarFromNameList(item->names);
-		relid = RangeVarGetRelidExtended(rv, NoLock, RVR_MISSING_OK,
-										 NULL, NULL);
-		if (OidIsValid(relid) && isAnyTempNamespace(get_rel_namespace(relid)))
-			relid = InvalidOid; /* see sg_refuse_temp_relations() */
+		relid = sg_resolve_relation(us, pc, scan, item);
 		if (OidIsValid(relid))
 		{
-			if (sg_user_object(relid))
-			{
-				sg_add_ref(us, SG_KIND_RELATION, item->access, line,
-						   RelationRelationId, relid, 0, get_rel_name(relid),
-						   NULL);
-				found_items = lappend(found_items, item);
-				found_relids = lappend_oid(found_relids, relid);
-			}
-		}
-		else
-		{
-			/* another missing relation of the same statement */
-			sg_missing_relation(us, pc, item, line);
+			found_items = lappend(found_items, item);
+			found_relids = lappend_oid(found_relids, relid);
 		}
 	}
 
@@ -1604,31 +1954,221 @@ sg_fallback_name(SgUnitState *us, SgPoint *pc, SgRawName *item)
 }
 
 /*
- * A relation a statement names that does not exist (found outside parse
- * analysis: a second one in a failing statement, or in a utility
- * statement).
+ * How sure is the failure of a utility statement whose relation or column
+ * is missing?  Not certain when the statement renames or drops it itself:
+ * it may simply have run already (a migration), and a command doing what
+ * it does breaks nothing.
+ */
+static char
+sg_utility_severity(SgPoint *pc, SgRawName *item, int sqlerrcode, char **note)
+{
+	if (!item->removes)
+		return sg_point_severity(pc, sqlerrcode, SG_ERROR, note);
+	*note = " (the statement renames or drops it, and may have run already)";
+	return SG_WARNING;
+}
+
+/* The body line where a statement names something. */
+int
+sg_item_line(SgPoint *pc, SgRawScan *scan, SgRawName *item)
+{
+	return item->location >= 0 ? sg_line_at(pc, item->location) :
+		scan->stmt_line;
+}
+
+/*
+ * Resolve a relation a statement names outside parse analysis (a second
+ * one in a failing statement, or one a utility statement names) as it
+ * resolves at run time: record it, or report it missing.  Returns its OID,
+ * or InvalidOid if it is missing, built in, or a WITH name or transition
+ * table of the statement.
+ */
+Oid
+sg_resolve_relation(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
+					SgRawName *item)
+{
+	int			line = sg_item_line(pc, scan, item);
+	Oid			relid;
+	char		severity;
+	char	   *note;
+
+	if (list_length(item->names) == 1 &&
+		sg_local_relation_name(pc, scan, item->name))
+		return InvalidOid;
+	relid = RangeVarGetRelidExtended(makeRangeVarFromNameList(item->names),
+									 NoLock, RVR_MISSING_OK, NULL, NULL);
+	if (OidIsValid(relid) && isAnyTempNamespace(get_rel_namespace(relid)))
+		relid = InvalidOid;		/* see sg_refuse_temp_relations() */
+	if (OidIsValid(relid))
+	{
+		if (!sg_user_object(relid))
+			return InvalidOid;
+		sg_add_ref(us, SG_KIND_RELATION, item->access, line,
+				   RelationRelationId, relid, 0, get_rel_name(relid), NULL);
+		return relid;
+	}
+	severity = sg_utility_severity(pc, item, ERRCODE_UNDEFINED_TABLE, &note);
+	sg_note_ddl_failure(us,
+						sg_add_finding(us, SG_KIND_RELATION, severity, line,
+									   SG_CHECK_MISSING_RELATION, item->name,
+									   NameListToString(item->names),
+									   psprintf("relation \"%s\" does not exist%s",
+												NameListToString(item->names), note),
+									   sg_default_hint(SG_CHECK_MISSING_RELATION)),
+						item->name);
+	return InvalidOid;
+}
+
+/*
+ * A column a utility statement names (which PostgreSQL will look for when
+ * it runs) of a relation that exists: record it, or report it missing.
  */
 void
-sg_missing_relation(SgUnitState *us, SgPoint *pc, SgRawName *item, int line)
+sg_resolve_column(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
+				  SgRawName *item, Oid relid)
 {
-	char		severity = SG_ERROR;
-	char	   *note = "";
-	char	   *message = psprintf("relation \"%s\" does not exist",
-								   NameListToString(item->names));
+	int			line = sg_item_line(pc, scan, item);
+	AttrNumber	attnum = get_attnum(relid, item->name);
+	char		severity;
+	char	   *note;
 
-	if (us->changes_search_path && list_length(item->names) == 1)
+	if (attnum != InvalidAttrNumber)
 	{
-		severity = SG_WARNING;
-		note = " (the function changes its search_path at run time)";
+		sg_add_ref(us, SG_KIND_COLUMN, item->access, line, RelationRelationId,
+				   relid, attnum, item->name, NULL);
+		return;
 	}
-	else
-		severity = sg_point_severity(pc, ERRCODE_UNDEFINED_TABLE, severity,
-									 &note);
-	sg_add_finding(us, SG_KIND_RELATION, severity, line,
-				   SG_CHECK_MISSING_RELATION, item->name,
-				   NameListToString(item->names),
-				   psprintf("%s%s", message, note),
-				   sg_default_hint(SG_CHECK_MISSING_RELATION));
+	severity = sg_utility_severity(pc, item, ERRCODE_UNDEFINED_COLUMN, &note);
+	sg_note_ddl_failure(us,
+						sg_add_finding(us, SG_KIND_COLUMN, severity, line,
+									   SG_CHECK_MISSING_COLUMN, item->name,
+									   item->name,
+									   psprintf("column \"%s\" of relation \"%s\" does not exist%s",
+												item->name, get_rel_name(relid), note),
+									   sg_default_hint(SG_CHECK_MISSING_COLUMN)),
+						get_rel_name(relid));
+}
+
+/*
+ * Remember a utility statement's failure on a relation: if the body
+ * renames, moves or drops that relation anywhere, the body is a migration
+ * that may have run already (sg_finish_ddl_failures()).  Only for
+ * utility statements: a query on a table the body drops later fails
+ * whenever the table is gone.
+ */
+static void
+sg_note_ddl_failure(SgUnitState *us, SgRef *ref, const char *relname)
+{
+	MemoryContext old;
+
+	if (ref->severity != SG_ERROR || !sg_runs_in_order(us))
+		return;
+	old = MemoryContextSwitchTo(us->cxt);
+	us->ddl_failures = lappend(us->ddl_failures,
+							   list_make2(ref, pstrdup(relname)));
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * Once the whole body is read: a utility statement failing on a relation
+ * that the body renames, moves or drops, before or after it, is not
+ * certain; the body may have done that already.
+ */
+static void
+sg_finish_ddl_failures(SgUnitState *us)
+{
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	foreach(lc, us->ddl_failures)
+	{
+		SgRef	   *ref = (SgRef *) linitial((List *) lfirst(lc));
+		const char *relname = (const char *) lsecond((List *) lfirst(lc));
+
+		foreach(lc2, us->changes)
+		{
+			SgChange   *change = (SgChange *) lfirst(lc2);
+
+			if (change->category != SG_KIND_RELATION ||
+				(change->access != SG_ACCESS_DELETE &&
+				 change->access != SG_CHANGE_RENAME) ||
+				strcmp(change->name, relname) != 0)
+				continue;
+			ref->severity = SG_WARNING;
+			ref->message = psprintf("%s (the function %s \"%s\" at line %d, and may have run already)",
+									ref->message, sg_change_verb(change),
+									change->name, change->line);
+			break;
+		}
+	}
+}
+
+/*
+ * Is a date/time literal that fails perhaps valid when the function runs?
+ * Its fields are read in the order DateStyle says (the caller's, unless
+ * the function sets its own and the body leaves it alone), so it is if
+ * another order reads it.  "at" is the literal, if the error said where.
+ */
+static bool
+sg_datestyle_dependent(SgUnitState *us, SgPoint *pc, SgRawName *at)
+{
+	static const int orders[] = {DATEORDER_YMD, DATEORDER_DMY, DATEORDER_MDY};
+	char	   *literal = NULL;
+	int			save_order = DateOrder;
+	volatile bool valid = false;
+	int			i;
+
+	if (us->pins_datestyle && !us->changes_datestyle)
+		return false;
+	if (at != NULL && at->category == 's')
+		literal = sg_string_literal_at(pc->src, at->location);
+	if (literal == NULL)
+		return true;			/* which literal is unknown */
+
+	PG_TRY();
+	{
+		for (i = 0; i < lengthof(orders) && !valid; i++)
+		{
+			char		workbuf[MAXDATELEN + MAXDATEFIELDS];
+			char	   *field[MAXDATEFIELDS];
+			int			ftype[MAXDATEFIELDS];
+			int			nf;
+			int			dtype;
+			struct pg_tm tm;
+			fsec_t		fsec;
+			int			tz;
+
+			DateOrder = orders[i];
+			valid = ParseDateTime(literal, workbuf, sizeof(workbuf), field,
+								  ftype, MAXDATEFIELDS, &nf) == 0 &&
+				sg_decode_datetime(field, ftype, nf, &dtype, &tm, &fsec,
+								   &tz) == 0;
+		}
+	}
+	PG_FINALLY();
+	{
+		DateOrder = save_order;
+	}
+	PG_END_TRY();
+	return valid;
+}
+
+/* The value of the string constant at a location of a text, or NULL. */
+static char *
+sg_string_literal_at(const char *src, int location)
+{
+	core_yy_extra_type yyextra;
+	core_yyscan_t scanner;
+	core_YYSTYPE lval;
+	int			loc;
+	char	   *result = NULL;
+
+	scanner = scanner_init(src + location, &yyextra, &ScanKeywords,
+						   ScanKeywordTokens);
+	if (core_yylex(&lval, &loc, scanner) == SCONST)
+		result = pstrdup(lval.str);
+	scanner_finish(scanner);
+	return result;
 }
 
 /* A failure outside any point: the body does not compile, as a whole. */
@@ -1731,9 +2271,12 @@ sg_add_body_words(SgUnitState *us)
  * How sure is a failure at this point?  Not certain when an EXCEPTION
  * clause around it catches the error (the code goes on with the handler,
  * unless the handler raises an error again, which an outer clause may
- * catch in turn), or when the walk marked the code as uncertain (a branch
- * taken only on some server versions, a statement that falls through into
- * RAISE EXCEPTION).  Sets *note to the explanation to append, or "".
+ * catch in turn), when the walk marked the code as uncertain (a branch
+ * taken only on some server versions, a statement that falls through
+ * into RAISE EXCEPTION), or when what the statement names may be
+ * something else when it runs (sg_statement_uncertainty(), asked only
+ * now that something fails).  Sets *note to the explanation to append,
+ * or "".
  */
 char
 sg_point_severity(SgPoint *pc, int sqlerrcode, char severity, char **note)
@@ -1771,6 +2314,8 @@ sg_point_severity(SgPoint *pc, int sqlerrcode, char severity, char **note)
 			}
 		}
 	}
+	if (pc->uncertain == NULL && pc->scan != NULL)
+		pc->uncertain = sg_statement_uncertainty(pc->unit, pc, pc->scan);
 	if (pc->uncertain != NULL)
 	{
 		*note = psprintf(" (%s)", pc->uncertain);
@@ -1915,7 +2460,7 @@ sg_finish_refs(SgUnitState *us)
 		 */
 		if (ref->severity != SG_OK && ref->kind == SG_KIND_RELATION &&
 			ref->name != NULL && sg_name_created_by_body(us, ref->name) &&
-			!(us->proc->prolang == SQLlanguageId && SG_SQL_ANALYSED_UPFRONT))
+			sg_runs_in_order(us))
 			continue;
 		kept = lappend(kept, ref);
 	}

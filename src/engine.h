@@ -39,11 +39,18 @@ typedef struct SgPoint
 	List	   *handlers;		/* PLpgSQL_exception_block * protecting this
 								 * point, innermost first */
 	const char *uncertain;		/* why failures here are not certain, or NULL */
+	struct SgRawScan *scan;		/* the statement being analysed, whose names
+								 * may make failures uncertain too (found
+								 * when one is recorded), or NULL */
+	struct SgUnitState *unit;	/* with scan: the unit analysed */
 	const int  *body_lines;		/* offsets of the body's line starts, and */
 	int			body_nlines;	/* how many: when body_offset >= 0, lines */
 	int			body_offset;	/* come from src's offset in the body */
 	bool		dynamic;		/* text of a constant EXECUTE */
 } SgPoint;
+
+/* The access of a change that renames or moves something: its old name. */
+#define SG_CHANGE_RENAME		'm'
 
 /* What a raw parse tree names, with locations. */
 typedef struct SgRawName
@@ -55,13 +62,19 @@ typedef struct SgRawName
 	int			location;		/* byte offset in the point's text */
 	char		access;			/* for relations: what the statement does */
 	const char *alias;			/* for relations: the alias, if any */
+	bool		removes;		/* a utility statement renames or drops it */
 } SgRawName;
 
 typedef struct SgRawScan
 {
 	List	   *items;			/* SgRawName * */
 	List	   *cte_names;		/* char *: WITH names are never tables */
-	List	   *created;		/* SgRawName *: relations the text creates */
+	List	   *changes;		/* SgRawName *: relations, types and
+								 * functions the statement creates (access
+								 * SG_ACCESS_CREATE), alters (_UPDATE),
+								 * renames or moves (SG_CHANGE_RENAME, the
+								 * old name) or drops (_DELETE); a temporary
+								 * relation's name starts with pg_temp */
 	bool		sets_search_path;	/* SET search_path or set_config() */
 	bool		utility;		/* a statement parse analysis does not check */
 	int			stmt_line;		/* body line where the statement starts */
@@ -82,6 +95,22 @@ typedef struct SgTriggerFacts
 	char	  **args;			/* TG_ARGV */
 } SgTriggerFacts;
 
+/*
+ * Something the body changes when it runs (a statement's SgRawName noted
+ * for the rest of the analysis).  Relations and types share one name
+ * space (a table is also a row type).
+ */
+typedef struct SgChange
+{
+	char		category;		/* SG_KIND_RELATION, _TYPE or _FUNCTION */
+	char		access;			/* SG_ACCESS_CREATE, _UPDATE, _DELETE or
+								 * SG_CHANGE_RENAME */
+	bool		temp;			/* a temporary relation it creates */
+	char	   *name;			/* last part of the name */
+	int			point;			/* the analysis point of the statement */
+	int			line;
+} SgChange;
+
 /* Analysis of one unit in progress. */
 typedef struct SgUnitState
 {
@@ -100,7 +129,17 @@ typedef struct SgUnitState
 										 * the current definition */
 	bool		changes_search_path;	/* the body sets its own path */
 	int			search_path_line;
-	List	   *created;		/* char *: relations the body creates */
+	bool		pins_datestyle; /* the function has SET DateStyle */
+	bool		changes_datestyle;	/* the body sets DateStyle itself */
+	bool		caller_schema;	/* "$user" in the path of a SECURITY INVOKER
+								 * function: the caller's schema */
+	List	   *role_schemas;	/* OIDs of schemas named like a role, once
+								 * caller_schema needed them */
+	bool		role_schemas_read;
+	List	   *changes;		/* SgChange *: what the body changes */
+	List	   *ddl_failures;	/* (SgRef *, relation name) pairs: utility
+								 * statements' missing relations and
+								 * columns */
 	int		   *line_starts;	/* offsets where the body's lines start */
 	int			nlines;
 	List	   *refs;			/* SgRef * */
@@ -194,8 +233,11 @@ extern int	sg_statement_start(const char *src, int location);
 extern char sg_point_severity(SgPoint *pc, int sqlerrcode, char severity,
 							  char **note);
 extern bool sg_user_object(Oid oid);
-extern void sg_missing_relation(SgUnitState *us, SgPoint *pc,
-								SgRawName *item, int line);
+extern int	sg_item_line(SgPoint *pc, SgRawScan *scan, SgRawName *item);
+extern Oid	sg_resolve_relation(SgUnitState *us, SgPoint *pc,
+								SgRawScan *scan, SgRawName *item);
+extern void sg_resolve_column(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
+							  SgRawName *item, Oid relid);
 extern bool sg_name_created_by_body(SgUnitState *us, const char *name);
 
 /* collect.c */

@@ -2189,10 +2189,18 @@ sg_check_return_query(SgUnitState *us, SgPlpgsql *ps, Query *query, int line)
 
 	if (problem != NULL)
 	{
+		SgPoint		pc;
 		char	   *note;
-		char		severity = sg_walk_severity(ps, ERRCODE_DATATYPE_MISMATCH,
-												&note);
+		char		severity;
 
+		memset(&pc, 0, sizeof(pc));
+		pc.handlers = ps->handlers;
+		pc.uncertain = ps->uncertain;
+		pc.queryenv = ps->queryenv;
+		pc.scan = us->last_scan;	/* the query's statement */
+		pc.unit = us;
+		severity = sg_point_severity(&pc, ERRCODE_DATATYPE_MISMATCH,
+									 SG_ERROR, &note);
 		sg_add_finding(us, SG_KIND_PROBLEM, severity, line,
 					   SG_CHECK_TYPE_MISMATCH, NULL, NULL,
 					   psprintf("structure of query does not match function result type: %s%s",

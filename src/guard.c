@@ -41,11 +41,16 @@
 #include "access/xact.h"
 #include "catalog/dependency.h"
 #include "catalog/namespace.h"
+#include "catalog/partition.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_collation.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_namespace.h"
+#include "catalog/pg_operator.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_trigger.h"
+#include "catalog/pg_ts_config.h"
+#include "catalog/pg_ts_dict.h"
 #include "catalog/pg_type.h"
 #include "commands/event_trigger.h"
 #include "commands/extension.h"
@@ -119,6 +124,7 @@ typedef struct SgPendingFn
 	List	   *baseline;		/* SgSlot *: its errors before the first break */
 	List	   *breaks;			/* SgBreak * */
 	char	   *message;		/* primary message of the first breaking DDL */
+	int64		definition;		/* sg_proc_definition() at the last break */
 } SgPendingFn;
 
 /* What sql_drop saw, for the ddl_command_end of the same command. */
@@ -156,12 +162,17 @@ static List *sg_created_after(List *created_names, List *touched,
 							  List *analyses);
 static List *sg_stored_if_current(Oid fn, const char *session_path);
 static List *sg_dropped_functions(List *touched);
+static bool sg_owner_irrelevant(Node *parsetree, List *touched, Oid fn);
+static char *sg_object_name_of(const ObjectAddress *addr);
 static void sg_add_fn(List **fns, Oid fn);
 static void sg_add_units_fns(List **fns, List *units);
 static bool sg_oid_member(List *list, Oid oid);
 static char sg_slot_class(SgRef *ref);
 static List *sg_error_slots(List *analyses, List *created_names,
-							 bool baseline);
+							 bool baseline, List *breaks);
+static bool sg_break_at(List *breaks, Oid tg, SgRef *ref);
+static int64 sg_current_definition(Oid fn);
+static bool sg_resolved_before(List *before, Oid tg, SgRef *ref);
 static bool sg_slot_member(List *slots, SgSlot *slot);
 static char *sg_describe_break(Oid fn, Oid tg, SgRef *failure,
 							   List *old_analyses, List *touched);
@@ -752,7 +763,7 @@ sg_command_end(void *arg)
 				SgRef	   *ref = (SgRef *) lfirst(lc4);
 
 				if (ref->severity == SG_ERROR &&
-					!sg_created_at_run_time(ref, fn, created_after))
+					!sg_created_at_run_time(ref, a, created_after))
 					problem_lines = list_append_unique(problem_lines,
 													   makeString(psprintf("%s: %s%s.",
 																		   sg_unit_prefix(fn, ref->line),
@@ -770,9 +781,12 @@ sg_command_end(void *arg)
 		List	   *after = (List *) list_nth(store, list_length(subjects) +
 											  list_length(members) +
 											  foreach_current_index(lc));
-		List	   *baseline = sg_error_slots(before, created_names, true);
+		List	   *baseline = sg_error_slots(before, created_names, true, NIL);
 		List	   *breaks = NIL;
 		ListCell   *lc3;
+
+		if (sg_owner_irrelevant(trigdata->parsetree, touched, fn))
+			continue;
 
 		foreach(lc3, after)
 		{
@@ -792,7 +806,8 @@ sg_command_end(void *arg)
 				SgSlot		slot;
 
 				if (ref->severity != SG_ERROR ||
-					sg_created_at_run_time(ref, fn, created_after))
+					(sg_created_at_run_time(ref, a, created_after) &&
+					 !sg_resolved_before(before, a->tg, ref)))
 					continue;
 				if (!had_unit)
 				{
@@ -1023,8 +1038,19 @@ sg_collect_units(List *touched, List *created_names, List **affected,
 			if (!t->dropped)
 				name = sg_type_name(objid);
 		}
-		else if (classid == NamespaceRelationId && !t->dropped)
-			sg_add_units_fns(affected, sg_catalog_users_in_schema(objid));
+		else if (classid == NamespaceRelationId ||
+				 classid == TSConfigRelationId ||
+				 classid == TSDictionaryRelationId ||
+				 classid == OperatorRelationId ||
+				 classid == CollationRelationId)
+		{
+			/* named by reg* constants ('english'::regconfig), and schemas */
+			sg_add_units_fns(affected, sg_catalog_users_of_object(classid, objid));
+			if (classid == NamespaceRelationId && !t->dropped)
+				sg_add_units_fns(affected, sg_catalog_users_in_schema(objid));
+			if (!t->dropped)
+				name = sg_object_name_of(&t->addr);
+		}
 		else if (classid == TriggerRelationId)
 		{
 			/* the trigger's function gains or loses a unit */
@@ -1035,11 +1061,21 @@ sg_collect_units(List *touched, List *created_names, List **affected,
 
 			/*
 			 * A BEFORE trigger may fill in columns that inserts into its
-			 * table leave out.
+			 * table leave out, or into a partitioned table it is a
+			 * partition of.
 			 */
 			if (OidIsValid(table))
+			{
 				sg_add_units_fns(affected,
 								 sg_catalog_users_of_object(RelationRelationId, table));
+				if (get_rel_relispartition(table))
+				{
+					foreach(lc2, get_partition_ancestors(table))
+						sg_add_units_fns(affected,
+										 sg_catalog_users_of_object(RelationRelationId,
+																	lfirst_oid(lc2)));
+				}
+			}
 			if (!t->dropped)
 			{
 				Oid			fn = sg_trigger_function(objid);
@@ -1063,6 +1099,49 @@ sg_collect_units(List *touched, List *created_names, List **affected,
 		*affected = list_delete_oid(*affected, lfirst_oid(lc));
 	list_sort(*affected, list_oid_cmp);
 	list_sort(*subjects, list_oid_cmp);
+}
+
+/*
+ * Is the command ALTER ... OWNER TO of this function, which is SECURITY
+ * INVOKER?  Then it runs as its caller ("$user" included) whoever owns
+ * it: what its analysis (made as the owner) sees differently is no break.
+ */
+static bool
+sg_owner_irrelevant(Node *parsetree, List *touched, Oid fn)
+{
+	ListCell   *lc;
+
+	if (parsetree == NULL || !IsA(parsetree, AlterOwnerStmt))
+		return false;
+	foreach(lc, touched)
+	{
+		SgTouched  *t = (SgTouched *) lfirst(lc);
+		HeapTuple	tup;
+		bool		invoker;
+
+		if (t->addr.classId != ProcedureRelationId || t->addr.objectId != fn)
+			continue;
+		tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
+		if (!HeapTupleIsValid(tup))
+			return false;
+		invoker = !((Form_pg_proc) GETSTRUCT(tup))->prosecdef;
+		ReleaseSysCache(tup);
+		return invoker;
+	}
+	return false;
+}
+
+/* The unqualified name of an object, or NULL. */
+static char *
+sg_object_name_of(const ObjectAddress *addr)
+{
+	List	   *names = NIL;
+	List	   *args = NIL;
+
+	if (getObjectIdentityParts(addr, &names, &args, true) == NULL ||
+		names == NIL)
+		return NULL;
+	return (char *) llast(names);
 }
 
 /* The functions the command dropped. */
@@ -1125,6 +1204,7 @@ sg_created_after(List *created_names, List *touched, List *analyses)
 					SgCreated  *c = palloc(sizeof(SgCreated));
 
 					c->name = ref->name;
+					c->written = ref->written;
 					c->fn = a->fn;
 					result = lappend(result, c);
 				}
@@ -1215,10 +1295,13 @@ sg_slot_class(SgRef *ref)
  * broken before a command), statements whose record fields could not be
  * verified count too: a record filled by a statement that failed is not
  * typed, and once that statement is repaired, a field error appearing
- * further down was there all along, not made by the command.
+ * further down was there all along, not made by the command.  A relation
+ * another function creates at run time excuses a missing one, except at
+ * the slots of "breaks" (SgBreak *): there it was a table that existed.
  */
 static List *
-sg_error_slots(List *analyses, List *created_names, bool baseline)
+sg_error_slots(List *analyses, List *created_names, bool baseline,
+			   List *breaks)
 {
 	List	   *slots = NIL;
 	ListCell   *lc;
@@ -1234,7 +1317,8 @@ sg_error_slots(List *analyses, List *created_names, bool baseline)
 			SgSlot	   *slot;
 
 			if ((ref->severity != SG_ERROR ||
-				 sg_created_at_run_time(ref, a->fn, created_names)) &&
+				 (sg_created_at_run_time(ref, a, created_names) &&
+				  !sg_break_at(breaks, a->tg, ref))) &&
 				!(baseline && ref->check != NULL &&
 				  (strcmp(ref->check, SG_CHECK_RECORD_TYPE) == 0 ||
 				   strcmp(ref->check, SG_CHECK_RECORD_FIELD) == 0)))
@@ -1247,6 +1331,55 @@ sg_error_slots(List *analyses, List *created_names, bool baseline)
 		}
 	}
 	return slots;
+}
+
+/* Is there a break (SgBreak *) at the statement of a reference? */
+static bool
+sg_break_at(List *breaks, Oid tg, SgRef *ref)
+{
+	ListCell   *lc;
+
+	foreach(lc, breaks)
+	{
+		SgBreak    *b = (SgBreak *) lfirst(lc);
+
+		if (b->slot.tg == tg && b->slot.line == ref->line &&
+			b->slot.cls == sg_slot_class(ref))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Did the statement of a reference that fails now use an existing table of
+ * that name before the command?  Then a relation of that name that some
+ * function creates at run time does not excuse the failure: the command
+ * took away the table the statement used.
+ */
+static bool
+sg_resolved_before(List *before, Oid tg, SgRef *ref)
+{
+	ListCell   *lc;
+
+	foreach(lc, before)
+	{
+		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
+		ListCell   *lc2;
+
+		if (a->tg != tg)
+			continue;
+		foreach(lc2, a->refs)
+		{
+			SgRef	   *old = (SgRef *) lfirst(lc2);
+
+			if (old->severity == SG_OK && old->kind == SG_KIND_RELATION &&
+				old->line == ref->line && OidIsValid(old->target.objectId) &&
+				old->name != NULL && ref->name != NULL &&
+				strcmp(old->name, ref->name) == 0)
+				return true;
+		}
+	}
+	return false;
 }
 
 static bool
@@ -1542,6 +1675,10 @@ sg_object_word(ObjectType type)
 			return "language";
 		case OBJECT_ROLE:
 			return "role";
+		case OBJECT_TSCONFIGURATION:
+			return "text search configuration";
+		case OBJECT_TSDICTIONARY:
+			return "text search dictionary";
 		default:
 			return "object";
 	}
@@ -1811,7 +1948,23 @@ sg_remember(Oid fn, List *baseline, List *breaks, const char *message)
 		b->subid = GetCurrentSubTransactionId();
 		p->breaks = lappend(p->breaks, b);
 	}
+	p->definition = sg_current_definition(fn);
 	MemoryContextSwitchTo(old);
+}
+
+/* sg_proc_definition() of a function now, or 0 if it is gone. */
+static int64
+sg_current_definition(Oid fn)
+{
+	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
+	int64		definition = 0;
+
+	if (HeapTupleIsValid(tup))
+	{
+		definition = sg_proc_definition(tup);
+		ReleaseSysCache(tup);
+	}
+	return definition;
 }
 
 /* Note what an extension's script touched. */
@@ -1862,7 +2015,14 @@ sg_verdict(void)
 								  sg_session_path(sg_catalog_load_function(p->fn),
 												  p->fn));
 
-		foreach(lc2, sg_error_slots(now, created_names, false))
+		/*
+		 * Where a statement broke, a relation created at run time is no
+		 * excuse: it used a table that was there.  Unless the function was
+		 * replaced since, by a body that means to use the created one.
+		 */
+		foreach(lc2, sg_error_slots(now, created_names, false,
+									sg_current_definition(p->fn) == p->definition ?
+									p->breaks : NIL))
 		{
 			SgSlot	   *slot = (SgSlot *) lfirst(lc2);
 			ListCell   *lc3;

@@ -31,6 +31,7 @@
 #include "utils/memutils.h"
 #include "utils/syscache.h"
 #include "utils/tuplestore.h"
+#include "utils/varlena.h"
 
 #include "compat.h"
 #include "schema_guard.h"
@@ -48,6 +49,9 @@ typedef struct SgUnitEntry
 } SgUnitEntry;
 
 static bool sg_same_finding(SgRef *a, SgRef *b);
+static bool sg_str_eq(const char *a, const char *b);
+static bool sg_created_visible(SgCreated *c, SgAnalysis *a);
+static Oid	sg_function_owner(Oid fn);
 static bool sg_unverifiable_check(const char *check);
 static Datum sg_text_datum(const char *s, bool *isnull);
 
@@ -107,6 +111,8 @@ sg_kind_name(char kind)
 			return "type";
 		case SG_KIND_FIELD:
 			return "trigger field";
+		case SG_KIND_OBJECT:
+			return "object";
 		default:
 			return "problem";
 	}
@@ -140,13 +146,16 @@ sg_access_name(char access)
 
 /*
  * A relation missing now that another function creates at run time
- * (pgTAP's temporary tables, say) is not a certain failure.  (One the
+ * (pgTAP's temporary tables, say) is not a certain failure, where the
+ * reference would resolve to it: a name qualified with the schema it is
+ * created in, or an unqualified name, when it is temporary or created in
+ * a schema of the path the reference resolves with (a's).  (One the
  * function itself creates was dealt with by the engine.)  The catalog
  * stores such a reference as missing; this is decided when it is read,
  * as what other functions create changes.
  */
 bool
-sg_created_at_run_time(SgRef *ref, Oid fn, List *created)
+sg_created_at_run_time(SgRef *ref, SgAnalysis *a, List *created)
 {
 	ListCell   *lc;
 
@@ -157,17 +166,71 @@ sg_created_at_run_time(SgRef *ref, Oid fn, List *created)
 	{
 		SgCreated  *c = (SgCreated *) lfirst(lc);
 
-		if (c->fn != fn && strcmp(c->name, ref->name) == 0)
+		if (c->fn == a->fn || strcmp(c->name, ref->name) != 0)
+			continue;
+		if (ref->written != NULL && strcmp(ref->written, ref->name) != 0 ?
+			sg_str_eq(ref->written, c->written) : sg_created_visible(c, a))
 			return true;
 	}
 	return false;
 }
 
+/*
+ * Does an unqualified name resolve to a relation created where c says?
+ * A temporary one comes first in every path; a permanent one needs its
+ * schema in the path ("$user" is the function owner, as in the analysis).
+ */
+static bool
+sg_created_visible(SgCreated *c, SgAnalysis *a)
+{
+	size_t		len = c->written ? strlen(c->written) : 0;
+	size_t		namelen = strlen(c->name);
+	char	   *schema;
+	char	   *path;
+	List	   *elems;
+	ListCell   *lc;
+
+	if (len <= namelen + 1 || c->written[len - namelen - 1] != '.' ||
+		strcmp(c->written + len - namelen, c->name) != 0)
+		return true;			/* where it is created is unknown */
+	schema = pnstrdup(c->written, len - namelen - 1);
+	if (strcmp(schema, "pg_temp") == 0)
+		return true;
+	path = pstrdup(a->search_path ? a->search_path : "");
+	if (!SplitIdentifierString(path, ',', &elems))
+		return false;
+	foreach(lc, elems)
+	{
+		const char *elem = (const char *) lfirst(lc);
+
+		if (strcmp(elem, "$user") == 0)
+			elem = GetUserNameFromId(sg_function_owner(a->fn), true);
+		if (elem != NULL && strcmp(elem, schema) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The owner of a function, or InvalidOid. */
+static Oid
+sg_function_owner(Oid fn)
+{
+	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
+	Oid			owner = InvalidOid;
+
+	if (HeapTupleIsValid(tup))
+	{
+		owner = ((Form_pg_proc) GETSTRUCT(tup))->proowner;
+		ReleaseSysCache(tup);
+	}
+	return owner;
+}
+
 /* Report such a reference as what it is. */
 void
-sg_adjust_runtime_created(SgRef *ref, Oid fn, List *created)
+sg_adjust_runtime_created(SgRef *ref, SgAnalysis *a, List *created)
 {
-	if (!sg_created_at_run_time(ref, fn, created))
+	if (!sg_created_at_run_time(ref, a, created))
 		return;
 	ref->severity = SG_INFO;
 	ref->check = SG_CHECK_RUNTIME_RELATION;
@@ -537,6 +600,7 @@ sg_body_findings(PG_FUNCTION_ARGS)
 					a = palloc0(sizeof(SgAnalysis));
 					a->fn = fresh->fn;
 					a->tg = fresh->tg;
+					a->search_path = pstrdup(fresh->search_path);
 					foreach(lc3, fresh->refs)
 					{
 						SgRef	   *src = (SgRef *) lfirst(lc3);
@@ -569,6 +633,7 @@ sg_body_findings(PG_FUNCTION_ARGS)
 					SgCreated  *c = palloc(sizeof(SgCreated));
 
 					c->name = ref->name;
+					c->written = ref->written;
 					c->fn = fn;
 					created = lappend(created, c);
 				}
@@ -603,7 +668,7 @@ sg_body_findings(PG_FUNCTION_ARGS)
 			{
 				SgRef	   *ref = (SgRef *) lfirst(lc3);
 
-				sg_adjust_runtime_created(ref, fn, created);
+				sg_adjust_runtime_created(ref, a, created);
 			}
 		}
 

@@ -38,6 +38,8 @@
 #define SG_KIND_FUNCTION		'f'
 #define SG_KIND_TYPE			't'
 #define SG_KIND_FIELD			'n'		/* NEW.x or OLD.x of a trigger */
+#define SG_KIND_OBJECT			'o'		/* another object a constant names
+										 * ('cfg'::regconfig, ...) */
 #define SG_KIND_PROBLEM			'p'		/* a finding tied to no object */
 #define SG_KIND_NAME			'w'		/* a name a body that does not compile
 										 * mentions: creating an object of
@@ -117,10 +119,14 @@ typedef struct SgAnalysis
 	int64		refs_hash;		/* a hash of the rows refs are stored as */
 } SgAnalysis;
 
-/* A relation some body creates at run time, and which function. */
+/*
+ * A relation some body creates at run time, and which function: its name,
+ * and "schema.name" where it is created (pg_temp for a temporary one).
+ */
 typedef struct SgCreated
 {
 	char	   *name;
+	char	   *written;
 	Oid			fn;
 } SgCreated;
 
@@ -225,7 +231,8 @@ extern char *sg_trigger_identity(Oid tg);
 extern const char *sg_severity_name(char severity);
 extern const char *sg_kind_name(char kind);
 extern const char *sg_access_name(char access);
-extern bool sg_created_at_run_time(SgRef *ref, Oid fn, List *created);
-extern void sg_adjust_runtime_created(SgRef *ref, Oid fn, List *created);
+extern bool sg_created_at_run_time(SgRef *ref, SgAnalysis *a, List *created);
+extern void sg_adjust_runtime_created(SgRef *ref, SgAnalysis *a,
+									  List *created);
 
 #endif							/* SCHEMA_GUARD_H */
