@@ -75,6 +75,19 @@ PG_FUNCTION_INFO_V1(sg_ddl_command_end);
 /* DETAIL lines shown at most; validate() lists everything. */
 #define SG_MAX_DETAIL_LINES		50
 
+/*
+ * What a command changed of an object, as far as function bodies can tell
+ * (SgTouched.changes).  A statement that fails after the command is broken
+ * by it only if its unit depends on one of these changes (see sg_cause).
+ */
+#define SG_CHANGED_OBJECT	0x01	/* dropped, renamed, moved, retyped or
+									 * redefined: every use of it */
+#define SG_CHANGED_NAME		0x02	/* a name now means it: uses of the name */
+#define SG_CHANGED_COLUMNS	0x04	/* a relation's set of columns: uses of
+									 * all of them, or of its row type */
+#define SG_CHANGED_INSERTS	0x08	/* what an INSERT into the table must
+									 * give */
+
 /* An object the command dropped, created or altered. */
 typedef struct SgTouched
 {
@@ -84,7 +97,9 @@ typedef struct SgTouched
 	bool		dropped;
 	bool		created;		/* created, or renamed/moved to a new name */
 	char	   *tag;			/* command tag, for created or altered ones */
-	Oid			table;			/* a dropped trigger's table, if it stays */
+	Oid			table;			/* a trigger's table, if it stays */
+	int			changes;		/* SG_CHANGED_* */
+	char	   *name;			/* the name, for SG_CHANGED_NAME */
 } SgTouched;
 
 /* An error slot: a statement of a unit that fails. */
@@ -101,6 +116,7 @@ typedef struct SgBreak
 	Oid			fn;
 	SgSlot		slot;
 	char	   *text;			/* "Function f() line 3 reads table t" */
+	int			why;			/* the SG_CHANGED_* that broke it */
 	SubTransactionId subid;
 } SgBreak;
 
@@ -146,7 +162,15 @@ static void sg_command_start(void *arg);
 static void sg_note_dropped(void *arg);
 static void sg_command_end(void *arg);
 static List *sg_read_commands(void);
-static List *sg_altered_columns(Node *parsetree, List *commands);
+static SgTouched *sg_new_touched(Oid classid, Oid objid, int32 subid,
+								 const char *type);
+static char *sg_touched_name(SgTouched *t);
+static int	sg_reported_changes(Node *parsetree, SgTouched *t);
+static int	sg_alter_table_cmd_changes(AlterTableCmd *cmd, int *column,
+									   const char **colname);
+static List *sg_alter_table_changes(AlterTableStmt *stmt, List *touched);
+static List *sg_rename_changes(RenameStmt *stmt, List *touched);
+static List *sg_command_changes(Node *parsetree, List *commands);
 static void sg_collect_units(List *touched, List *created_names,
 							 List **affected, List **subjects,
 							 List **same_definition, List **stored,
@@ -163,8 +187,40 @@ static char sg_slot_class(SgRef *ref);
 static List *sg_error_slots(List *analyses, List *created_names,
 							 bool baseline);
 static bool sg_slot_member(List *slots, SgSlot *slot);
+static SgAnalysis *sg_unit_of(List *analyses, Oid tg);
+static char *sg_problem_text(Oid fn, Oid tg, SgRef *ref);
+static SgFound *sg_judge_function(Oid fn, List *before, List *after,
+								  List *touched, List *created_names,
+								  List *created_after, List *new_triggers,
+								  List **break_lines, List **problem_lines);
+static Oid	sg_object_namespace(const ObjectAddress *addr);
+static bool sg_ref_targets(SgRef *ref, SgTouched *t);
+static bool sg_unit_uses(SgAnalysis *unit, SgTouched *t, List *created_names);
+static bool sg_unit_reads_all_columns(SgAnalysis *unit, Oid relid,
+									  List *touched);
+static bool sg_unit_uses_columns(SgAnalysis *unit, SgTouched *t,
+								 List *touched);
+static bool sg_unit_names(SgRef *failure, SgAnalysis *before,
+						  SgAnalysis *after, SgTouched *t);
+static bool sg_misses_not_null(SgRef *failure, SgTouched *t);
+static SgTouched *sg_cause_in(SgRef *failure, SgAnalysis *before,
+							   SgAnalysis *after, List *touched,
+							   List *created_names, int *why);
+static SgAnalysis *sg_line_of(SgAnalysis *unit, int line);
+static bool sg_failure_may_flow(SgRef *failure);
+static SgTouched *sg_cause(SgRef *failure, SgAnalysis *before,
+						   SgAnalysis *after, List *touched,
+						   List *created_names, int *why);
+static SgRef *sg_best_reference(SgAnalysis *old_unit, int line,
+								List *touched, int changes,
+								SgTouched **best_touched);
+static char *sg_failure_explanation(SgRef *failure);
+static SgRef *sg_first_reference(SgAnalysis *old_unit, int line,
+								 const char *name);
+static char *sg_describe_use(SgRef *ref, SgTouched *t);
 static char *sg_describe_break(Oid fn, Oid tg, SgRef *failure,
-							   List *old_analyses, List *touched);
+							   SgAnalysis *old_unit, List *touched,
+							   SgTouched *cause, int why);
 static char *sg_unit_prefix(Oid fn, int line);
 static char *sg_trigger_suffix(Oid tg);
 static char *sg_command_message(Node *parsetree, CommandTag tag,
@@ -362,6 +418,12 @@ sg_note_dropped(void *arg)
 		if (isnull)
 			t->table = InvalidOid;
 		t->dropped = true;
+		t->changes = SG_CHANGED_OBJECT;
+		if (strcmp(t->type, "trigger") == 0)
+		{
+			/* a BEFORE trigger may have filled what inserts leave out */
+			t->changes |= SG_CHANGED_INSERTS;
+		}
 		sg_dropped = lappend(sg_dropped, t);
 	}
 	MemoryContextSwitchTo(old);
@@ -442,59 +504,354 @@ sg_maintain(void (*job) (void *arg), void *arg)
 	FreeErrorData(edata);
 }
 
+/* ---------------------------------------------------------------------
+ * What a command changed
+ * ---------------------------------------------------------------------
+ */
+
+static SgTouched *
+sg_new_touched(Oid classid, Oid objid, int32 subid, const char *type)
+{
+	SgTouched  *t = palloc0(sizeof(SgTouched));
+
+	ObjectAddressSubSet(t->addr, classid, objid, subid);
+	t->type = pstrdup(type);
+	return t;
+}
+
+/* The name an object now has, for SG_CHANGED_NAME. */
+static char *
+sg_touched_name(SgTouched *t)
+{
+	Oid			objid = t->addr.objectId;
+
+	switch (t->addr.classId)
+	{
+		case RelationRelationId:
+			if (t->addr.objectSubId != 0)
+				return get_attname(objid, t->addr.objectSubId, true);
+			return get_rel_name(objid);
+		case ProcedureRelationId:
+			return get_func_name(objid);
+		case TypeRelationId:
+			return sg_type_name(objid);
+		case NamespaceRelationId:
+			return get_namespace_name(objid);
+		default:
+			return NULL;
+	}
+}
+
 /*
- * The columns an ALTER TABLE names, so that messages can say which column
- * a broken statement uses (the command itself reports only the table).
+ * What an object pg_event_trigger_ddl_commands() reports changed for
+ * function bodies.  Only what changes nothing a body can see is left out:
+ * comments, privileges, owners, storage, statistics; whatever is not
+ * known to change nothing changes every use of the object.
+ */
+static int
+sg_reported_changes(Node *parsetree, SgTouched *t)
+{
+	const char *tag = t->tag != NULL ? t->tag : "";
+
+	if (strncmp(tag, "CREATE ", 7) == 0)
+	{
+		/* new, or replaced: a view may have gained columns */
+		if (t->addr.classId == RelationRelationId)
+			return SG_CHANGED_NAME | SG_CHANGED_COLUMNS;
+		/* a replaced function may be called differently */
+		if (t->addr.classId == ProcedureRelationId)
+			return SG_CHANGED_NAME | SG_CHANGED_OBJECT;
+		/* a BEFORE trigger may fill in what inserts leave out */
+		if (t->addr.classId == TriggerRelationId)
+			return SG_CHANGED_INSERTS;
+		return SG_CHANGED_NAME;
+	}
+	if (parsetree != NULL)
+	{
+		switch (nodeTag(parsetree))
+		{
+			case T_CommentStmt:
+			case T_SecLabelStmt:
+			case T_GrantStmt:
+			case T_AlterDefaultPrivilegesStmt:
+			case T_AlterOwnerStmt:
+			case T_RefreshMatViewStmt:
+			case T_AlterSeqStmt:
+			case T_AlterStatsStmt:
+			case T_AlterEventTrigStmt:
+			case T_AlterPolicyStmt:
+				return 0;
+			case T_AlterEnumStmt:
+				/* a new value breaks nothing; a renamed one its uses */
+				return ((AlterEnumStmt *) parsetree)->oldVal != NULL ?
+					SG_CHANGED_OBJECT : 0;
+			case T_AlterTableStmt:
+				return 0;		/* see sg_alter_table_changes() */
+			case T_RenameStmt:
+				switch (((RenameStmt *) parsetree)->renameType)
+				{
+					case OBJECT_TRIGGER:
+					case OBJECT_POLICY:
+					case OBJECT_RULE:
+						return 0;
+					default:
+						return SG_CHANGED_OBJECT | SG_CHANGED_NAME;
+				}
+			case T_AlterObjectSchemaStmt:
+				return SG_CHANGED_OBJECT | SG_CHANGED_NAME;
+			default:
+				break;
+		}
+	}
+	if (strncmp(tag, "ALTER ", 6) == 0)
+		return SG_CHANGED_OBJECT;
+	return SG_CHANGED_OBJECT | SG_CHANGED_NAME;
+}
+
+/*
+ * What one ALTER TABLE subcommand changes: of the table (the result), and
+ * of the column it names (*column, *colname).
+ */
+static int
+sg_alter_table_cmd_changes(AlterTableCmd *cmd, int *column,
+						   const char **colname)
+{
+	*column = 0;
+	*colname = cmd->name;
+	switch (cmd->subtype)
+	{
+		case AT_AddColumn:
+		case AT_AddColumnToView:
+			/* a new name, maybe one an INSERT must give */
+			*colname = castNode(ColumnDef, cmd->def)->colname;
+			*column = SG_CHANGED_NAME | SG_CHANGED_INSERTS;
+			return SG_CHANGED_COLUMNS;
+		case AT_DropColumn:
+			return SG_CHANGED_COLUMNS;	/* sql_drop reports the column */
+		case AT_AlterColumnType:
+			*column = SG_CHANGED_OBJECT;
+			return SG_CHANGED_COLUMNS;
+		case AT_SetNotNull:
+		case AT_DropIdentity:
+			*column = SG_CHANGED_INSERTS;
+			return 0;
+		case AT_ColumnDefault:
+			if (cmd->def == NULL)
+				*column = SG_CHANGED_INSERTS;
+			return 0;
+		case AT_AddIdentity:
+		case AT_SetIdentity:
+		case AT_DropExpression:
+			*column = SG_CHANGED_OBJECT | SG_CHANGED_INSERTS;
+			return 0;
+		case AT_AddConstraint:
+			/* a primary key makes its columns NOT NULL */
+			return (IsA(cmd->def, Constraint) &&
+					((Constraint *) cmd->def)->contype == CONSTR_PRIMARY) ?
+				SG_CHANGED_INSERTS : 0;
+		case AT_AddIndex:
+		case AT_AddIndexConstraint:
+			return (IsA(cmd->def, IndexStmt) &&
+					((IndexStmt *) cmd->def)->primary) ?
+				SG_CHANGED_INSERTS : 0;
+		case AT_EnableTrig:
+		case AT_EnableAlwaysTrig:
+		case AT_EnableReplicaTrig:
+		case AT_DisableTrig:
+		case AT_EnableTrigAll:
+		case AT_DisableTrigAll:
+		case AT_EnableTrigUser:
+		case AT_DisableTrigUser:
+			/* a BEFORE trigger fills in what inserts leave out, or not */
+			return SG_CHANGED_INSERTS;
+		case AT_DropNotNull:
+		case AT_SetStatistics:
+		case AT_SetOptions:
+		case AT_ResetOptions:
+		case AT_SetStorage:
+		case AT_SetCompression:
+		case AT_DropConstraint: /* sql_drop reports the constraint */
+		case AT_ValidateConstraint:
+		case AT_ClusterOn:
+		case AT_DropCluster:
+		case AT_SetLogged:
+		case AT_SetUnLogged:
+		case AT_SetAccessMethod:
+		case AT_SetTableSpace:
+		case AT_SetRelOptions:
+		case AT_ResetRelOptions:
+		case AT_ReplaceRelOptions:
+		case AT_ChangeOwner:
+		case AT_EnableRowSecurity:
+		case AT_DisableRowSecurity:
+		case AT_ForceRowSecurity:
+		case AT_NoForceRowSecurity:
+		case AT_ReplicaIdentity:
+		case AT_GenericOptions:
+		case AT_AlterColumnGenericOptions:
+		case AT_EnableRule:
+		case AT_EnableAlwaysRule:
+		case AT_EnableReplicaRule:
+		case AT_DisableRule:
+		case AT_AddInherit:
+		case AT_DropInherit:
+		case AT_AddOf:
+		case AT_DropOf:
+		case AT_AttachPartition:
+		case AT_DetachPartition:
+		case AT_DetachPartitionFinalize:
+			return 0;
+		default:
+			return SG_CHANGED_OBJECT;
+	}
+}
+
+/*
+ * ALTER TABLE reports the table only: what its subcommands change of the
+ * table, and of the columns they name.
  */
 static List *
-sg_altered_columns(Node *parsetree, List *commands)
+sg_alter_table_changes(AlterTableStmt *stmt, List *touched)
 {
-	AlterTableStmt *stmt;
-	List	   *result = NIL;
-	Oid			relid = InvalidOid;
+	SgTouched  *reported = NULL;
+	List	   *tables;
 	ListCell   *lc;
-
-	if (parsetree == NULL || !IsA(parsetree, AlterTableStmt))
-		return NIL;
-	stmt = (AlterTableStmt *) parsetree;
 
 	/*
 	 * The table is the one the command reports (the parse tree's name would
 	 * resolve with this function's search_path, not the user's).
 	 */
+	foreach(lc, touched)
+	{
+		SgTouched  *t = (SgTouched *) lfirst(lc);
+
+		if (t->addr.classId == RelationRelationId &&
+			t->addr.objectSubId == 0 && !t->dropped)
+		{
+			reported = t;
+			break;
+		}
+	}
+	if (reported == NULL)
+	{
+		/* ALTER TYPE ... ADD ATTRIBUTE reports the type: every use of it */
+		foreach(lc, touched)
+			((SgTouched *) lfirst(lc))->changes = SG_CHANGED_OBJECT;
+		return touched;
+	}
+
+	tables = list_make1_oid(reported->addr.objectId);
+	foreach(lc, tables)
+	{
+		Oid			relid = lfirst_oid(lc);
+		SgTouched  *rel = reported;
+		ListCell   *lc2;
+
+		if (relid != reported->addr.objectId)
+			rel = sg_new_touched(RelationRelationId, relid, 0, reported->type);
+		foreach(lc2, stmt->cmds)
+		{
+			AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc2);
+			const char *colname;
+			int			column;
+			AttrNumber	attnum;
+			SgTouched  *col;
+
+			rel->changes |= sg_alter_table_cmd_changes(cmd, &column, &colname);
+			if (column == 0 || colname == NULL ||
+				(attnum = get_attnum(relid, colname)) == InvalidAttrNumber)
+				continue;
+			col = sg_new_touched(RelationRelationId, relid, attnum,
+								 "table column");
+			col->created = true;
+			col->changes = column;
+			if (column & SG_CHANGED_NAME)
+				col->name = pstrdup(colname);
+			touched = lappend(touched, col);
+		}
+		if (rel != reported)
+			touched = lappend(touched, rel);
+	}
+	return touched;
+}
+
+/*
+ * RENAME COLUMN reports the column: for bodies, its table has another set
+ * of columns too.
+ */
+static List *
+sg_rename_changes(RenameStmt *stmt, List *touched)
+{
+	SgTouched  *reported = NULL;
+	List	   *tables;
+	ListCell   *lc;
+
+	if (stmt->renameType != OBJECT_COLUMN &&
+		stmt->renameType != OBJECT_ATTRIBUTE)
+		return touched;
+	foreach(lc, touched)
+	{
+		SgTouched  *t = (SgTouched *) lfirst(lc);
+
+		if (t->addr.classId == RelationRelationId && t->addr.objectSubId != 0)
+			reported = t;
+	}
+	if (reported == NULL)
+		return touched;
+
+	tables = list_make1_oid(reported->addr.objectId);
+	foreach(lc, tables)
+	{
+		Oid			relid = lfirst_oid(lc);
+		SgTouched  *rel;
+
+		if (relid != reported->addr.objectId)
+		{
+			AttrNumber	attnum = get_attnum(relid, stmt->newname);
+			SgTouched  *col;
+
+			if (attnum == InvalidAttrNumber)
+				continue;
+			col = sg_new_touched(RelationRelationId, relid, attnum,
+								 reported->type);
+			col->created = true;
+			col->changes = reported->changes;
+			col->name = pstrdup(stmt->newname);
+			touched = lappend(touched, col);
+		}
+		rel = sg_new_touched(RelationRelationId, relid, 0, "table");
+		rel->changes = SG_CHANGED_COLUMNS;
+		touched = lappend(touched, rel);
+	}
+	return touched;
+}
+
+/*
+ * What the objects the command reports (commands) changed for function
+ * bodies, and the objects it changed without reporting them.  Returns
+ * commands with those added.
+ */
+static List *
+sg_command_changes(Node *parsetree, List *commands)
+{
+	ListCell   *lc;
+
 	foreach(lc, commands)
 	{
 		SgTouched  *t = (SgTouched *) lfirst(lc);
 
-		if (t->addr.classId == RelationRelationId && t->addr.objectSubId == 0 &&
-			!t->dropped)
-		{
-			relid = t->addr.objectId;
-			break;
-		}
+		t->changes = sg_reported_changes(parsetree, t);
+		if (t->changes & SG_CHANGED_NAME)
+			t->name = sg_touched_name(t);
+		if (t->addr.classId == TriggerRelationId)
+			t->table = sg_trigger_relation(t->addr.objectId);
 	}
-	if (!OidIsValid(relid))
-		return NIL;
-	foreach(lc, stmt->cmds)
-	{
-		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
-		const char *colname = cmd->name;
-		AttrNumber	attnum;
-		SgTouched  *t;
-
-		if (cmd->subtype == AT_AddColumn && cmd->def != NULL &&
-			IsA(cmd->def, ColumnDef))
-			colname = ((ColumnDef *) cmd->def)->colname;
-		if (colname == NULL ||
-			(attnum = get_attnum(relid, colname)) == InvalidAttrNumber)
-			continue;
-		t = palloc0(sizeof(SgTouched));
-		ObjectAddressSubSet(t->addr, RelationRelationId, relid, attnum);
-		t->type = "table column";
-		t->created = true;
-		result = lappend(result, t);
-	}
-	return result;
+	if (parsetree != NULL && IsA(parsetree, AlterTableStmt))
+		commands = sg_alter_table_changes((AlterTableStmt *) parsetree,
+										  commands);
+	else if (parsetree != NULL && IsA(parsetree, RenameStmt))
+		commands = sg_rename_changes((RenameStmt *) parsetree, commands);
+	return commands;
 }
 
 /*
@@ -632,13 +989,9 @@ sg_command_end(void *arg)
 								 ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(work);
 
-	{
-		List	   *commands = sg_read_commands();
-
-		touched = list_concat(list_copy(sg_dropped), commands);
-		touched = list_concat(touched,
-							  sg_altered_columns(trigdata->parsetree, commands));
-	}
+	touched = list_concat(list_copy(sg_dropped),
+						  sg_command_changes(trigdata->parsetree,
+											 sg_read_commands()));
 	sg_dropped = NIL;
 
 	created_names = sg_catalog_runtime_created_names();
@@ -754,10 +1107,7 @@ sg_command_end(void *arg)
 				if (ref->severity == SG_ERROR &&
 					!sg_created_at_run_time(ref, fn, created_after))
 					problem_lines = list_append_unique(problem_lines,
-													   makeString(psprintf("%s: %s%s.",
-																		   sg_unit_prefix(fn, ref->line),
-																		   ref->message,
-																		   sg_trigger_suffix(a->tg))));
+													   makeString(sg_problem_text(fn, a->tg, ref)));
 			}
 		}
 	}
@@ -765,72 +1115,16 @@ sg_command_end(void *arg)
 	/* Functions the command may have broken. */
 	forboth(lc, affected, lc2, befores)
 	{
-		Oid			fn = lfirst_oid(lc);
-		List	   *before = (List *) lfirst(lc2);
 		List	   *after = (List *) list_nth(store, list_length(subjects) +
 											  list_length(members) +
 											  foreach_current_index(lc));
-		List	   *baseline = sg_error_slots(before, created_names, true);
-		List	   *breaks = NIL;
-		ListCell   *lc3;
+		SgFound    *found = sg_judge_function(lfirst_oid(lc), (List *) lfirst(lc2),
+											  after, touched, created_names,
+											  created_after, new_triggers,
+											  &break_lines, &problem_lines);
 
-		foreach(lc3, after)
-		{
-			SgAnalysis *a = (SgAnalysis *) lfirst(lc3);
-			bool		had_unit = false;
-			ListCell   *lc4;
-
-			foreach(lc4, before)
-			{
-				if (((SgAnalysis *) lfirst(lc4))->tg == a->tg)
-					had_unit = true;
-			}
-
-			foreach(lc4, a->refs)
-			{
-				SgRef	   *ref = (SgRef *) lfirst(lc4);
-				SgSlot		slot;
-
-				if (ref->severity != SG_ERROR ||
-					sg_created_at_run_time(ref, fn, created_after))
-					continue;
-				if (!had_unit)
-				{
-					/* a trigger created by this command */
-					if (sg_oid_member(new_triggers, a->tg))
-						problem_lines = list_append_unique(problem_lines,
-														   makeString(psprintf("%s: %s%s.",
-																			   sg_unit_prefix(fn, ref->line),
-																			   ref->message,
-																			   sg_trigger_suffix(a->tg))));
-					continue;
-				}
-				slot.tg = a->tg;
-				slot.line = ref->line;
-				slot.cls = sg_slot_class(ref);
-				if (sg_slot_member(baseline, &slot))
-					continue;
-				{
-					SgBreak    *b = palloc0(sizeof(SgBreak));
-
-					b->fn = fn;
-					b->slot = slot;
-					b->text = sg_describe_break(fn, a->tg, ref, before, touched);
-					breaks = lappend(breaks, b);
-					break_lines = list_append_unique(break_lines,
-													 makeString(b->text));
-				}
-			}
-		}
-		if (breaks != NIL)
-		{
-			SgFound    *found = palloc(sizeof(SgFound));
-
-			found->fn = fn;
-			found->baseline = baseline;
-			found->breaks = breaks;
+		if (found != NULL)
 			remember = lappend(remember, found);
-		}
 	}
 
 	if (break_lines != NIL && judge)
@@ -933,7 +1227,6 @@ sg_collect_units(List *touched, List *created_names, List **affected,
 		SgTouched  *t = (SgTouched *) lfirst(lc);
 		Oid			classid = t->addr.classId;
 		Oid			objid = t->addr.objectId;
-		char	   *name = NULL;
 		bool		calls_resolve_alike = false;
 
 		if (classid == ProcedureRelationId)
@@ -982,8 +1275,6 @@ sg_collect_units(List *touched, List *created_names, List **affected,
 						sg_add_fn(affected, objid);
 				}
 			}
-			if (!t->dropped)
-				name = get_func_name(objid);
 			if (!calls_resolve_alike)
 				sg_add_units_fns(affected,
 								 sg_catalog_users_of_object(classid, objid));
@@ -1012,16 +1303,12 @@ sg_collect_units(List *touched, List *created_names, List **affected,
 			if (t->addr.objectSubId == 0 && !t->dropped &&
 				get_rel_relkind(objid) == RELKIND_INDEX)
 				continue;
-			if (!t->dropped)
-				name = get_rel_name(objid);
 		}
 		else if (classid == TypeRelationId)
 		{
 			if (!t->dropped && isAnyTempNamespace(sg_type_namespace(objid)))
 				continue;
 			sg_add_units_fns(affected, sg_catalog_users_of_object(classid, objid));
-			if (!t->dropped)
-				name = sg_type_name(objid);
 		}
 		else if (classid == NamespaceRelationId && !t->dropped)
 			sg_add_units_fns(affected, sg_catalog_users_in_schema(objid));
@@ -1052,8 +1339,9 @@ sg_collect_units(List *touched, List *created_names, List **affected,
 		}
 
 		/* new names may make unresolved references resolve, or shadow */
-		if (name != NULL && t->created && !calls_resolve_alike)
-			sg_add_units_fns(affected, sg_catalog_users_of_name(name));
+		if ((t->changes & SG_CHANGED_NAME) && t->name != NULL &&
+			!calls_resolve_alike)
+			sg_add_units_fns(affected, sg_catalog_users_of_name(t->name));
 	}
 
 	/* dropped functions are gone, not broken; subjects are reported on */
@@ -1203,6 +1491,126 @@ sg_oid_member(List *list, Oid oid)
  * ---------------------------------------------------------------------
  */
 
+/* The analysis of one unit of a function, or NULL. */
+static SgAnalysis *
+sg_unit_of(List *analyses, Oid tg)
+{
+	ListCell   *lc;
+
+	foreach(lc, analyses)
+	{
+		if (((SgAnalysis *) lfirst(lc))->tg == tg)
+			return (SgAnalysis *) lfirst(lc);
+	}
+	return NULL;
+}
+
+/* "Function public.f() line 3: relation "t" does not exist." */
+static char *
+sg_problem_text(Oid fn, Oid tg, SgRef *ref)
+{
+	return psprintf("%s: %s%s.", sg_unit_prefix(fn, ref->line), ref->message,
+					sg_trigger_suffix(tg));
+}
+
+/*
+ * Judge a function the command may have broken, by its analyses before
+ * (stored) and after the command.  Returns what the command broke, or
+ * NULL; adds the descriptions to *break_lines, and the problems of units
+ * that triggers the command created gave the function to *problem_lines.
+ */
+static SgFound *
+sg_judge_function(Oid fn, List *before, List *after, List *touched,
+				  List *created_names, List *created_after,
+				  List *new_triggers, List **break_lines,
+				  List **problem_lines)
+{
+	List	   *baseline = sg_error_slots(before, created_names, true);
+	List	   *broken_before = NIL;
+	List	   *breaks = NIL;
+	SgFound    *found;
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	foreach(lc, after)
+	{
+		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
+		SgAnalysis *old = sg_unit_of(before, a->tg);
+
+		foreach(lc2, a->refs)
+		{
+			SgRef	   *ref = (SgRef *) lfirst(lc2);
+			SgSlot		slot;
+			SgTouched  *cause;
+			SgBreak    *b;
+			int			why;
+
+			if (ref->severity != SG_ERROR ||
+				sg_created_at_run_time(ref, fn, created_after))
+				continue;
+			if (old == NULL)
+			{
+				/* a trigger created by this command */
+				if (sg_oid_member(new_triggers, a->tg))
+					*problem_lines = list_append_unique(*problem_lines,
+														makeString(sg_problem_text(fn, a->tg, ref)));
+				continue;
+			}
+			slot.tg = a->tg;
+			slot.line = ref->line;
+			slot.cls = sg_slot_class(ref);
+			if (sg_slot_member(baseline, &slot))
+				continue;
+			cause = sg_cause(ref, old, a, touched, created_names, &why);
+			if (cause == NULL)
+			{
+				SgSlot	   *s = palloc(sizeof(SgSlot));
+
+				*s = slot;
+				broken_before = lappend(broken_before, s);
+				continue;
+			}
+			b = palloc0(sizeof(SgBreak));
+			b->fn = fn;
+			b->slot = slot;
+			b->text = sg_describe_break(fn, a->tg, ref, old, touched, cause,
+										why);
+			b->why = why;
+			breaks = lappend(breaks, b);
+			*break_lines = list_append_unique(*break_lines,
+											  makeString(b->text));
+		}
+	}
+
+	/*
+	 * Statements that fail for no change the command made were broken
+	 * before it, by a change the catalog missed: they count as broken
+	 * before, unless the command broke them too.
+	 */
+	foreach(lc, broken_before)
+	{
+		bool		broke = false;
+
+		foreach(lc2, breaks)
+		{
+			SgSlot	   *s = &((SgBreak *) lfirst(lc2))->slot;
+
+			if (sg_slot_member(list_make1(s), (SgSlot *) lfirst(lc)))
+				broke = true;
+		}
+		if (!broke)
+			baseline = lappend(baseline, lfirst(lc));
+	}
+
+	if (breaks == NIL)
+		return NULL;
+	found = palloc(sizeof(SgFound));
+	found->fn = fn;
+	found->baseline = baseline;
+	found->breaks = breaks;
+	return found;
+}
+
 static char
 sg_slot_class(SgRef *ref)
 {
@@ -1314,148 +1722,554 @@ sg_access_verb(char access, char kind)
 	}
 }
 
-/* The old reference on the failing line that best says what broke. */
+/* The namespace of an object a reference can target, or InvalidOid. */
+static Oid
+sg_object_namespace(const ObjectAddress *addr)
+{
+	switch (addr->classId)
+	{
+		case RelationRelationId:
+			return get_rel_namespace(addr->objectId);
+		case ProcedureRelationId:
+			return get_func_namespace(addr->objectId);
+		case TypeRelationId:
+			return sg_type_namespace(addr->objectId);
+		default:
+			return InvalidOid;
+	}
+}
+
+/*
+ * Does a reference reach what the command touched: the object; for a
+ * column, that column; for a relation, also its columns and row type; for
+ * a schema, anything in it?
+ */
+static bool
+sg_ref_targets(SgRef *ref, SgTouched *t)
+{
+	const ObjectAddress *target = &ref->target;
+
+	if (!OidIsValid(target->objectId) || !OidIsValid(t->addr.objectId))
+		return false;
+	if (t->addr.classId == NamespaceRelationId)
+		return sg_object_namespace(target) == t->addr.objectId;
+	if (target->classId == t->addr.classId &&
+		target->objectId == t->addr.objectId)
+		return t->addr.objectSubId == 0 ||
+			target->objectSubId == t->addr.objectSubId;
+	return t->addr.classId == RelationRelationId &&
+		t->addr.objectSubId == 0 && !t->dropped &&
+		target->classId == TypeRelationId &&
+		target->objectId == get_rel_type_id(t->addr.objectId);
+}
+
+/* SG_CHANGED_OBJECT: does the unit use the object? */
+static bool
+sg_unit_uses(SgAnalysis *unit, SgTouched *t, List *created_names)
+{
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	/* a function whose own definition changed (ALTER FUNCTION ... SET) */
+	if (t->addr.classId == ProcedureRelationId &&
+		t->addr.objectId == unit->fn)
+		return true;
+	foreach(lc, unit->refs)
+	{
+		if (sg_ref_targets((SgRef *) lfirst(lc), t))
+			return true;
+	}
+
+	/* a relation the function creates at run time, which it may no longer */
+	if (t->addr.classId != ProcedureRelationId)
+		return false;
+	foreach(lc, created_names)
+	{
+		SgCreated  *c = (SgCreated *) lfirst(lc);
+
+		if (c->fn != t->addr.objectId)
+			continue;
+		foreach(lc2, unit->refs)
+		{
+			SgRef	   *ref = (SgRef *) lfirst(lc2);
+
+			if (ref->kind == SG_KIND_RELATION && ref->name != NULL &&
+				strcmp(ref->name, c->name) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Does a statement of the unit read every column the relation had before
+ * the command (a "*"), on one line?  The columns the command named anew
+ * (added, or renamed) are not asked for.
+ */
+static bool
+sg_unit_reads_all_columns(SgAnalysis *unit, Oid relid, List *touched)
+{
+	List	   *required = NIL;
+	Relation	rel;
+	ListCell   *lc;
+	ListCell   *lc2;
+	ListCell   *lc3;
+	int			i;
+
+	rel = try_relation_open(relid, AccessShareLock);
+	if (rel == NULL)
+		return false;
+	for (i = 0; i < RelationGetDescr(rel)->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(RelationGetDescr(rel), i);
+		bool		named = false;
+
+		if (att->attisdropped)
+			continue;
+		foreach(lc, touched)
+		{
+			SgTouched  *t = (SgTouched *) lfirst(lc);
+
+			if ((t->changes & SG_CHANGED_NAME) &&
+				t->addr.classId == RelationRelationId &&
+				t->addr.objectId == relid &&
+				t->addr.objectSubId == att->attnum)
+				named = true;
+		}
+		if (!named)
+			required = lappend_int(required, att->attnum);
+	}
+	relation_close(rel, AccessShareLock);
+	if (required == NIL)
+		return false;
+
+	foreach(lc, unit->refs)
+	{
+		SgRef	   *line_ref = (SgRef *) lfirst(lc);
+		bool		all = true;
+
+		if (line_ref->kind != SG_KIND_COLUMN ||
+			line_ref->access != SG_ACCESS_READ ||
+			line_ref->target.objectId != relid)
+			continue;
+		foreach(lc2, required)
+		{
+			bool		read = false;
+
+			foreach(lc3, unit->refs)
+			{
+				SgRef	   *ref = (SgRef *) lfirst(lc3);
+
+				if (ref->kind == SG_KIND_COLUMN &&
+					ref->access == SG_ACCESS_READ &&
+					ref->line == line_ref->line &&
+					ref->target.objectId == relid &&
+					ref->target.objectSubId == lfirst_int(lc2))
+					read = true;
+			}
+			if (!read)
+			{
+				all = false;
+				break;
+			}
+		}
+		if (all)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * SG_CHANGED_COLUMNS: does the unit use the relation's columns as a whole,
+ * through its row type or a "*"?
+ */
+static bool
+sg_unit_uses_columns(SgAnalysis *unit, SgTouched *t, List *touched)
+{
+	Oid			relid = t->addr.objectId;
+	Oid			reltype = get_rel_type_id(relid);
+	bool		uses = false;
+	ListCell   *lc;
+
+	if (t->addr.classId != RelationRelationId || t->addr.objectSubId != 0)
+		return false;
+	foreach(lc, unit->refs)
+	{
+		SgRef	   *ref = (SgRef *) lfirst(lc);
+
+		if (ref->target.classId == RelationRelationId &&
+			ref->target.objectId == relid)
+		{
+			if (ref->target.objectSubId == 0 && ref->access == SG_ACCESS_TYPE)
+				return true;
+			uses = true;
+		}
+		else if (OidIsValid(reltype) && ref->target.classId == TypeRelationId &&
+				 ref->target.objectId == reltype)
+			return true;
+	}
+	return uses && sg_unit_reads_all_columns(unit, relid, touched);
+}
+
+/*
+ * SG_CHANGED_NAME: does the unit use the name: where the statement fails,
+ * by its references before the command, or with a reference to the object
+ * that has the name now?
+ */
+static bool
+sg_unit_names(SgRef *failure, SgAnalysis *before, SgAnalysis *after,
+			  SgTouched *t)
+{
+	ListCell   *lc;
+
+	if (t->name == NULL)
+		return false;
+	if (failure->name != NULL && strcmp(failure->name, t->name) == 0)
+		return true;
+	foreach(lc, before->refs)
+	{
+		SgRef	   *ref = (SgRef *) lfirst(lc);
+
+		if (ref->name != NULL && strchr("rftw", ref->kind) != NULL &&
+			strcmp(ref->name, t->name) == 0)
+			return true;
+	}
+	foreach(lc, after->refs)
+	{
+		if (sg_ref_targets((SgRef *) lfirst(lc), t))
+			return true;
+	}
+	return false;
+}
+
+/* SG_CHANGED_INSERTS: is the failure an INSERT that misses this column? */
+static bool
+sg_misses_not_null(SgRef *failure, SgTouched *t)
+{
+	Oid			table = t->addr.classId == RelationRelationId ?
+		t->addr.objectId : t->table;
+
+	return failure->check != NULL &&
+		strcmp(failure->check, SG_CHECK_NOT_NULL) == 0 &&
+		OidIsValid(table) && failure->target.objectId == table &&
+		(t->addr.classId != RelationRelationId ||
+		 t->addr.objectSubId == 0 ||
+		 failure->target.objectSubId == t->addr.objectSubId);
+}
+
+/* sg_cause() within the references of a unit's analyses before and after */
+static SgTouched *
+sg_cause_in(SgRef *failure, SgAnalysis *before, SgAnalysis *after,
+			List *touched, List *created_names, int *why)
+{
+	ListCell   *lc;
+
+	foreach(lc, touched)
+	{
+		SgTouched  *t = (SgTouched *) lfirst(lc);
+
+		*why = SG_CHANGED_INSERTS;
+		if ((t->changes & SG_CHANGED_INSERTS) && sg_misses_not_null(failure, t))
+			return t;
+	}
+	foreach(lc, touched)
+	{
+		SgTouched  *t = (SgTouched *) lfirst(lc);
+
+		*why = SG_CHANGED_OBJECT;
+		if ((t->changes & SG_CHANGED_OBJECT) &&
+			sg_unit_uses(before, t, created_names))
+			return t;
+	}
+	foreach(lc, touched)
+	{
+		SgTouched  *t = (SgTouched *) lfirst(lc);
+
+		*why = SG_CHANGED_COLUMNS;
+		if ((t->changes & SG_CHANGED_COLUMNS) &&
+			sg_unit_uses_columns(before, t, touched))
+			return t;
+	}
+	foreach(lc, touched)
+	{
+		SgTouched  *t = (SgTouched *) lfirst(lc);
+
+		*why = SG_CHANGED_NAME;
+		if ((t->changes & SG_CHANGED_NAME) &&
+			sg_unit_names(failure, before, after, t))
+			return t;
+	}
+	*why = 0;
+	return NULL;
+}
+
+/* An analysis with only the references of one line. */
+static SgAnalysis *
+sg_line_of(SgAnalysis *unit, int line)
+{
+	SgAnalysis *result = palloc(sizeof(SgAnalysis));
+	ListCell   *lc;
+
+	*result = *unit;
+	result->refs = NIL;
+	foreach(lc, unit->refs)
+	{
+		if (((SgRef *) lfirst(lc))->line == line)
+			result->refs = lappend(result->refs, lfirst(lc));
+	}
+	return result;
+}
+
+/*
+ * Can a failure come from another statement, through a variable (a record
+ * filled from a table, a variable declared with a column's %TYPE)?  Not
+ * one that says a relation or type the statement names does not exist, or
+ * that a name it spells is ambiguous.
+ */
+static bool
+sg_failure_may_flow(SgRef *failure)
+{
+	return failure->check == NULL ||
+		(strcmp(failure->check, SG_CHECK_MISSING_RELATION) != 0 &&
+		 strcmp(failure->check, SG_CHECK_MISSING_TYPE) != 0 &&
+		 strcmp(failure->check, SG_CHECK_AMBIGUOUS) != 0);
+}
+
+/*
+ * Why a statement that fails after the command, and did not before by the
+ * stored analysis of its unit ("before"), fails: the change the command
+ * made that the statement depends on, and in *why which of its changes
+ * (SG_CHANGED_*).  NULL if none: the statement was broken already, by a
+ * change the catalog missed (the event triggers were disabled, say), and
+ * the command did not break it.
+ *
+ * A statement depends on what its own line references, and, for failures
+ * that can come through variables, on what the rest of its unit does.
+ */
+static SgTouched *
+sg_cause(SgRef *failure, SgAnalysis *before, SgAnalysis *after,
+		 List *touched, List *created_names, int *why)
+{
+	SgTouched  *cause;
+
+	cause = sg_cause_in(failure, sg_line_of(before, failure->line),
+						sg_line_of(after, failure->line), touched,
+						created_names, why);
+	if (cause == NULL && sg_failure_may_flow(failure))
+		cause = sg_cause_in(failure, before, after, touched, created_names,
+							why);
+	return cause;
+}
+
+/*
+ * The reference on the failing line that best says what broke: one to an
+ * object the command changed in one of the ways "changes" says.
+ */
 static SgRef *
-sg_best_reference(List *old_analyses, Oid tg, int line, List *touched,
+sg_best_reference(SgAnalysis *old_unit, int line, List *touched, int changes,
 				  SgTouched **best_touched)
 {
 	SgRef	   *best = NULL;
 	int			best_score = -1;
 	ListCell   *lc;
+	ListCell   *lc2;
 
 	*best_touched = NULL;
-	foreach(lc, old_analyses)
+	foreach(lc, old_unit->refs)
 	{
-		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
-		ListCell   *lc2;
+		SgRef	   *ref = (SgRef *) lfirst(lc);
 
-		if (a->tg != tg)
+		if (ref->severity != SG_OK || ref->line != line ||
+			!OidIsValid(ref->target.objectId) ||
+			ref->access == SG_ACCESS_TRIGGER)
 			continue;
-		foreach(lc2, a->refs)
+		foreach(lc2, touched)
 		{
-			SgRef	   *ref = (SgRef *) lfirst(lc2);
-			ListCell   *lc3;
+			SgTouched  *t = (SgTouched *) lfirst(lc2);
+			int			score;
 
-			if (ref->severity != SG_OK || ref->line != line ||
-				!OidIsValid(ref->target.objectId) ||
-				ref->access == SG_ACCESS_TRIGGER)
+			if (!(t->changes & changes) || !sg_ref_targets(ref, t))
 				continue;
-			foreach(lc3, touched)
+
+			/*
+			 * Prefer a reference at the level the command touched: the
+			 * column for a dropped or altered column, the table for a
+			 * dropped table, the object itself for a renamed schema; and a
+			 * use over a declaration.
+			 */
+			if (t->addr.objectSubId != 0)
+				score = 4;
+			else if (ref->target.objectSubId == 0)
+				score = 2;
+			else
+				score = 0;
+			if (ref->access != SG_ACCESS_TYPE)
+				score++;
+			if (score > best_score)
 			{
-				SgTouched  *t = (SgTouched *) lfirst(lc3);
-
-				if (t->addr.classId != ref->target.classId ||
-					t->addr.objectId != ref->target.objectId)
-					continue;
-				if (t->addr.objectSubId != 0 &&
-					t->addr.objectSubId != ref->target.objectSubId)
-					continue;
-
-				/*
-				 * Prefer a reference at the level the command touched: the
-				 * column for a dropped or altered column, the table for a
-				 * dropped table; and a use over a declaration.
-				 */
-				{
-					int			score;
-
-					if (t->addr.objectSubId != 0)
-						score = 4;
-					else if (ref->target.objectSubId == 0)
-						score = 2;
-					else
-						score = 0;
-					if (ref->access != SG_ACCESS_TYPE)
-						score++;
-					if (score > best_score)
-					{
-						best = ref;
-						best_score = score;
-						*best_touched = t;
-					}
-				}
-			}
-		}
-	}
-	if (best != NULL)
-		return best;
-
-	/*
-	 * The command touched something the statement reaches only indirectly
-	 * (a schema it renamed, say): name the statement's first reference.
-	 */
-	foreach(lc, old_analyses)
-	{
-		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
-		ListCell   *lc2;
-
-		if (a->tg != tg)
-			continue;
-		foreach(lc2, a->refs)
-		{
-			SgRef	   *ref = (SgRef *) lfirst(lc2);
-
-			if (ref->severity == SG_OK && ref->line == line &&
-				OidIsValid(ref->target.objectId) &&
-				ref->access != SG_ACCESS_TRIGGER &&
-				(best == NULL || (best->kind == SG_KIND_COLUMN &&
-								  ref->kind != SG_KIND_COLUMN)))
 				best = ref;
+				best_score = score;
+				*best_touched = t;
+			}
 		}
 	}
 	return best;
 }
 
 /*
- * Say what a broken statement does with what the command touched:
- * "Function public.f() line 2 inserts into table public.jobs; it runs from
- * trigger t on public.docs."  Falls back to the error itself.
+ * The error a statement gets now, to say what is wrong with what it uses
+ * when that still exists ("operator does not exist: integer = text"), or
+ * NULL when the error says only that something is missing or does not
+ * compile: what the statement uses says that better.
  */
 static char *
-sg_describe_break(Oid fn, Oid tg, SgRef *failure, List *old_analyses,
-				  List *touched)
+sg_failure_explanation(SgRef *failure)
 {
-	SgTouched  *t;
-	SgRef	   *best = sg_best_reference(old_analyses, tg, failure->line,
-										 touched, &t);
-	const char *type = (t != NULL && t->addr.objectSubId == 0 && t->type) ?
-	t->type : NULL;
-	char	   *what;
+	static const char *const explaining[] = {
+		SG_CHECK_TYPE_MISMATCH, SG_CHECK_AMBIGUOUS, SG_CHECK_INVALID_VALUE,
+		SG_CHECK_INVALID_STATEMENT, SG_CHECK_RECORD_FIELD
+	};
+	int			i;
 
-	if (failure->check != NULL && strcmp(failure->check, SG_CHECK_NOT_NULL) == 0)
+	for (i = 0; i < lengthof(explaining); i++)
 	{
-		ObjectAddress table = failure->target;
-		char	   *identity;
+		if (failure->check != NULL && failure->message != NULL &&
+			strcmp(failure->check, explaining[i]) == 0)
+		{
+			char	   *text = pstrdup(failure->message);
+			size_t		len = strlen(text);
 
-		table.objectSubId = 0;
-		identity = OidIsValid(table.objectId) ? sg_object_identity(&table) : NULL;
-		what = psprintf("inserts into table %s without a value for NOT NULL column %s",
-						identity ? identity : "?",
-						quote_identifier(failure->name ? failure->name : "?"));
+			/* the sentence ends where the caller says */
+			while (len > 0 && text[len - 1] == '.')
+				text[--len] = '\0';
+			return text;
+		}
 	}
-	else if (best == NULL)
+	return NULL;
+}
+
+/* The first reference on a line, to name what a statement uses. */
+static SgRef *
+sg_first_reference(SgAnalysis *old_unit, int line, const char *name)
+{
+	SgRef	   *best = NULL;
+	ListCell   *lc;
+
+	foreach(lc, old_unit->refs)
+	{
+		SgRef	   *ref = (SgRef *) lfirst(lc);
+
+		if (ref->severity != SG_OK || ref->line != line ||
+			!OidIsValid(ref->target.objectId) ||
+			ref->access == SG_ACCESS_TRIGGER)
+			continue;
+		if (name != NULL &&
+			(ref->name == NULL || strchr("rftw", ref->kind) == NULL ||
+			 strcmp(ref->name, name) != 0))
+			continue;
+		if (best == NULL ||
+			(best->kind == SG_KIND_COLUMN && ref->kind != SG_KIND_COLUMN))
+			best = ref;
+	}
+	return best;
+}
+
+/* What a reference does, in words: "reads column public.t.a". */
+static char *
+sg_describe_use(SgRef *ref, SgTouched *t)
+{
+	const char *type = (t != NULL && t->addr.objectSubId == 0 &&
+						t->addr.classId != NamespaceRelationId && t->type) ?
+	t->type : NULL;
+
+	if (ref->kind == SG_KIND_FIELD)
+		return psprintf("%s %s",
+						ref->access == SG_ACCESS_UPDATE ? "assigns" : "reads",
+						ref->written);
+	if (ref->kind == SG_KIND_COLUMN)
+		return psprintf("%s column %s",
+						ref->access == SG_ACCESS_TYPE ? "uses the type of" :
+						sg_access_verb(ref->access, ref->kind),
+						ref->written);
+	if (ref->kind == SG_KIND_FUNCTION)
+		return psprintf("calls %s %s", type ? type : "function", ref->written);
+	if (ref->kind == SG_KIND_TYPE)
+		return psprintf("uses %s %s", type ? type : "type", ref->written);
+	if (ref->access == SG_ACCESS_TYPE)
+		return psprintf("uses the row type of %s %s",
+						type ? type : "relation", ref->written);
+	if (type != NULL && strcmp(type, "sequence") == 0)
+		return psprintf("uses sequence %s", ref->written);
+	return psprintf("%s %s %s", sg_access_verb(ref->access, ref->kind),
+					type ? type : "relation", ref->written);
+}
+
+/*
+ * Say what a broken statement does with what the command changed:
+ * "Function public.f() line 2 inserts into table public.jobs; it runs from
+ * trigger t on public.docs."  When what it uses still exists, the error
+ * it gets now says what is wrong with it.
+ */
+static char *
+sg_describe_break(Oid fn, Oid tg, SgRef *failure, SgAnalysis *old_unit,
+				  List *touched, SgTouched *cause, int why)
+{
+	SgTouched  *t = NULL;
+	SgRef	   *best;
+	char	   *what = NULL;
+	char	   *explanation;
+
+	switch (why)
+	{
+		case SG_CHANGED_INSERTS:
+			{
+				ObjectAddress table = failure->target;
+				char	   *identity;
+
+				table.objectSubId = 0;
+				identity = sg_object_identity(&table);
+				what = psprintf("inserts into table %s without a value for NOT NULL column %s",
+								identity ? identity : "?",
+								quote_identifier(failure->name ? failure->name : "?"));
+			}
+			break;
+		case SG_CHANGED_COLUMNS:
+			best = sg_best_reference(old_unit, failure->line, list_make1(cause),
+									 SG_CHANGED_COLUMNS, &t);
+			if (best != NULL)
+				what = psprintf("%s %s %s",
+								best->access == SG_ACCESS_TYPE ?
+								"uses the row type of" : "reads all columns of",
+								cause->type ? cause->type : "relation",
+								sg_object_identity(&cause->addr));
+			break;
+		case SG_CHANGED_NAME:
+			best = sg_first_reference(old_unit, failure->line, cause->name);
+			if (best != NULL)
+				what = psprintf("%s, and \"%s\" now also names %s",
+								sg_describe_use(best, NULL), cause->name,
+								getObjectDescription(&cause->addr, false));
+			else
+				what = psprintf("uses the name \"%s\", which now also names %s",
+								cause->name,
+								getObjectDescription(&cause->addr, false));
+			break;
+		default:
+			best = sg_best_reference(old_unit, failure->line, touched,
+									 SG_CHANGED_OBJECT, &t);
+
+			/* a function whose own definition changed: what it uses */
+			if (best == NULL && cause->addr.classId == ProcedureRelationId &&
+				cause->addr.objectId == fn)
+				best = sg_first_reference(old_unit, failure->line, NULL);
+			if (best != NULL)
+				what = sg_describe_use(best, t);
+			break;
+	}
+	if (what == NULL)
 		what = psprintf("fails: %s", failure->message);
-	else if (best->kind == SG_KIND_FIELD)
-		what = psprintf("%s %s",
-						best->access == SG_ACCESS_UPDATE ? "assigns" : "reads",
-						best->written);
-	else if (best->kind == SG_KIND_COLUMN)
-		what = psprintf("%s column %s",
-						best->access == SG_ACCESS_TYPE ? "uses the type of" :
-						sg_access_verb(best->access, best->kind),
-						best->written);
-	else if (best->kind == SG_KIND_FUNCTION)
-		what = psprintf("calls %s %s", type ? type : "function", best->written);
-	else if (best->kind == SG_KIND_TYPE)
-		what = psprintf("uses %s %s", type ? type : "type", best->written);
-	else if (best->access == SG_ACCESS_TYPE)
-		what = psprintf("uses the row type of %s %s",
-						type ? type : "relation", best->written);
-	else if (type != NULL && strcmp(type, "sequence") == 0)
-		what = psprintf("uses sequence %s", best->written);
-	else
-		what = psprintf("%s %s %s", sg_access_verb(best->access, best->kind),
-						type ? type : "relation", best->written);
+	else if ((explanation = sg_failure_explanation(failure)) != NULL)
+		what = psprintf("%s: %s", what, explanation);
 
 	return psprintf("%s %s%s.", sg_unit_prefix(fn, failure->line), what,
 					sg_trigger_suffix(tg));
