@@ -223,6 +223,40 @@ DROP FUNCTION shout_note(int);
 ALTER TABLE orders ALTER COLUMN note TYPE varchar(200);
 
 --
+-- Through a parent: RENAME COLUMN and ALTER COLUMN ... TYPE change the
+-- column of its inheritance children and partitions too.
+--
+CREATE TABLE events (id int, note text, extra int);
+CREATE TABLE events_archive () INHERITS (events);
+CREATE TABLE readings (id int, k int) PARTITION BY LIST (k);
+CREATE TABLE readings_1 PARTITION OF readings FOR VALUES IN (1);
+CREATE FUNCTION archived_id() RETURNS int
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT id FROM events_archive LIMIT 1);
+END
+$$;
+CREATE FUNCTION archived_notes() RETURNS TABLE (n text)
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT note FROM events_archive;
+END
+$$;
+CREATE FUNCTION reading_id() RETURNS int
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT id FROM readings_1 LIMIT 1);
+END
+$$;
+-- Refused: each breaks a function that uses a child or a partition.
+ALTER TABLE events RENAME COLUMN id TO event_id;
+ALTER TABLE events ALTER COLUMN note TYPE varchar(10);
+ALTER TABLE readings RENAME COLUMN id TO reading_id;
+-- Allowed: columns of the children no function uses.
+ALTER TABLE events RENAME COLUMN extra TO spare;
+ALTER TABLE events ALTER COLUMN spare TYPE bigint;
+
+--
 -- ADD COLUMN
 --
 

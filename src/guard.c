@@ -43,6 +43,7 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_extension.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_trigger.h"
@@ -708,7 +709,8 @@ sg_alter_table_cmd_changes(AlterTableCmd *cmd, int *column,
 
 /*
  * ALTER TABLE reports the table only: what its subcommands change of the
- * table, and of the columns they name.
+ * table, and of the columns they name, of it and (unless ONLY) of its
+ * inheritance children and partitions, which the subcommands reach too.
  */
 static List *
 sg_alter_table_changes(AlterTableStmt *stmt, List *touched)
@@ -740,7 +742,9 @@ sg_alter_table_changes(AlterTableStmt *stmt, List *touched)
 		return touched;
 	}
 
-	tables = list_make1_oid(reported->addr.objectId);
+	tables = stmt->relation->inh ?
+		find_all_inheritors(reported->addr.objectId, NoLock, NULL) :
+		list_make1_oid(reported->addr.objectId);
 	foreach(lc, tables)
 	{
 		Oid			relid = lfirst_oid(lc);
@@ -777,7 +781,8 @@ sg_alter_table_changes(AlterTableStmt *stmt, List *touched)
 
 /*
  * RENAME COLUMN reports the column: for bodies, its table has another set
- * of columns too.
+ * of columns; and (unless ONLY) so have its inheritance children and
+ * partitions, whose column is renamed too.
  */
 static List *
 sg_rename_changes(RenameStmt *stmt, List *touched)
@@ -799,7 +804,9 @@ sg_rename_changes(RenameStmt *stmt, List *touched)
 	if (reported == NULL)
 		return touched;
 
-	tables = list_make1_oid(reported->addr.objectId);
+	tables = (stmt->relation != NULL && stmt->relation->inh) ?
+		find_all_inheritors(reported->addr.objectId, NoLock, NULL) :
+		list_make1_oid(reported->addr.objectId);
 	foreach(lc, tables)
 	{
 		Oid			relid = lfirst_oid(lc);
