@@ -292,6 +292,28 @@ SELECT count(*) AS stale_rows FROM schema_guard.reference
 DROP FUNCTION uses_scaled();
 DROP FUNCTION scaled(int, int);
 
+-- DROP FUNCTION ... CASCADE drops the defaults that call it: a NOT NULL
+-- column that loses its default is one inserts must now give.
+CREATE FUNCTION new_code() RETURNS text
+LANGUAGE sql AS $$ SELECT md5(random()::text) $$;
+CREATE TABLE vouchers (id int, code text NOT NULL DEFAULT new_code());
+CREATE FUNCTION add_voucher(p_id int) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO vouchers (id) VALUES (p_id);
+END
+$$;
+-- Refused: add_voucher() leaves out the NOT NULL column.
+DROP FUNCTION new_code() CASCADE;
+-- Allowed: every INSERT gives the column.
+CREATE OR REPLACE FUNCTION add_voucher(p_id int) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO vouchers (id, code) VALUES (p_id, 'V' || p_id);
+END
+$$;
+DROP FUNCTION new_code() CASCADE;
+
 -- Clean up.
 SET client_min_messages = warning;
 DROP SCHEMA guard_routines CASCADE;

@@ -394,10 +394,13 @@ sg_note_dropped(void *arg)
 	sg_select(&plan,
 			  "SELECT classid, objid, objsubid, is_temporary, object_type,"
 			  " object_identity,"
-			  " CASE WHEN object_type OPERATOR(pg_catalog.=) 'trigger' THEN"
+			  " CASE WHEN object_type OPERATOR(pg_catalog.=)"
+			  " ANY (ARRAY['trigger', 'default value']) THEN"
 			  " pg_catalog.to_regclass(pg_catalog.quote_ident(address_names[1])"
 			  " OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||)"
-			  " pg_catalog.quote_ident(address_names[2])) END"
+			  " pg_catalog.quote_ident(address_names[2])) END,"
+			  " CASE WHEN object_type OPERATOR(pg_catalog.=) 'default value'"
+			  " THEN address_names[3] END"
 			  " FROM pg_catalog.pg_event_trigger_dropped_objects()");
 	old = MemoryContextSwitchTo(sg_dropped_cxt);
 	for (i = 0; i < SPI_processed; i++)
@@ -424,6 +427,24 @@ sg_note_dropped(void *arg)
 		{
 			/* a BEFORE trigger may have filled what inserts leave out */
 			t->changes |= SG_CHANGED_INSERTS;
+		}
+		else if (strcmp(t->type, "default value") == 0)
+		{
+			/*
+			 * A column default dropped with what it used (DROP SEQUENCE ...
+			 * CASCADE): for inserts, the column has no default any more.
+			 * If the table goes too, its own rows say so.
+			 */
+			char	   *column = SPI_getvalue(tup, desc, 8);
+			AttrNumber	attnum;
+
+			if (!OidIsValid(t->table) || column == NULL ||
+				(attnum = get_attnum(t->table, column)) == InvalidAttrNumber)
+				continue;
+			ObjectAddressSubSet(t->addr, RelationRelationId, t->table, attnum);
+			t->type = "table column";
+			t->dropped = false;
+			t->changes = SG_CHANGED_INSERTS;
 		}
 		sg_dropped = lappend(sg_dropped, t);
 	}
