@@ -38,10 +38,13 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/table.h"
 #include "access/xact.h"
 #include "catalog/dependency.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_depend.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_namespace.h"
@@ -171,6 +174,8 @@ static int	sg_alter_table_cmd_changes(AlterTableCmd *cmd, int *column,
 									   const char **colname);
 static List *sg_alter_table_changes(AlterTableStmt *stmt, List *touched);
 static List *sg_rename_changes(RenameStmt *stmt, List *touched);
+static List *sg_extension_move_changes(Oid extension, List *touched);
+static Oid	sg_moved_extension(Node *parsetree, List *touched);
 static List *sg_command_changes(Node *parsetree, List *commands);
 static void sg_collect_units(List *touched, List *created_names,
 							 List **affected, List **subjects,
@@ -180,6 +185,7 @@ static SgStoredFunction *sg_stored_of(List *stored, Oid fn);
 static List *sg_created_after(List *created_names, List *touched,
 							  List *analyses);
 static List *sg_stored_if_current(Oid fn, const char *session_path);
+static void sg_set_aside_members(Oid extension, List **fns, List **members);
 static List *sg_dropped_functions(List *touched);
 static void sg_add_fn(List **fns, Oid fn);
 static void sg_add_units_fns(List **fns, List *units);
@@ -855,6 +861,67 @@ sg_rename_changes(RenameStmt *stmt, List *touched)
 }
 
 /*
+ * ALTER EXTENSION ... SET SCHEMA reports the extension: its functions,
+ * types and relations moved with it, and every use of them by name no
+ * longer resolves as it did.
+ */
+static List *
+sg_extension_move_changes(Oid extension, List *touched)
+{
+	Relation	depend = table_open(DependRelationId, AccessShareLock);
+	ScanKeyData keys[2];
+	SysScanDesc scan;
+	HeapTuple	tup;
+
+	ScanKeyInit(&keys[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(ExtensionRelationId));
+	ScanKeyInit(&keys[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(extension));
+	scan = systable_beginscan(depend, DependReferenceIndexId, true, NULL, 2,
+							  keys);
+	while ((tup = systable_getnext(scan)) != NULL)
+	{
+		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
+		ObjectAddress member;
+		SgTouched  *t;
+
+		if (dep->deptype != DEPENDENCY_EXTENSION ||
+			(dep->classid != RelationRelationId &&
+			 dep->classid != ProcedureRelationId &&
+			 dep->classid != TypeRelationId))
+			continue;
+		ObjectAddressSet(member, dep->classid, dep->objid);
+		t = sg_new_touched(dep->classid, dep->objid, 0,
+						   getObjectTypeDescription(&member, false));
+		t->changes = SG_CHANGED_OBJECT | SG_CHANGED_NAME;
+		t->name = sg_touched_name(t);
+		touched = lappend(touched, t);
+	}
+	systable_endscan(scan);
+	table_close(depend, AccessShareLock);
+	return touched;
+}
+
+/* The extension an ALTER EXTENSION ... SET SCHEMA moved, or InvalidOid. */
+static Oid
+sg_moved_extension(Node *parsetree, List *touched)
+{
+	ListCell   *lc;
+
+	if (parsetree == NULL || !IsA(parsetree, AlterObjectSchemaStmt) ||
+		((AlterObjectSchemaStmt *) parsetree)->objectType != OBJECT_EXTENSION)
+		return InvalidOid;
+	foreach(lc, touched)
+	{
+		SgTouched  *t = (SgTouched *) lfirst(lc);
+
+		if (t->addr.classId == ExtensionRelationId)
+			return t->addr.objectId;
+	}
+	return InvalidOid;
+}
+
+/*
  * What the objects the command reports (commands) changed for function
  * bodies, and the objects it changed without reporting them.  Returns
  * commands with those added.
@@ -862,6 +929,7 @@ sg_rename_changes(RenameStmt *stmt, List *touched)
 static List *
 sg_command_changes(Node *parsetree, List *commands)
 {
+	Oid			extension;
 	ListCell   *lc;
 
 	foreach(lc, commands)
@@ -879,6 +947,8 @@ sg_command_changes(Node *parsetree, List *commands)
 										  commands);
 	else if (parsetree != NULL && IsA(parsetree, RenameStmt))
 		commands = sg_rename_changes((RenameStmt *) parsetree, commands);
+	else if (OidIsValid(extension = sg_moved_extension(parsetree, commands)))
+		commands = sg_extension_move_changes(extension, commands);
 	return commands;
 }
 
@@ -1010,6 +1080,7 @@ sg_command_end(void *arg)
 	MemoryContext work;
 	MemoryContext old;
 	SgEntry		entry;
+	Oid			extension;
 	bool		judge;
 
 	sg_enter(&entry, NULL);
@@ -1059,20 +1130,16 @@ sg_command_end(void *arg)
 			if (t->addr.classId == ExtensionRelationId)
 				extension = t->addr.objectId;
 		}
-		foreach(lc, sg_script_fns)
-		{
-			Oid			fn = lfirst_oid(lc);
-
-			if (OidIsValid(extension) &&
-				getExtensionOfObject(ProcedureRelationId, fn) == extension)
-				members = list_append_unique_oid(members, fn);
-			else
-				affected = list_append_unique_oid(affected, fn);
-		}
+		affected = list_concat_unique_oid(affected, sg_script_fns);
+		if (OidIsValid(extension))
+			sg_set_aside_members(extension, &affected, &members);
 		touched = list_concat(touched, sg_script_touched);
 		sg_script_fns = NIL;
 		sg_script_touched = NIL;
 	}
+	else if (OidIsValid(extension = sg_moved_extension(trigdata->parsetree,
+													   touched)))
+		sg_set_aside_members(extension, &affected, &members);
 
 	if (!sg_bodies_checked())
 	{
@@ -1379,6 +1446,28 @@ sg_collect_units(List *touched, List *created_names, List **affected,
 		*affected = list_delete_oid(*affected, lfirst_oid(lc));
 	list_sort(*affected, list_oid_cmp);
 	list_sort(*subjects, list_oid_cmp);
+}
+
+/*
+ * An extension's own functions are its authors' business: analysed and
+ * stored, never judged.  Moves them from *fns to *members.
+ */
+static void
+sg_set_aside_members(Oid extension, List **fns, List **members)
+{
+	List	   *rest = NIL;
+	ListCell   *lc;
+
+	foreach(lc, *fns)
+	{
+		Oid			fn = lfirst_oid(lc);
+
+		if (getExtensionOfObject(ProcedureRelationId, fn) == extension)
+			*members = list_append_unique_oid(*members, fn);
+		else
+			rest = lappend_oid(rest, fn);
+	}
+	*fns = rest;
 }
 
 /* The functions the command dropped. */
