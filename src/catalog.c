@@ -304,6 +304,7 @@ static List *sg_unit_list(void);
 static Datum sg_array(Datum *elems, bool *nulls, int n, Oid elemtype);
 static char *sg_text_or_null(HeapTuple tup, TupleDesc desc, int col);
 static void sg_write_origin(void);
+static void sg_pending_after_commit(Oid fn, List *analyses);
 static int	sg_analyse_into_catalog(List *fns, bool all);
 static void sg_write_batch(MemoryContext batchcxt, List *analyses,
 						   List *unit_inserts, List *ref_inserts, bool bulk,
@@ -879,6 +880,46 @@ sg_array(Datum *elems, bool *nulls, int n, Oid elemtype)
 }
 
 /*
+ * A transaction that adds a value to an enum (ALTER TYPE ... ADD VALUE)
+ * cannot use the value until it commits ("unsafe use of new value"), so
+ * what is analysed in it may fail there and work once it has committed.
+ * Functions analysed with findings in such a transaction stay pending, to
+ * be analysed again in a later one, before the next DDL is judged or
+ * validate() reports.
+ */
+static TransactionId sg_enum_value_xid = InvalidTransactionId;
+
+/* The current transaction added an enum value. */
+void
+sg_catalog_enum_value_added(void)
+{
+	sg_enum_value_xid = GetTopTransactionId();
+}
+
+/* Leave a function pending if its analyses may not hold after commit. */
+static void
+sg_pending_after_commit(Oid fn, List *analyses)
+{
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	if (!TransactionIdIsValid(sg_enum_value_xid) ||
+		!TransactionIdEquals(sg_enum_value_xid, GetTopTransactionIdIfAny()))
+		return;
+	foreach(lc, analyses)
+	{
+		foreach(lc2, ((SgAnalysis *) lfirst(lc))->refs)
+		{
+			if (((SgRef *) lfirst(lc2))->severity != SG_OK)
+			{
+				sg_catalog_mark_pending(fn);
+				return;
+			}
+		}
+	}
+}
+
+/*
  * Replace every unit of a function with these analyses.  A new definition
  * usually leaves most references as they were (a condition edited, a
  * statement added), so the stored rows are compared with the new ones and
@@ -913,6 +954,7 @@ sg_catalog_replace_function(Oid fn, List *analyses, SgStoredFunction *stored)
 		sg_exec(&plan_delete_function, values, true);
 		sg_write_units(analyses, true, true, NULL);
 		SPI_finish();
+		sg_pending_after_commit(fn, analyses);
 		return;
 	}
 
@@ -959,6 +1001,7 @@ sg_catalog_replace_function(Oid fn, List *analyses, SgStoredFunction *stored)
 		sg_write_units(unit_inserts, true, true, identities);
 	if (ref_inserts != NIL)
 		sg_write_units(ref_inserts, false, true, identities);
+	sg_pending_after_commit(fn, analyses);
 }
 
 /*
@@ -2129,6 +2172,7 @@ sg_analyse_into_catalog(List *fns, bool all)
 				sg_default_session_path(fn) : sg_caller_search_path();
 
 		analyses = sg_analyze_function(fn, path);
+		sg_pending_after_commit(fn, analyses);
 		foreach(lc2, analyses)
 			batch_refs += list_length(((SgAnalysis *) lfirst(lc2))->refs);
 		if (diff)

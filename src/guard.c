@@ -1093,6 +1093,12 @@ sg_command_end(void *arg)
 											 sg_read_commands()));
 	sg_dropped = NIL;
 
+	/* what is analysed from now on may use the new value only after commit */
+	if (trigdata->parsetree != NULL &&
+		IsA(trigdata->parsetree, AlterEnumStmt) &&
+		((AlterEnumStmt *) trigdata->parsetree)->oldVal == NULL)
+		sg_catalog_enum_value_added();
+
 	created_names = sg_catalog_runtime_created_names();
 	sg_collect_units(touched, created_names, &affected, &subjects,
 					 &same_definition, &stored, &new_triggers);
