@@ -60,6 +60,7 @@
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "storage/lmgr.h"
+#include "storage/sinval.h"
 #include "tcop/cmdtag.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
@@ -233,7 +234,8 @@ static char *sg_trigger_suffix(Oid tg);
 static char *sg_command_message(Node *parsetree, CommandTag tag,
 								List *touched);
 static char *sg_detail(List *lines);
-static void sg_lock_references(List *analyses, Oid fn, List **analyses_out);
+static bool sg_lock_references(List **analyses, Oid fn, uint64 inval_count);
+static void sg_lock_changed(List *touched);
 static void sg_report_new_problems(List *lines, const char *what);
 static void sg_remember(Oid fn, List *baseline, List *breaks,
 						const char *message);
@@ -1099,6 +1101,8 @@ sg_command_end(void *arg)
 		((AlterEnumStmt *) trigdata->parsetree)->oldVal == NULL)
 		sg_catalog_enum_value_added();
 
+	if (!creating_extension && sg_bodies_checked())
+		sg_lock_changed(touched);
 	created_names = sg_catalog_runtime_created_names();
 	sg_collect_units(touched, created_names, &affected, &subjects,
 					 &same_definition, &stored, &new_triggers);
@@ -1166,15 +1170,16 @@ sg_command_end(void *arg)
 	foreach(lc, subjects)
 	{
 		Oid			fn = lfirst_oid(lc);
+		uint64		inval_count = SharedInvalidMessageCounter;
 		const char *path = sg_default_session_path(fn);
 		List	   *analyses = list_member_oid(same_definition, fn) ?
 			sg_stored_if_current(fn, path) : NIL;
+		bool		reused = analyses != NIL;
 
-		if (analyses != NIL)
-			unchanged = lappend_oid(unchanged, fn);
-		else
+		if (!reused)
 			analyses = sg_analyze_new_function(fn, path);
-		sg_lock_references(analyses, fn, &analyses);
+		if (!sg_lock_references(&analyses, fn, inval_count) && reused)
+			unchanged = lappend_oid(unchanged, fn);
 		store = lappend(store, analyses);
 	}
 	foreach(lc, members)
@@ -2647,51 +2652,76 @@ sg_command_message(Node *parsetree, CommandTag tag, List *touched)
 }
 
 /*
- * Lock what a new body references, so that a concurrent DROP either waits
- * for this transaction (and then sees its references) or has already
- * committed (and then the body is analysed again here).
+ * Lock what a new body references, so that concurrent DDL that drops,
+ * renames or moves it either waits for this transaction (and then finds
+ * the new function in the catalog) or has committed before the lock is
+ * granted: then its invalidation messages arrived (as RangeVarGetRelid()
+ * relies on too), and the body, which may have resolved a name that now
+ * means something else, is analysed again, until nothing changed while it
+ * was being analysed and locked.  inval_count is SharedInvalidMessageCounter
+ * before the analysis.  Returns whether the body was analysed again.
  */
-static void
-sg_lock_references(List *analyses, Oid fn, List **analyses_out)
+static bool
+sg_lock_references(List **analyses, Oid fn, uint64 inval_count)
 {
-	bool		vanished = false;
-	ListCell   *lc;
+	bool		again = false;
 
-	foreach(lc, analyses)
+	for (;;)
 	{
-		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
+		ListCell   *lc;
 		ListCell   *lc2;
 
-		foreach(lc2, a->refs)
+		foreach(lc, *analyses)
 		{
-			SgRef	   *ref = (SgRef *) lfirst(lc2);
-			Oid			objid = ref->target.objectId;
+			foreach(lc2, ((SgAnalysis *) lfirst(lc))->refs)
+			{
+				SgRef	   *ref = (SgRef *) lfirst(lc2);
+				Oid			objid = ref->target.objectId;
 
-			if (ref->severity != SG_OK || !OidIsValid(objid) ||
-				ref->access == SG_ACCESS_CREATE)
-				continue;
-			if (ref->target.classId == RelationRelationId)
-			{
-				LockRelationOid(objid, AccessShareLock);
-				if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(objid)))
-					vanished = true;
-			}
-			else if (ref->target.classId == ProcedureRelationId)
-			{
-				LockDatabaseObject(ProcedureRelationId, objid, 0, AccessShareLock);
-				if (!SearchSysCacheExists1(PROCOID, ObjectIdGetDatum(objid)))
-					vanished = true;
-			}
-			else if (ref->target.classId == TypeRelationId)
-			{
-				LockDatabaseObject(TypeRelationId, objid, 0, AccessShareLock);
-				if (!SearchSysCacheExists1(TYPEOID, ObjectIdGetDatum(objid)))
-					vanished = true;
+				if (ref->severity != SG_OK || !OidIsValid(objid) ||
+					ref->access == SG_ACCESS_CREATE)
+					continue;
+				if (ref->target.classId == RelationRelationId)
+					LockRelationOid(objid, AccessShareLock);
+				else if (ref->target.classId == ProcedureRelationId ||
+						 ref->target.classId == TypeRelationId)
+					LockDatabaseObject(ref->target.classId, objid, 0,
+									   AccessShareLock);
 			}
 		}
+		if (inval_count == SharedInvalidMessageCounter)
+			return again;
+		inval_count = SharedInvalidMessageCounter;
+		*analyses = sg_analyze_function(fn, sg_default_session_path(fn));
+		again = true;
 	}
-	*analyses_out = vanished ?
-		sg_analyze_function(fn, sg_default_session_path(fn)) : analyses;
+}
+
+/*
+ * The other side of sg_lock_references(): functions and types the command
+ * renames, moves or alters, which PostgreSQL itself does not always lock
+ * (ALTER TYPE ... RENAME does not), are locked against the creators of
+ * bodies that use them before their users are looked up.  Dropped objects
+ * are locked by the DROP already; created and replaced ones are not
+ * locked, or a restore or migration that creates many functions in one
+ * transaction would hold a lock for each.
+ */
+static void
+sg_lock_changed(List *touched)
+{
+	ListCell   *lc;
+
+	foreach(lc, touched)
+	{
+		SgTouched  *t = (SgTouched *) lfirst(lc);
+
+		if (!t->dropped && (t->changes & SG_CHANGED_OBJECT) &&
+			(t->addr.classId == ProcedureRelationId ||
+			 t->addr.classId == TypeRelationId) &&
+			(t->tag == NULL || strncmp(t->tag, "CREATE ", 7) != 0))
+			LockDatabaseObject(t->addr.classId, t->addr.objectId, 0,
+							   AccessExclusiveLock);
+	}
 }
 
 /* A new body or trigger with problems: WARNING, or ERROR if so set. */
