@@ -2875,6 +2875,7 @@ sg_xact_callback(XactEvent event, void *arg)
 			if (sg_pending != NIL && sg_mode == SG_MODE_ENFORCE)
 				sg_verdict();
 			sg_pending = NIL;
+			sg_catalog_before_commit();
 			break;
 		case XACT_EVENT_COMMIT:
 		case XACT_EVENT_ABORT:
