@@ -62,11 +62,13 @@
 #include "storage/lmgr.h"
 #include "storage/sinval.h"
 #include "tcop/cmdtag.h"
+#include "tcop/pquery.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/portal.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
@@ -148,6 +150,10 @@ static MemoryContext sg_dropped_cxt = NULL;
 
 /* Transaction state, in TopTransactionContext. */
 static List *sg_pending = NIL;
+static bool sg_pending_in_block = false;	/* some remembered in a
+											 * transaction block, not all
+											 * by a DO block or function
+											 * in autocommit */
 
 /*
  * What another extension's running script touched: functions to judge at
@@ -161,7 +167,8 @@ static bool sg_should_handle(void);
 static Oid	sg_type_namespace(Oid typid);
 static bool sg_bodies_checked(void);
 static void sg_select(SPIPlanPtr *plan, const char *sql);
-static bool sg_fixable_later(void);
+static bool sg_command_is_statement(Node *parsetree);
+static bool sg_fixable_later(Node *parsetree);
 static void sg_maintain(void (*job) (void *arg), void *arg);
 static void sg_command_start(void *arg);
 static void sg_note_dropped(void *arg);
@@ -236,6 +243,8 @@ static char *sg_command_message(Node *parsetree, CommandTag tag,
 static char *sg_detail(List *lines);
 static bool sg_lock_references(List **analyses, Oid fn, uint64 inval_count);
 static void sg_lock_changed(List *touched);
+static void sg_report_breaks(EventTriggerData *trigdata, List *touched,
+							 List *lines, List *found);
 static void sg_report_new_problems(List *lines, const char *what);
 static void sg_remember(Oid fn, List *baseline, List *breaks,
 						const char *message);
@@ -311,20 +320,49 @@ sg_bodies_checked(void)
 }
 
 /*
- * Can a break still be fixed before the transaction ends?  Yes in a
- * transaction block; no for a statement in autocommit, which is refused at
- * once.  A statement inside a PL/pgSQL exception block runs in a
- * subtransaction, where IsTransactionBlock() is true even in autocommit;
- * there the transaction is taken to be the statement's own when it started
- * with the current client message.
+ * Is the command the statement the client sent, rather than one a DO
+ * block or a function runs?  The portal running is the client's statement
+ * (exec_simple_query() runs one portal per statement of a query string);
+ * its parse tree is the command's own, or, when the portal's plan is
+ * cached and PostgreSQL ran a copy, an equal one.
  */
 static bool
-sg_fixable_later(void)
+sg_command_is_statement(Node *parsetree)
 {
-	if (!IsSubTransaction())
-		return IsTransactionBlock();
-	return GetCurrentTransactionStartTimestamp() !=
-		GetCurrentStatementStartTimestamp();
+	ListCell   *lc;
+
+	if (ActivePortal == NULL || parsetree == NULL)
+		return true;
+	foreach(lc, ActivePortal->stmts)
+	{
+		PlannedStmt *stmt = lfirst_node(PlannedStmt, lc);
+
+		if (stmt->commandType == CMD_UTILITY &&
+			(stmt->utilityStmt == parsetree ||
+			 equal(stmt->utilityStmt, parsetree)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Can a break still be fixed before the transaction ends?  Yes in a
+ * transaction block, and for DDL that a DO block or a function runs: the
+ * statement that runs it is judged when it commits.  No for a statement
+ * in autocommit, which is refused at once; and none for DDL in a PL/pgSQL
+ * exception block in autocommit, so that the handler can catch the
+ * refusal.  Such a block runs in a subtransaction, where
+ * IsTransactionBlock() is true even in autocommit; there the transaction
+ * is taken to be the statement's own when it started with the current
+ * client message.
+ */
+static bool
+sg_fixable_later(Node *parsetree)
+{
+	if (IsSubTransaction())
+		return GetCurrentTransactionStartTimestamp() !=
+			GetCurrentStatementStartTimestamp();
+	return IsTransactionBlock() || !sg_command_is_statement(parsetree);
 }
 
 /* ---------------------------------------------------------------------
@@ -1234,39 +1272,7 @@ sg_command_end(void *arg)
 	}
 
 	if (break_lines != NIL && judge)
-	{
-		char	   *message = sg_command_message(trigdata->parsetree,
-												 trigdata->tag, touched);
-		char	   *detail = sg_detail(break_lines);
-
-		if (sg_mode == SG_MODE_WARN)
-			ereport(WARNING,
-					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
-					 errmsg("%s", message),
-					 errdetail("%s", detail),
-					 errhint("schema_guard.mode is \"warn\", so the change was made; schema_guard.validate() lists what is broken.")));
-		else if (!sg_fixable_later())
-			ereport(ERROR,
-					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
-					 errmsg("%s", message),
-					 errdetail("%s", detail),
-					 errhint("Change or drop these functions first, or make the change and fix them in one transaction. To break them on purpose, a superuser can SET schema_guard.mode = warn.")));
-		else
-		{
-			ereport(WARNING,
-					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
-					 errmsg("%s", message),
-					 errdetail("%s", detail),
-					 errhint("The transaction will be refused at COMMIT unless these functions are fixed before then.")));
-			foreach(lc, remember)
-			{
-				SgFound    *found = (SgFound *) lfirst(lc);
-
-				sg_remember(found->fn, found->baseline, found->breaks,
-							message);
-			}
-		}
-	}
+		sg_report_breaks(trigdata, touched, break_lines, remember);
 
 	if (problem_lines != NIL && judge &&
 		sg_function_check != SG_FUNCTION_CHECK_OFF)
@@ -2724,6 +2730,50 @@ sg_lock_changed(List *touched)
 	}
 }
 
+/*
+ * What the command broke: refused at once, or (in a transaction block, or
+ * run by a DO block or a function) a WARNING now and the verdict when the
+ * transaction commits; a WARNING only with schema_guard.mode = warn.
+ */
+static void
+sg_report_breaks(EventTriggerData *trigdata, List *touched, List *lines,
+				 List *found)
+{
+	char	   *message = sg_command_message(trigdata->parsetree,
+											 trigdata->tag, touched);
+	char	   *detail = sg_detail(lines);
+	ListCell   *lc;
+
+	if (sg_mode == SG_MODE_WARN)
+		ereport(WARNING,
+				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+				 errmsg("%s", message),
+				 errdetail("%s", detail),
+				 errhint("schema_guard.mode is \"warn\", so the change was made; schema_guard.validate() lists what is broken.")));
+	else if (!sg_fixable_later(trigdata->parsetree))
+		ereport(ERROR,
+				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+				 errmsg("%s", message),
+				 errdetail("%s", detail),
+				 errhint("Change or drop these functions first, or make the change and fix them in one transaction. To break them on purpose, a superuser can SET schema_guard.mode = warn.")));
+	else
+	{
+		ereport(WARNING,
+				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+				 errmsg("%s", message),
+				 errdetail("%s", detail),
+				 IsTransactionBlock() ?
+				 errhint("The transaction will be refused at COMMIT unless these functions are fixed before then.") :
+				 errhint("The statement will be refused when it ends unless these functions are fixed before then.")));
+		foreach(lc, found)
+		{
+			SgFound    *f = (SgFound *) lfirst(lc);
+
+			sg_remember(f->fn, f->baseline, f->breaks, message);
+		}
+	}
+}
+
 /* A new body or trigger with problems: WARNING, or ERROR if so set. */
 static void
 sg_report_new_problems(List *lines, const char *what)
@@ -2750,6 +2800,8 @@ sg_remember(Oid fn, List *baseline, List *breaks, const char *message)
 	SgPendingFn *p = NULL;
 	ListCell   *lc;
 
+	if (IsTransactionBlock())
+		sg_pending_in_block = true;
 	foreach(lc, sg_pending)
 	{
 		if (((SgPendingFn *) lfirst(lc))->fn == fn)
@@ -2862,7 +2914,9 @@ sg_verdict(void)
 			(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
 			 errmsg("%s", message),
 			 errdetail("%s", sg_detail(lines)),
-			 errhint("The transaction was rolled back. Fix these functions in the same transaction before COMMIT; to break them on purpose, a superuser can SET schema_guard.mode = warn.")));
+			 sg_pending_in_block ?
+			 errhint("The transaction was rolled back. Fix these functions in the same transaction before COMMIT; to break them on purpose, a superuser can SET schema_guard.mode = warn.") :
+			 errhint("The statement was rolled back. Fix these functions in the same statement; to break them on purpose, a superuser can SET schema_guard.mode = warn.")));
 }
 
 static void
@@ -2884,6 +2938,7 @@ sg_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PARALLEL_ABORT:
 			sg_forget_caller();
 			sg_pending = NIL;
+			sg_pending_in_block = false;
 			sg_script_fns = NIL;
 			sg_script_touched = NIL;
 			sg_dropped = NIL;
