@@ -206,6 +206,48 @@ END
 $$;
 SELECT read_missing();
 
+-- In a transaction, the objects may come later: a WARNING, and the
+-- transaction is refused at COMMIT only if the body still fails then.
+BEGIN;
+CREATE FUNCTION strict_later() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM created_later);
+END
+$$;
+CREATE TABLE created_later (id int);
+COMMIT;
+SELECT strict_later();
+-- Refused at COMMIT: the table never came.
+BEGIN;
+CREATE FUNCTION strict_never() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM never_created);
+END
+$$;
+COMMIT;
+SELECT count(*) FROM pg_proc WHERE proname = 'strict_never';
+-- The same for a DO block in autocommit.
+DO $$
+BEGIN
+    CREATE FUNCTION strict_do() RETURNS bigint LANGUAGE plpgsql
+        AS 'BEGIN RETURN (SELECT count(*) FROM created_by_do); END';
+    CREATE TABLE created_by_do (id int);
+END
+$$;
+SELECT strict_do();
+-- Refused when the transaction rolls back to a savepoint that had the
+-- table, not the function.
+BEGIN;
+CREATE FUNCTION strict_savepoint() RETURNS bigint LANGUAGE plpgsql
+    AS 'BEGIN RETURN (SELECT count(*) FROM created_in_savepoint); END';
+SAVEPOINT s;
+CREATE TABLE created_in_savepoint (id int);
+ROLLBACK TO SAVEPOINT s;
+COMMIT;
+SELECT count(*) FROM pg_proc WHERE proname = 'strict_savepoint';
+
 -- A body without problems is created as usual.
 CREATE FUNCTION strict_ok() RETURNS bigint
 LANGUAGE plpgsql AS $$

@@ -142,6 +142,10 @@ typedef struct SgPendingFn
 	List	   *baseline;		/* SgSlot *: its errors before the first break */
 	List	   *breaks;			/* SgBreak * */
 	char	   *message;		/* primary message of the first breaking DDL */
+	bool		new_body;		/* a body or trigger created in the
+								 * transaction with problems, which
+								 * schema_guard.function_check = error
+								 * refuses unless they are gone at commit */
 } SgPendingFn;
 
 /* What sql_drop saw, for the ddl_command_end of the same command. */
@@ -204,10 +208,12 @@ static List *sg_error_slots(List *analyses, List *created_names,
 static bool sg_slot_member(List *slots, SgSlot *slot);
 static SgAnalysis *sg_unit_of(List *analyses, Oid tg);
 static char *sg_problem_text(Oid fn, Oid tg, SgRef *ref);
+static void sg_new_problems(Oid fn, List *analyses, List *before,
+							List *new_triggers, List *created_after,
+							List **problems, List **lines);
 static SgFound *sg_judge_function(Oid fn, List *before, List *after,
 								  List *touched, List *created_names,
-								  List *created_after, List *new_triggers,
-								  List **break_lines, List **problem_lines);
+								  List *created_after, List **break_lines);
 static Oid	sg_object_namespace(const ObjectAddress *addr);
 static bool sg_ref_targets(SgRef *ref, SgTouched *t);
 static bool sg_unit_uses(SgAnalysis *unit, SgTouched *t, List *created_names);
@@ -245,9 +251,10 @@ static bool sg_lock_references(List **analyses, Oid fn, uint64 inval_count);
 static void sg_lock_changed(List *touched);
 static void sg_report_breaks(EventTriggerData *trigdata, List *touched,
 							 List *lines, List *found);
-static void sg_report_new_problems(List *lines, const char *what);
+static void sg_report_new_problems(Node *parsetree, List *lines,
+								   List *problems, const char *what);
 static void sg_remember(Oid fn, List *baseline, List *breaks,
-						const char *message);
+						const char *message, bool new_body);
 static void sg_verdict(void);
 static void sg_script_remember(List *fns, List *touched);
 static void sg_xact_callback(XactEvent event, void *arg);
@@ -1113,6 +1120,7 @@ sg_command_end(void *arg)
 	List	   *stored = NIL;
 	List	   *break_lines = NIL;
 	List	   *problem_lines = NIL;
+	List	   *problems = NIL;
 	List	   *store = NIL;
 	List	   *remember = NIL;
 	ListCell   *lc;
@@ -1233,30 +1241,16 @@ sg_command_end(void *arg)
 	}
 	created_after = sg_created_after(created_names, touched, store);
 
-	/* Functions whose bodies are new: report their problems. */
+	/* Functions whose bodies are new: their problems. */
 	forboth(lc, subjects, lc2, store)
-	{
-		Oid			fn = lfirst_oid(lc);
-		ListCell   *lc3;
+		sg_new_problems(lfirst_oid(lc), (List *) lfirst(lc2), NULL,
+						new_triggers, created_after, &problems,
+						&problem_lines);
 
-		foreach(lc3, (List *) lfirst(lc2))
-		{
-			SgAnalysis *a = (SgAnalysis *) lfirst(lc3);
-			ListCell   *lc4;
-
-			foreach(lc4, a->refs)
-			{
-				SgRef	   *ref = (SgRef *) lfirst(lc4);
-
-				if (ref->severity == SG_ERROR &&
-					!sg_created_at_run_time(ref, fn, created_after))
-					problem_lines = list_append_unique(problem_lines,
-													   makeString(sg_problem_text(fn, a->tg, ref)));
-			}
-		}
-	}
-
-	/* Functions the command may have broken. */
+	/*
+	 * Functions the command may have broken, and the problems of the units
+	 * new triggers give them.
+	 */
 	forboth(lc, affected, lc2, befores)
 	{
 		List	   *after = (List *) list_nth(store, list_length(subjects) +
@@ -1264,11 +1258,13 @@ sg_command_end(void *arg)
 											  foreach_current_index(lc));
 		SgFound    *found = sg_judge_function(lfirst_oid(lc), (List *) lfirst(lc2),
 											  after, touched, created_names,
-											  created_after, new_triggers,
-											  &break_lines, &problem_lines);
+											  created_after, &break_lines);
 
 		if (found != NULL)
 			remember = lappend(remember, found);
+		sg_new_problems(lfirst_oid(lc), after, (List *) lfirst(lc2),
+						new_triggers, created_after, &problems,
+						&problem_lines);
 	}
 
 	if (break_lines != NIL && judge)
@@ -1276,7 +1272,7 @@ sg_command_end(void *arg)
 
 	if (problem_lines != NIL && judge &&
 		sg_function_check != SG_FUNCTION_CHECK_OFF)
-		sg_report_new_problems(problem_lines,
+		sg_report_new_problems(trigdata->parsetree, problem_lines, problems,
 							   subjects == NIL ? "trigger function" :
 							   (list_length(subjects) == 1 &&
 								get_func_prokind(linitial_oid(subjects)) == PROKIND_PROCEDURE) ?
@@ -1648,16 +1644,64 @@ sg_problem_text(Oid fn, Oid tg, SgRef *ref)
 }
 
 /*
+ * The problems of a new body, or of the units that triggers the command
+ * created give a function (those not in "before", its stored analyses):
+ * their descriptions are added to *lines, and the function, with them as
+ * its breaks and the errors of its other units as its baseline, to
+ * *problems (SgFound *), for a verdict at commit.
+ */
+static void
+sg_new_problems(Oid fn, List *analyses, List *before, List *new_triggers,
+				List *created_after, List **problems, List **lines)
+{
+	SgFound    *found = palloc0(sizeof(SgFound));
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	found->fn = fn;
+	foreach(lc, analyses)
+	{
+		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
+		bool		new_unit = before == NIL ||
+			(sg_unit_of(before, a->tg) == NULL &&
+			 sg_oid_member(new_triggers, a->tg));
+
+		foreach(lc2, a->refs)
+		{
+			SgRef	   *ref = (SgRef *) lfirst(lc2);
+			SgBreak    *b;
+
+			if (ref->severity != SG_ERROR ||
+				sg_created_at_run_time(ref, fn, created_after))
+				continue;
+			b = palloc0(sizeof(SgBreak));
+			b->fn = fn;
+			b->slot.tg = a->tg;
+			b->slot.line = ref->line;
+			b->slot.cls = sg_slot_class(ref);
+			if (!new_unit)
+			{
+				found->baseline = lappend(found->baseline, &b->slot);
+				continue;
+			}
+			b->text = sg_problem_text(fn, a->tg, ref);
+			found->breaks = lappend(found->breaks, b);
+			*lines = list_append_unique(*lines, makeString(b->text));
+		}
+	}
+	if (found->breaks != NIL)
+		*problems = lappend(*problems, found);
+}
+
+/*
  * Judge a function the command may have broken, by its analyses before
  * (stored) and after the command.  Returns what the command broke, or
- * NULL; adds the descriptions to *break_lines, and the problems of units
- * that triggers the command created gave the function to *problem_lines.
+ * NULL, and adds the descriptions to *break_lines.
  */
 static SgFound *
 sg_judge_function(Oid fn, List *before, List *after, List *touched,
 				  List *created_names, List *created_after,
-				  List *new_triggers, List **break_lines,
-				  List **problem_lines)
+				  List **break_lines)
 {
 	List	   *baseline = sg_error_slots(before, created_names, true);
 	List	   *broken_before = NIL;
@@ -1679,17 +1723,10 @@ sg_judge_function(Oid fn, List *before, List *after, List *touched,
 			SgBreak    *b;
 			int			why;
 
-			if (ref->severity != SG_ERROR ||
+			/* a unit new (a trigger created by this command) breaks nothing */
+			if (old == NULL || ref->severity != SG_ERROR ||
 				sg_created_at_run_time(ref, fn, created_after))
 				continue;
-			if (old == NULL)
-			{
-				/* a trigger created by this command */
-				if (sg_oid_member(new_triggers, a->tg))
-					*problem_lines = list_append_unique(*problem_lines,
-														makeString(sg_problem_text(fn, a->tg, ref)));
-				continue;
-			}
 			slot.tg = a->tg;
 			slot.line = ref->line;
 			slot.cls = sg_slot_class(ref);
@@ -2769,22 +2806,52 @@ sg_report_breaks(EventTriggerData *trigdata, List *touched, List *lines,
 		{
 			SgFound    *f = (SgFound *) lfirst(lc);
 
-			sg_remember(f->fn, f->baseline, f->breaks, message);
+			sg_remember(f->fn, f->baseline, f->breaks, message, false);
 		}
 	}
 }
 
-/* A new body or trigger with problems: WARNING, or ERROR if so set. */
+/*
+ * A new body or trigger with problems: a WARNING, or with
+ * schema_guard.function_check = error, refused; in a transaction block
+ * (or run by a DO block or a function), refused when it commits if the
+ * problems are still there, for the objects may be created later in it.
+ */
 static void
-sg_report_new_problems(List *lines, const char *what)
+sg_report_new_problems(Node *parsetree, List *lines, List *problems,
+					   const char *what)
 {
-	ereport(sg_function_check == SG_FUNCTION_CHECK_ERROR ? ERROR : WARNING,
-			(errcode(ERRCODE_UNDEFINED_OBJECT),
-			 errmsg("%s body will fail when it runs", what),
-			 errdetail("%s", sg_detail(lines)),
-			 errhint(sg_function_check == SG_FUNCTION_CHECK_ERROR ?
-					 "Create the objects it uses first, or set schema_guard.function_check to warning." :
-					 "Create the objects it uses, or fix the body; schema_guard.validate() keeps reporting it until then.")));
+	char	   *message = psprintf("%s body will fail when it runs", what);
+	ListCell   *lc;
+
+	if (sg_function_check != SG_FUNCTION_CHECK_ERROR)
+		ereport(WARNING,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("%s", message),
+				 errdetail("%s", sg_detail(lines)),
+				 errhint("Create the objects it uses, or fix the body; schema_guard.validate() keeps reporting it until then.")));
+	else if (!sg_fixable_later(parsetree))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("%s", message),
+				 errdetail("%s", sg_detail(lines)),
+				 errhint("Create the objects it uses first, or set schema_guard.function_check to warning.")));
+	else
+	{
+		ereport(WARNING,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("%s", message),
+				 errdetail("%s", sg_detail(lines)),
+				 IsTransactionBlock() ?
+				 errhint("The transaction will be refused at COMMIT unless the objects it uses exist by then.") :
+				 errhint("The statement will be refused when it ends unless the objects it uses exist by then.")));
+		foreach(lc, problems)
+		{
+			SgFound    *f = (SgFound *) lfirst(lc);
+
+			sg_remember(f->fn, f->baseline, f->breaks, message, true);
+		}
+	}
 }
 
 /* ---------------------------------------------------------------------
@@ -2792,9 +2859,14 @@ sg_report_new_problems(List *lines, const char *what)
  * ---------------------------------------------------------------------
  */
 
-/* Remember a function broken inside a transaction block. */
+/*
+ * Remember a function broken in a transaction (or with a new body whose
+ * problems function_check refuses, "new_body"), for the verdict at commit.
+ * A new body replaces what was remembered of the old one.
+ */
 static void
-sg_remember(Oid fn, List *baseline, List *breaks, const char *message)
+sg_remember(Oid fn, List *baseline, List *breaks, const char *message,
+			bool new_body)
 {
 	MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
 	SgPendingFn *p = NULL;
@@ -2811,6 +2883,11 @@ sg_remember(Oid fn, List *baseline, List *breaks, const char *message)
 	{
 		p = palloc0(sizeof(SgPendingFn));
 		p->fn = fn;
+		sg_pending = lappend(sg_pending, p);
+	}
+	if (p->message == NULL || (new_body && !p->new_body))
+	{
+		p->baseline = NIL;
 		foreach(lc, baseline)
 		{
 			SgSlot	   *s = palloc(sizeof(SgSlot));
@@ -2819,7 +2896,7 @@ sg_remember(Oid fn, List *baseline, List *breaks, const char *message)
 			p->baseline = lappend(p->baseline, s);
 		}
 		p->message = pstrdup(message);
-		sg_pending = lappend(sg_pending, p);
+		p->new_body = new_body;
 	}
 	foreach(lc, breaks)
 	{
@@ -2857,13 +2934,15 @@ sg_script_remember(List *fns, List *touched)
 
 /*
  * Before COMMIT or PREPARE: refuse the transaction if a function broken
- * earlier in it now has an error it did not have before its first break.
+ * earlier in it now has an error it did not have before its first break,
+ * or (with schema_guard.function_check = error) a body or trigger created
+ * in it still has problems.
  */
 static void
 sg_verdict(void)
 {
 	List	   *lines = NIL;
-	const char *message = NULL;
+	SgPendingFn *first = NULL;
 	List	   *created_names;
 	ListCell   *lc;
 
@@ -2875,34 +2954,52 @@ sg_verdict(void)
 		List	   *now;
 		ListCell   *lc2;
 
+		if (p->new_body ? sg_function_check != SG_FUNCTION_CHECK_ERROR :
+			sg_mode != SG_MODE_ENFORCE)
+			continue;
 		if (!sg_function_is_analysable(p->fn))
 			continue;			/* dropped since: gone, not broken */
 		now = sg_analyze_function(p->fn,
 								  sg_session_path(sg_catalog_load_function(p->fn),
 												  p->fn));
 
-		foreach(lc2, sg_error_slots(now, created_names, false))
+		foreach(lc2, now)
 		{
-			SgSlot	   *slot = (SgSlot *) lfirst(lc2);
+			SgAnalysis *a = (SgAnalysis *) lfirst(lc2);
 			ListCell   *lc3;
-			char	   *text = NULL;
 
-			if (sg_slot_member(p->baseline, slot))
-				continue;
-			foreach(lc3, p->breaks)
+			foreach(lc3, a->refs)
 			{
-				SgBreak    *b = (SgBreak *) lfirst(lc3);
+				SgRef	   *ref = (SgRef *) lfirst(lc3);
+				char	   *text = NULL;
+				SgSlot		slot;
+				ListCell   *lc4;
 
-				if (b->slot.tg == slot->tg && b->slot.line == slot->line &&
-					b->slot.cls == slot->cls)
-					text = b->text;
+				if (ref->severity != SG_ERROR ||
+					sg_created_at_run_time(ref, p->fn, created_names))
+					continue;
+				slot.tg = a->tg;
+				slot.line = ref->line;
+				slot.cls = sg_slot_class(ref);
+				if (sg_slot_member(p->baseline, &slot))
+					continue;
+				if (p->new_body)
+					text = sg_problem_text(p->fn, a->tg, ref);
+				foreach(lc4, p->breaks)
+				{
+					SgBreak    *b = (SgBreak *) lfirst(lc4);
+
+					if (text == NULL && sg_slot_member(list_make1(&b->slot), &slot))
+						text = b->text;
+				}
+				if (text == NULL)
+					text = psprintf("%s fails%s.",
+									sg_unit_prefix(p->fn, slot.line),
+									sg_trigger_suffix(slot.tg));
+				lines = list_append_unique(lines, makeString(text));
+				if (first == NULL)
+					first = p;
 			}
-			if (text == NULL)
-				text = psprintf("%s fails%s.", sg_unit_prefix(p->fn, slot->line),
-								sg_trigger_suffix(slot->tg));
-			lines = list_append_unique(lines, makeString(text));
-			if (message == NULL)
-				message = p->message;
 		}
 	}
 	PopActiveSnapshot();
@@ -2910,9 +3007,17 @@ sg_verdict(void)
 	sg_pending = NIL;
 	if (lines == NIL)
 		return;
+	if (first->new_body)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("%s", first->message),
+				 errdetail("%s", sg_detail(lines)),
+				 sg_pending_in_block ?
+				 errhint("The transaction was rolled back. Create the objects these functions use before COMMIT, or set schema_guard.function_check to warning.") :
+				 errhint("The statement was rolled back. Create the objects these functions use in the same statement, or set schema_guard.function_check to warning.")));
 	ereport(ERROR,
 			(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
-			 errmsg("%s", message),
+			 errmsg("%s", first->message),
 			 errdetail("%s", sg_detail(lines)),
 			 sg_pending_in_block ?
 			 errhint("The transaction was rolled back. Fix these functions in the same transaction before COMMIT; to break them on purpose, a superuser can SET schema_guard.mode = warn.") :
@@ -2926,7 +3031,7 @@ sg_xact_callback(XactEvent event, void *arg)
 	{
 		case XACT_EVENT_PRE_COMMIT:
 		case XACT_EVENT_PRE_PREPARE:
-			if (sg_pending != NIL && sg_mode == SG_MODE_ENFORCE)
+			if (sg_pending != NIL && sg_mode != SG_MODE_OFF)
 				sg_verdict();
 			sg_pending = NIL;
 			sg_catalog_before_commit();
