@@ -127,6 +127,17 @@ typedef struct SgBreak
 	SubTransactionId subid;
 } SgBreak;
 
+/* What a command does, for the primary message of a break. */
+typedef struct SgMessage
+{
+	const char *verb;			/* "drop", "rename", ... */
+	char	   *object;			/* "table \"t\"", "column \"a\" of table
+								 * \"t\"" */
+	const char *reason;			/* what functions do with it: "use it"; or
+								 * NULL if nothing better than "it would
+								 * break functions" is known */
+} SgMessage;
+
 /* The breaks found in one function by the current command. */
 typedef struct SgFound
 {
@@ -219,8 +230,10 @@ static bool sg_ref_targets(SgRef *ref, SgTouched *t);
 static bool sg_unit_uses(SgAnalysis *unit, SgTouched *t, List *created_names);
 static bool sg_unit_reads_all_columns(SgAnalysis *unit, Oid relid,
 									  List *touched);
-static bool sg_unit_uses_columns(SgAnalysis *unit, SgTouched *t,
-								 List *touched);
+static bool sg_unit_reads_new_columns(SgAnalysis *before, SgAnalysis *after,
+									  Oid relid);
+static bool sg_unit_uses_columns(SgAnalysis *before, SgAnalysis *after,
+								 SgTouched *t, List *touched);
 static bool sg_unit_names(SgRef *failure, SgAnalysis *before,
 						  SgAnalysis *after, SgTouched *t);
 static bool sg_misses_not_null(SgRef *failure, SgTouched *t);
@@ -235,7 +248,7 @@ static SgTouched *sg_cause(SgRef *failure, SgAnalysis *before,
 static SgRef *sg_best_reference(SgAnalysis *old_unit, int line,
 								List *touched, int changes,
 								SgTouched **best_touched);
-static char *sg_failure_explanation(SgRef *failure);
+static char *sg_failure_explanation(SgRef *failure, bool always);
 static SgRef *sg_first_reference(SgAnalysis *old_unit, int line,
 								 const char *name);
 static char *sg_describe_use(SgRef *ref, SgTouched *t);
@@ -244,9 +257,13 @@ static char *sg_describe_break(Oid fn, Oid tg, SgRef *failure,
 							   SgTouched *cause, int why);
 static char *sg_unit_prefix(Oid fn, int line);
 static char *sg_trigger_suffix(Oid tg);
-static char *sg_command_message(Node *parsetree, CommandTag tag,
-								List *touched);
-static char *sg_detail(List *lines);
+static const char *sg_reason(int causes);
+static char *sg_reported_object(List *touched);
+static SgMessage sg_command_message(Node *parsetree, CommandTag tag,
+									List *touched, int causes);
+static char *sg_refusal(SgMessage *m);
+static char *sg_breaking(SgMessage *m);
+static char *sg_detail(List *lines, bool kept);
 static bool sg_lock_references(List **analyses, Oid fn, uint64 inval_count);
 static void sg_lock_changed(List *touched);
 static void sg_report_breaks(EventTriggerData *trigdata, List *touched,
@@ -2051,11 +2068,48 @@ sg_unit_reads_all_columns(SgAnalysis *unit, Oid relid, List *touched)
 }
 
 /*
+ * Does a line of the unit read, after the command, a column of the
+ * relation it did not read before (a "*" that now has another column)?
+ */
+static bool
+sg_unit_reads_new_columns(SgAnalysis *before, SgAnalysis *after, Oid relid)
+{
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	foreach(lc, after->refs)
+	{
+		SgRef	   *ref = (SgRef *) lfirst(lc);
+		bool		line_read = false;
+		bool		read_before = false;
+
+		if (ref->kind != SG_KIND_COLUMN || ref->access != SG_ACCESS_READ ||
+			ref->target.objectId != relid)
+			continue;
+		foreach(lc2, before->refs)
+		{
+			SgRef	   *old = (SgRef *) lfirst(lc2);
+
+			if (old->kind != SG_KIND_COLUMN || old->line != ref->line ||
+				old->target.objectId != relid)
+				continue;
+			line_read = true;
+			if (old->target.objectSubId == ref->target.objectSubId)
+				read_before = true;
+		}
+		if (line_read && !read_before)
+			return true;
+	}
+	return false;
+}
+
+/*
  * SG_CHANGED_COLUMNS: does the unit use the relation's columns as a whole,
  * through its row type or a "*"?
  */
 static bool
-sg_unit_uses_columns(SgAnalysis *unit, SgTouched *t, List *touched)
+sg_unit_uses_columns(SgAnalysis *before, SgAnalysis *after, SgTouched *t,
+					 List *touched)
 {
 	Oid			relid = t->addr.objectId;
 	Oid			reltype = get_rel_type_id(relid);
@@ -2064,7 +2118,7 @@ sg_unit_uses_columns(SgAnalysis *unit, SgTouched *t, List *touched)
 
 	if (t->addr.classId != RelationRelationId || t->addr.objectSubId != 0)
 		return false;
-	foreach(lc, unit->refs)
+	foreach(lc, before->refs)
 	{
 		SgRef	   *ref = (SgRef *) lfirst(lc);
 
@@ -2079,18 +2133,21 @@ sg_unit_uses_columns(SgAnalysis *unit, SgTouched *t, List *touched)
 				 ref->target.objectId == reltype)
 			return true;
 	}
-	return uses && sg_unit_reads_all_columns(unit, relid, touched);
+	return uses && (sg_unit_reads_new_columns(before, after, relid) ||
+					sg_unit_reads_all_columns(before, relid, touched));
 }
 
 /*
- * SG_CHANGED_NAME: does the unit use the name: where the statement fails,
- * by its references before the command, or with a reference to the object
- * that has the name now?
+ * SG_CHANGED_NAME: does the name now mean something else to the unit:
+ * where the statement fails, by a reference of it to another object (or
+ * to none) by that name before the command, or by a reference to the
+ * object that has the name now, which it did not reference before?
  */
 static bool
 sg_unit_names(SgRef *failure, SgAnalysis *before, SgAnalysis *after,
 			  SgTouched *t)
 {
+	bool		targeted = false;
 	ListCell   *lc;
 
 	if (t->name == NULL)
@@ -2101,10 +2158,14 @@ sg_unit_names(SgRef *failure, SgAnalysis *before, SgAnalysis *after,
 	{
 		SgRef	   *ref = (SgRef *) lfirst(lc);
 
-		if (ref->name != NULL && strchr("rftw", ref->kind) != NULL &&
-			strcmp(ref->name, t->name) == 0)
+		if (sg_ref_targets(ref, t))
+			targeted = true;
+		else if (ref->name != NULL && strchr("rftw", ref->kind) != NULL &&
+				 strcmp(ref->name, t->name) == 0)
 			return true;
 	}
+	if (targeted)
+		return false;
 	foreach(lc, after->refs)
 	{
 		if (sg_ref_targets((SgRef *) lfirst(lc), t))
@@ -2156,18 +2217,18 @@ sg_cause_in(SgRef *failure, SgAnalysis *before, SgAnalysis *after,
 	{
 		SgTouched  *t = (SgTouched *) lfirst(lc);
 
-		*why = SG_CHANGED_COLUMNS;
-		if ((t->changes & SG_CHANGED_COLUMNS) &&
-			sg_unit_uses_columns(before, t, touched))
+		*why = SG_CHANGED_NAME;
+		if ((t->changes & SG_CHANGED_NAME) &&
+			sg_unit_names(failure, before, after, t))
 			return t;
 	}
 	foreach(lc, touched)
 	{
 		SgTouched  *t = (SgTouched *) lfirst(lc);
 
-		*why = SG_CHANGED_NAME;
-		if ((t->changes & SG_CHANGED_NAME) &&
-			sg_unit_names(failure, before, after, t))
+		*why = SG_CHANGED_COLUMNS;
+		if ((t->changes & SG_CHANGED_COLUMNS) &&
+			sg_unit_uses_columns(before, after, t, touched))
 			return t;
 	}
 	*why = 0;
@@ -2291,10 +2352,11 @@ sg_best_reference(SgAnalysis *old_unit, int line, List *touched, int changes,
  * The error a statement gets now, to say what is wrong with what it uses
  * when that still exists ("operator does not exist: integer = text"), or
  * NULL when the error says only that something is missing or does not
- * compile: what the statement uses says that better.
+ * compile: what the statement uses says that better, unless "always" (a
+ * name that means something else now, which the error is about).
  */
 static char *
-sg_failure_explanation(SgRef *failure)
+sg_failure_explanation(SgRef *failure, bool always)
 {
 	static const char *const explaining[] = {
 		SG_CHECK_TYPE_MISMATCH, SG_CHECK_AMBIGUOUS, SG_CHECK_INVALID_VALUE,
@@ -2302,19 +2364,20 @@ sg_failure_explanation(SgRef *failure)
 	};
 	int			i;
 
-	for (i = 0; i < lengthof(explaining); i++)
+	for (i = 0; i < lengthof(explaining) && !always; i++)
 	{
-		if (failure->check != NULL && failure->message != NULL &&
-			strcmp(failure->check, explaining[i]) == 0)
-		{
-			char	   *text = pstrdup(failure->message);
-			size_t		len = strlen(text);
+		if (failure->check != NULL && strcmp(failure->check, explaining[i]) == 0)
+			always = true;
+	}
+	if (always && failure->message != NULL)
+	{
+		char	   *text = pstrdup(failure->message);
+		size_t		len = strlen(text);
 
-			/* the sentence ends where the caller says */
-			while (len > 0 && text[len - 1] == '.')
-				text[--len] = '\0';
-			return text;
-		}
+		/* the sentence ends where the caller says */
+		while (len > 0 && text[len - 1] == '.')
+			text[--len] = '\0';
+		return text;
 	}
 	return NULL;
 }
@@ -2439,16 +2502,21 @@ sg_describe_break(Oid fn, Oid tg, SgRef *failure, SgAnalysis *old_unit,
 	}
 	if (what == NULL)
 		what = psprintf("fails: %s", failure->message);
-	else if ((explanation = sg_failure_explanation(failure)) != NULL)
+	else if ((explanation = sg_failure_explanation(failure,
+													why == SG_CHANGED_NAME)) != NULL)
 		what = psprintf("%s: %s", what, explanation);
 
 	return psprintf("%s %s%s.", sg_unit_prefix(fn, failure->line), what,
 					sg_trigger_suffix(tg));
 }
 
-/* DETAIL text: one sentence a line, at most SG_MAX_DETAIL_LINES. */
+/*
+ * DETAIL text: one sentence a line, at most SG_MAX_DETAIL_LINES.  If the
+ * change was made ("kept"), validate() lists the rest; if it was refused,
+ * nothing was stored, and dependents() says what uses an object.
+ */
 static char *
-sg_detail(List *lines)
+sg_detail(List *lines, bool kept)
 {
 	StringInfoData buf;
 	ListCell   *lc;
@@ -2459,7 +2527,9 @@ sg_detail(List *lines)
 	{
 		if (n == SG_MAX_DETAIL_LINES)
 		{
-			appendStringInfo(&buf, "\nand %d more (schema_guard.validate() lists them all).",
+			appendStringInfo(&buf, kept ?
+							 "\nand %d more (schema_guard.validate() lists them all)." :
+							 "\nand %d more (schema_guard.dependents() lists the functions that use an object).",
 							 list_length(lines) - n);
 			break;
 		}
@@ -2572,31 +2642,87 @@ sg_plural(const char *word)
 }
 
 /*
- * The primary message, in PostgreSQL's words for a refused drop:
- * cannot drop table "jobs" because functions use it.
+ * What functions do that the command breaks, from the changes that broke
+ * them (SG_CHANGED_* bits of every break), when the command does not say.
+ */
+static const char *
+sg_reason(int causes)
+{
+	if (causes == SG_CHANGED_INSERTS)
+		return "insert rows without a value for a NOT NULL column";
+	if (causes == SG_CHANGED_NAME)
+		return "use that name";
+	if (causes == SG_CHANGED_COLUMNS)
+		return "use all of its columns";
+	return "use it";
+}
+
+/*
+ * The object a command reports first (not one it dropped, nor a column),
+ * as 'table "t"', for commands whose parse tree does not say it.
  */
 static char *
-sg_command_message(Node *parsetree, CommandTag tag, List *touched)
+sg_reported_object(List *touched)
 {
-	if (parsetree == NULL)
-		return psprintf("cannot execute %s because it would break functions",
-						GetCommandTagName(tag));
+	ListCell   *lc;
 
-	switch (nodeTag(parsetree))
+	foreach(lc, touched)
+	{
+		SgTouched  *t = (SgTouched *) lfirst(lc);
+		char	   *name;
+
+		if (t->tag == NULL || t->dropped || t->addr.objectSubId != 0 ||
+			t->type == NULL || (name = sg_touched_name(t)) == NULL)
+			continue;
+		return psprintf("%s \"%s\"", t->type, name);
+	}
+	return NULL;
+}
+
+/*
+ * What the command does, in the words of PostgreSQL's own refusal of a
+ * drop ("cannot drop table "jobs" because functions use it"): the verb,
+ * the object, and what functions do with it.  causes are the SG_CHANGED_*
+ * bits of the breaks.
+ */
+static SgMessage
+sg_command_message(Node *parsetree, CommandTag tag, List *touched,
+				   int causes)
+{
+	SgMessage	m;
+
+	m.verb = "alter";
+	m.object = NULL;
+	m.reason = sg_reason(causes);
+	switch (parsetree != NULL ? nodeTag(parsetree) : T_Invalid)
 	{
 		case T_DropStmt:
 			{
 				DropStmt   *stmt = (DropStmt *) parsetree;
 
+				m.verb = "drop";
 				if (list_length(stmt->objects) == 1)
-					return psprintf("cannot drop %s \"%s\" because functions use it",
-									sg_object_word(stmt->removeType),
-									sg_object_name(linitial(stmt->objects)));
-				return psprintf("cannot drop these %s because functions use them",
-								sg_plural(sg_object_word(stmt->removeType)));
+				{
+					m.object = psprintf("%s \"%s\"",
+										sg_object_word(stmt->removeType),
+										sg_object_name(linitial(stmt->objects)));
+					if (causes != SG_CHANGED_INSERTS)
+						m.reason = "use it";
+				}
+				else
+				{
+					m.object = psprintf("these %s",
+										sg_plural(sg_object_word(stmt->removeType)));
+					if (causes != SG_CHANGED_INSERTS)
+						m.reason = "use them";
+				}
+				return m;
 			}
 		case T_DropOwnedStmt:
-			return pstrdup("cannot drop the objects owned by these roles because functions use them");
+			m.verb = "drop";
+			m.object = pstrdup("the objects owned by these roles");
+			m.reason = "use them";
+			return m;
 		case T_AlterTableStmt:
 			{
 				AlterTableStmt *stmt = (AlterTableStmt *) parsetree;
@@ -2605,93 +2731,195 @@ sg_command_message(Node *parsetree, CommandTag tag, List *touched)
 				const char *col = type ? "attribute" : "column";
 				const char *tab = type ? "type" : "table";
 
-				if (list_length(stmt->cmds) == 1)
+				m.object = psprintf("%s \"%s\"", sg_object_word(stmt->objtype),
+									rel);
+				if (list_length(stmt->cmds) != 1)
+					return m;
 				{
 					AlterTableCmd *cmd = linitial_node(AlterTableCmd, stmt->cmds);
 
 					switch (cmd->subtype)
 					{
 						case AT_DropColumn:
-							return psprintf("cannot drop %s \"%s\" of %s \"%s\" because functions use it",
-											col, cmd->name, tab, rel);
+							m.verb = "drop";
+							m.object = psprintf("%s \"%s\" of %s \"%s\"",
+												col, cmd->name, tab, rel);
+							m.reason = "use it";
+							break;
 						case AT_AlterColumnType:
-							return psprintf("cannot change the type of %s \"%s\" of %s \"%s\" because functions use it",
-											col, cmd->name, tab, rel);
+							m.verb = "change";
+							m.object = psprintf("the type of %s \"%s\" of %s \"%s\"",
+												col, cmd->name, tab, rel);
+							m.reason = "use it";
+							break;
 						case AT_AddColumn:
-							if (type)
-								break;
-							return psprintf("cannot add column \"%s\" to table \"%s\" because functions insert into the table without it",
-											((ColumnDef *) cmd->def)->colname, rel);
+							m.verb = "add";
+							m.object = psprintf("%s \"%s\" to %s \"%s\"", col,
+												castNode(ColumnDef, cmd->def)->colname,
+												tab, rel);
+							m.reason = causes == SG_CHANGED_INSERTS ?
+								"insert into the table without it" :
+								causes == SG_CHANGED_NAME ? "use that name" :
+								causes == SG_CHANGED_COLUMNS ?
+								"use all of its columns" : "use the table";
+							break;
 						case AT_SetNotNull:
-							return psprintf("cannot make column \"%s\" of table \"%s\" NOT NULL because functions insert into the table without it",
-											cmd->name, rel);
-						case AT_ColumnDefault:
-							if (cmd->def == NULL)
-								return psprintf("cannot drop the default of column \"%s\" of table \"%s\" because functions insert into the table without it",
+							m.verb = "make";
+							m.object = psprintf("column \"%s\" of table \"%s\" NOT NULL",
 												cmd->name, rel);
+							m.reason = "insert into the table without it";
+							break;
+						case AT_ColumnDefault:
+							if (cmd->def != NULL)
+								break;
+							m.verb = "drop";
+							m.object = psprintf("the default of column \"%s\" of table \"%s\"",
+												cmd->name, rel);
+							m.reason = "insert into the table without it";
 							break;
 						default:
 							break;
 					}
 				}
-				return psprintf("cannot alter %s \"%s\" because it would break functions that use it",
-								sg_object_word(stmt->objtype), rel);
+				return m;
 			}
 		case T_RenameStmt:
 			{
 				RenameStmt *stmt = (RenameStmt *) parsetree;
 
+				m.verb = "rename";
+				m.reason = "use it";
 				if (stmt->renameType == OBJECT_COLUMN && stmt->relation)
-					return psprintf("cannot rename column \"%s\" of %s \"%s\" because functions use it",
-									stmt->subname, sg_object_word(stmt->relationType),
-									stmt->relation->relname);
-				if (stmt->renameType == OBJECT_ATTRIBUTE && stmt->relation)
-					return psprintf("cannot rename attribute \"%s\" of type \"%s\" because functions use it",
-									stmt->subname, stmt->relation->relname);
-				if (stmt->relation != NULL)
-					return psprintf("cannot rename %s \"%s\" because functions use it",
-									sg_object_word(stmt->renameType),
-									stmt->relation->relname);
-				if (stmt->renameType == OBJECT_SCHEMA)
-					return psprintf("cannot rename schema \"%s\" because functions use objects in it",
-									stmt->subname);
-				return psprintf("cannot rename %s \"%s\" because functions use it",
-								sg_object_word(stmt->renameType),
-								sg_object_name(stmt->object));
+					m.object = psprintf("column \"%s\" of %s \"%s\"",
+										stmt->subname,
+										sg_object_word(stmt->relationType),
+										stmt->relation->relname);
+				else if (stmt->renameType == OBJECT_ATTRIBUTE && stmt->relation)
+					m.object = psprintf("attribute \"%s\" of type \"%s\"",
+										stmt->subname, stmt->relation->relname);
+				else if (stmt->relation != NULL)
+					m.object = psprintf("%s \"%s\"",
+										sg_object_word(stmt->renameType),
+										stmt->relation->relname);
+				else if (stmt->renameType == OBJECT_SCHEMA)
+				{
+					m.object = psprintf("schema \"%s\"", stmt->subname);
+					m.reason = "use objects in it";
+				}
+				else
+					m.object = psprintf("%s \"%s\"",
+										sg_object_word(stmt->renameType),
+										sg_object_name(stmt->object));
+				return m;
 			}
 		case T_CreateFunctionStmt:
 			{
 				CreateFunctionStmt *stmt = (CreateFunctionStmt *) parsetree;
 
-				return psprintf("cannot create %s \"%s\" because calls in other functions would no longer resolve",
-								stmt->is_procedure ? "procedure" : "function",
-								strVal(llast(stmt->funcname)));
+				m.verb = stmt->replace && causes != SG_CHANGED_NAME ?
+					"replace" : "create";
+				m.object = psprintf("%s \"%s\"",
+									stmt->is_procedure ? "procedure" : "function",
+									strVal(llast(stmt->funcname)));
+				if (causes == SG_CHANGED_NAME)
+					m.reason = "call another function of that name";
+				return m;
 			}
 		case T_AlterEnumStmt:
 			{
 				AlterEnumStmt *stmt = (AlterEnumStmt *) parsetree;
 
-				if (stmt->oldVal != NULL)
-					return psprintf("cannot rename value \"%s\" of type \"%s\" because functions use it",
+				if (stmt->oldVal == NULL)
+					break;
+				m.verb = "rename";
+				m.object = psprintf("value \"%s\" of type \"%s\"",
 									stmt->oldVal, strVal(llast(stmt->typeName)));
+				m.reason = "use it";
+				return m;
 			}
-			break;
 		case T_AlterObjectSchemaStmt:
 			{
 				AlterObjectSchemaStmt *stmt = (AlterObjectSchemaStmt *) parsetree;
 
-				return psprintf("cannot move %s \"%s\" to schema \"%s\" because functions use it",
-								sg_object_word(stmt->objectType),
-								stmt->relation ? stmt->relation->relname :
-								sg_object_name(stmt->object),
-								stmt->newschema);
+				m.verb = "move";
+				m.object = psprintf("%s \"%s\" to schema \"%s\"",
+									sg_object_word(stmt->objectType),
+									stmt->relation ? stmt->relation->relname :
+									sg_object_name(stmt->object),
+									stmt->newschema);
+				m.reason = "use it";
+				return m;
 			}
+		case T_AlterExtensionStmt:
+			m.verb = "update";
+			m.object = psprintf("extension \"%s\"",
+								((AlterExtensionStmt *) parsetree)->extname);
+			m.reason = "use what the update changes";
+			return m;
+		case T_ViewStmt:
+			/* a new view, or one replaced by a view with more columns */
+			m.verb = ((ViewStmt *) parsetree)->replace &&
+				causes != SG_CHANGED_NAME ? "replace" : "create";
+			break;
+		case T_CommentStmt:
+			m.verb = "comment on";
+			break;
+		case T_AlterFunctionStmt:
+			/* its own body, as likely as its callers */
+			m.reason = NULL;
+			break;
 		default:
+			if (strncmp(GetCommandTagName(tag), "CREATE ", 7) == 0)
+				m.verb = "create";
 			break;
 	}
-	(void) touched;
-	return psprintf("cannot execute %s because it would break functions",
-					GetCommandTagName(tag));
+	m.object = sg_reported_object(touched);
+	if (m.object == NULL)
+	{
+		m.verb = "execute";
+		m.object = pstrdup(GetCommandTagName(tag));
+		m.reason = NULL;
+	}
+	return m;
+}
+
+/* "cannot drop table "t" because functions use it" */
+static char *
+sg_refusal(SgMessage *m)
+{
+	if (m->reason == NULL)
+		return psprintf("cannot %s %s because it would break functions",
+						m->verb, m->object);
+	return psprintf("cannot %s %s because functions %s", m->verb, m->object,
+					m->reason);
+}
+
+/*
+ * "dropping table "t" breaks functions that use it": the command went on
+ * (schema_guard.mode = warn, or a transaction that may fix them).
+ */
+static char *
+sg_breaking(SgMessage *m)
+{
+	static const char *const gerunds[][2] = {
+		{"drop", "dropping"}, {"rename", "renaming"}, {"move", "moving"},
+		{"create", "creating"}, {"replace", "replacing"},
+		{"alter", "altering"}, {"add", "adding"}, {"change", "changing"},
+		{"make", "making"}, {"update", "updating"},
+		{"comment on", "commenting on"}, {"execute", "executing"}
+	};
+	const char *gerund = m->verb;
+	int			i;
+
+	for (i = 0; i < lengthof(gerunds); i++)
+	{
+		if (strcmp(gerunds[i][0], m->verb) == 0)
+			gerund = gerunds[i][1];
+	}
+	if (m->reason == NULL)
+		return psprintf("%s %s breaks functions", gerund, m->object);
+	return psprintf("%s %s breaks functions that %s", gerund, m->object,
+					m->reason);
 }
 
 /*
@@ -2776,29 +3004,39 @@ static void
 sg_report_breaks(EventTriggerData *trigdata, List *touched, List *lines,
 				 List *found)
 {
-	char	   *message = sg_command_message(trigdata->parsetree,
-											 trigdata->tag, touched);
-	char	   *detail = sg_detail(lines);
+	SgMessage	m;
+	char	   *message;
+	int			causes = 0;
 	ListCell   *lc;
+	ListCell   *lc2;
+
+	foreach(lc, found)
+	{
+		foreach(lc2, ((SgFound *) lfirst(lc))->breaks)
+			causes |= ((SgBreak *) lfirst(lc2))->why;
+	}
+	m = sg_command_message(trigdata->parsetree, trigdata->tag, touched,
+						   causes);
+	message = sg_refusal(&m);
 
 	if (sg_mode == SG_MODE_WARN)
 		ereport(WARNING,
 				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
-				 errmsg("%s", message),
-				 errdetail("%s", detail),
+				 errmsg("%s", sg_breaking(&m)),
+				 errdetail("%s", sg_detail(lines, true)),
 				 errhint("schema_guard.mode is \"warn\", so the change was made; schema_guard.validate() lists what is broken.")));
 	else if (!sg_fixable_later(trigdata->parsetree))
 		ereport(ERROR,
 				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
 				 errmsg("%s", message),
-				 errdetail("%s", detail),
+				 errdetail("%s", sg_detail(lines, false)),
 				 errhint("Change or drop these functions first, or make the change and fix them in one transaction. To break them on purpose, a superuser can SET schema_guard.mode = warn.")));
 	else
 	{
 		ereport(WARNING,
 				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
-				 errmsg("%s", message),
-				 errdetail("%s", detail),
+				 errmsg("%s", sg_breaking(&m)),
+				 errdetail("%s", sg_detail(lines, true)),
 				 IsTransactionBlock() ?
 				 errhint("The transaction will be refused at COMMIT unless these functions are fixed before then.") :
 				 errhint("The statement will be refused when it ends unless these functions are fixed before then.")));
@@ -2828,20 +3066,20 @@ sg_report_new_problems(Node *parsetree, List *lines, List *problems,
 		ereport(WARNING,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("%s", message),
-				 errdetail("%s", sg_detail(lines)),
+				 errdetail("%s", sg_detail(lines, true)),
 				 errhint("Create the objects it uses, or fix the body; schema_guard.validate() keeps reporting it until then.")));
 	else if (!sg_fixable_later(parsetree))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("%s", message),
-				 errdetail("%s", sg_detail(lines)),
+				 errdetail("%s", sg_detail(lines, false)),
 				 errhint("Create the objects it uses first, or set schema_guard.function_check to warning.")));
 	else
 	{
 		ereport(WARNING,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("%s", message),
-				 errdetail("%s", sg_detail(lines)),
+				 errdetail("%s", sg_detail(lines, true)),
 				 IsTransactionBlock() ?
 				 errhint("The transaction will be refused at COMMIT unless the objects it uses exist by then.") :
 				 errhint("The statement will be refused when it ends unless the objects it uses exist by then.")));
@@ -3011,14 +3249,14 @@ sg_verdict(void)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("%s", first->message),
-				 errdetail("%s", sg_detail(lines)),
+				 errdetail("%s", sg_detail(lines, false)),
 				 sg_pending_in_block ?
 				 errhint("The transaction was rolled back. Create the objects these functions use before COMMIT, or set schema_guard.function_check to warning.") :
 				 errhint("The statement was rolled back. Create the objects these functions use in the same statement, or set schema_guard.function_check to warning.")));
 	ereport(ERROR,
 			(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
 			 errmsg("%s", first->message),
-			 errdetail("%s", sg_detail(lines)),
+			 errdetail("%s", sg_detail(lines, false)),
 			 sg_pending_in_block ?
 			 errhint("The transaction was rolled back. Fix these functions in the same transaction before COMMIT; to break them on purpose, a superuser can SET schema_guard.mode = warn.") :
 			 errhint("The statement was rolled back. Fix these functions in the same statement; to break them on purpose, a superuser can SET schema_guard.mode = warn.")));
