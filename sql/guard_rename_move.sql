@@ -225,10 +225,19 @@ DROP FUNCTION default_tone();
 ALTER TYPE tone RENAME TO voice;
 SELECT echo_tone('loud');
 
--- Refused: a cast to the type names it.
+-- Refused: a cast to the type names it.  A function that also takes the
+-- type is named in DETAIL as it was before the command: with the type's
+-- old name, the one its body uses.
+CREATE FUNCTION is_sad(p mood) RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN p = 'sad'::mood;
+END
+$$;
 ALTER TYPE mood RENAME TO feeling;
 ALTER TYPE mood SET SCHEMA guard_rename_move_other;
 SELECT sad_label();
+DROP FUNCTION is_sad(mood);
 
 -- Allowed: a type nobody uses.
 CREATE TYPE unused_pair AS (a int, b int);

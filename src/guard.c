@@ -255,7 +255,9 @@ static char *sg_describe_use(SgRef *ref, SgTouched *t);
 static char *sg_describe_break(Oid fn, Oid tg, SgRef *failure,
 							   SgAnalysis *old_unit, List *touched,
 							   SgTouched *cause, int why);
-static char *sg_unit_prefix(Oid fn, int line);
+static char *sg_routine_text(Oid fn, SgAnalysis *old_unit);
+static char *sg_signature_text(const char *identity);
+static char *sg_unit_prefix(Oid fn, int line, SgAnalysis *old_unit);
 static char *sg_trigger_suffix(Oid tg);
 static const char *sg_reason(int causes);
 static char *sg_reported_object(List *touched);
@@ -1656,7 +1658,8 @@ sg_unit_of(List *analyses, Oid tg)
 static char *
 sg_problem_text(Oid fn, Oid tg, SgRef *ref)
 {
-	return psprintf("%s: %s%s.", sg_unit_prefix(fn, ref->line), ref->message,
+	return psprintf("%s: %s%s.", sg_unit_prefix(fn, ref->line, NULL),
+					ref->message,
 					sg_trigger_suffix(tg));
 }
 
@@ -1860,16 +1863,96 @@ sg_slot_member(List *slots, SgSlot *slot)
 	return false;
 }
 
+/*
+ * A routine's signature as PostgreSQL's messages print it: the qualified
+ * name, and the argument types as format_type_be() prints them here
+ * (built-in types unqualified, others qualified): "public.f(integer,text)".
+ * An argument type that old_unit, the routine's stored analysis, knew by
+ * another name (the command renamed or moved it) keeps that name, so that
+ * the routine is named as it was before the command.
+ */
+static char *
+sg_routine_text(Oid fn, SgAnalysis *old_unit)
+{
+	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
+	Form_pg_proc proc;
+	StringInfoData buf;
+	int			i;
+
+	if (!HeapTupleIsValid(tup))
+		return sg_function_identity(fn);
+	proc = (Form_pg_proc) GETSTRUCT(tup);
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "%s(",
+					 quote_qualified_identifier(get_namespace_name(proc->pronamespace),
+												NameStr(proc->proname)));
+	for (i = 0; i < proc->pronargs; i++)
+	{
+		Oid			argtype = proc->proargtypes.values[i];
+		const char *text = NULL;
+		ListCell   *lc;
+
+		if (old_unit != NULL)
+		{
+			foreach(lc, old_unit->refs)
+			{
+				SgRef	   *ref = (SgRef *) lfirst(lc);
+
+				if (ref->kind == SG_KIND_TYPE && ref->written != NULL &&
+					ref->target.classId == TypeRelationId &&
+					ref->target.objectId == argtype)
+					text = ref->written;
+			}
+		}
+		if (i > 0)
+			appendStringInfoChar(&buf, ',');
+		appendStringInfoString(&buf, text ? text : format_type_be(argtype));
+	}
+	appendStringInfoChar(&buf, ')');
+	ReleaseSysCache(tup);
+	return buf.data;
+}
+
+/*
+ * A stored function reference ("public.f(pg_catalog.text)", the identity
+ * PostgreSQL's pg_identify_object() gives) printed as sg_routine_text()
+ * prints: without the pg_catalog qualification of argument types.
+ */
+static char *
+sg_signature_text(const char *identity)
+{
+	StringInfoData buf;
+	const char *p = identity;
+	bool		quoted = false;
+
+	if (identity == NULL)
+		return "?";
+	initStringInfo(&buf);
+	while (*p != '\0')
+	{
+		char		c = *p++;
+
+		appendStringInfoChar(&buf, c);
+		if (c == '"')
+			quoted = !quoted;
+		else if (!quoted && (c == '(' || c == ',') &&
+				 strncmp(p, "pg_catalog.", 11) == 0)
+			p += 11;
+	}
+	return buf.data;
+}
+
 /* "Function public.f() line 3" */
 static char *
-sg_unit_prefix(Oid fn, int line)
+sg_unit_prefix(Oid fn, int line, SgAnalysis *old_unit)
 {
 	char		prokind = get_func_prokind(fn);
 	const char *what = prokind == PROKIND_PROCEDURE ? "Procedure" : "Function";
 
 	if (line > 0)
-		return psprintf("%s %s line %d", what, sg_function_identity(fn), line);
-	return psprintf("%s %s", what, sg_function_identity(fn));
+		return psprintf("%s %s line %d", what, sg_routine_text(fn, old_unit),
+						line);
+	return psprintf("%s %s", what, sg_routine_text(fn, old_unit));
 }
 
 /* "; it runs from trigger t on table public.x" */
@@ -2426,7 +2509,8 @@ sg_describe_use(SgRef *ref, SgTouched *t)
 						sg_access_verb(ref->access, ref->kind),
 						ref->written);
 	if (ref->kind == SG_KIND_FUNCTION)
-		return psprintf("calls %s %s", type ? type : "function", ref->written);
+		return psprintf("calls %s %s", type ? type : "function",
+						sg_signature_text(ref->written));
 	if (ref->kind == SG_KIND_TYPE)
 		return psprintf("uses %s %s", type ? type : "type", ref->written);
 	if (ref->access == SG_ACCESS_TYPE)
@@ -2506,7 +2590,8 @@ sg_describe_break(Oid fn, Oid tg, SgRef *failure, SgAnalysis *old_unit,
 													why == SG_CHANGED_NAME)) != NULL)
 		what = psprintf("%s: %s", what, explanation);
 
-	return psprintf("%s %s%s.", sg_unit_prefix(fn, failure->line), what,
+	return psprintf("%s %s%s.", sg_unit_prefix(fn, failure->line, old_unit),
+					what,
 					sg_trigger_suffix(tg));
 }
 
@@ -3232,7 +3317,7 @@ sg_verdict(void)
 				}
 				if (text == NULL)
 					text = psprintf("%s fails%s.",
-									sg_unit_prefix(p->fn, slot.line),
+									sg_unit_prefix(p->fn, slot.line, NULL),
 									sg_trigger_suffix(slot.tg));
 				lines = list_append_unique(lines, makeString(text));
 				if (first == NULL)
