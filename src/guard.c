@@ -195,6 +195,7 @@ static char *sg_touched_name(SgTouched *t);
 static int	sg_reported_changes(Node *parsetree, SgTouched *t);
 static int	sg_alter_table_cmd_changes(AlterTableCmd *cmd, int *column,
 									   const char **colname);
+static List *sg_tables_reached(Oid relid, bool inh);
 static List *sg_alter_table_changes(AlterTableStmt *stmt, List *touched);
 static List *sg_rename_changes(RenameStmt *stmt, List *touched);
 static List *sg_extension_move_changes(Oid extension, List *touched);
@@ -801,6 +802,19 @@ sg_alter_table_cmd_changes(AlterTableCmd *cmd, int *column,
 }
 
 /*
+ * The tables a command on a table reaches: the table, and unless ONLY
+ * ("inh" false) its inheritance children and partitions (which the
+ * command has locked).
+ */
+static List *
+sg_tables_reached(Oid relid, bool inh)
+{
+	if (!inh || !has_subclass(relid))
+		return list_make1_oid(relid);
+	return find_all_inheritors(relid, NoLock, NULL);
+}
+
+/*
  * ALTER TABLE reports the table only: what its subcommands change of the
  * table, and of the columns they name, of it and (unless ONLY) of its
  * inheritance children and partitions, which the subcommands reach too.
@@ -835,9 +849,7 @@ sg_alter_table_changes(AlterTableStmt *stmt, List *touched)
 		return touched;
 	}
 
-	tables = stmt->relation->inh ?
-		find_all_inheritors(reported->addr.objectId, NoLock, NULL) :
-		list_make1_oid(reported->addr.objectId);
+	tables = sg_tables_reached(reported->addr.objectId, stmt->relation->inh);
 	foreach(lc, tables)
 	{
 		Oid			relid = lfirst_oid(lc);
@@ -897,9 +909,8 @@ sg_rename_changes(RenameStmt *stmt, List *touched)
 	if (reported == NULL)
 		return touched;
 
-	tables = (stmt->relation != NULL && stmt->relation->inh) ?
-		find_all_inheritors(reported->addr.objectId, NoLock, NULL) :
-		list_make1_oid(reported->addr.objectId);
+	tables = sg_tables_reached(reported->addr.objectId,
+							   stmt->relation != NULL && stmt->relation->inh);
 	foreach(lc, tables)
 	{
 		Oid			relid = lfirst_oid(lc);
