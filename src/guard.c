@@ -3261,6 +3261,7 @@ sg_script_remember(List *fns, List *touched)
 		t->type = t->type ? pstrdup(t->type) : NULL;
 		t->identity = t->identity ? pstrdup(t->identity) : NULL;
 		t->tag = t->tag ? pstrdup(t->tag) : NULL;
+		t->name = t->name ? pstrdup(t->name) : NULL;
 		sg_script_touched = lappend(sg_script_touched, t);
 	}
 	MemoryContextSwitchTo(old);
