@@ -14,20 +14,31 @@
  *						renamed objects), analyses them again in the new
  *						state, and compares.
  *
- * A break is a statement that analysed without error before the command
- * and has an error after it.  Problems that were there already never block
- * anything.  In autocommit the command is refused at once.  In a
- * transaction block (and in an extension's script) the statement gets a
- * WARNING and the break is remembered; before COMMIT or PREPARE
- * TRANSACTION the remembered functions are analysed again, and the
- * transaction is refused if any has an error it did not have before the
- * first break: "drop and recreate", or "rename the column and replace the
- * function", in one transaction pass.  ROLLBACK TO SAVEPOINT forgets what
- * it rolled back.
+ * A break is a statement that analysed without error before the command,
+ * has an error after it, and depends on what the command changed (see
+ * SG_CHANGED_* and sg_cause()): problems that were there already, also
+ * ones the catalog had missed, never block anything.  A statement the
+ * client sent in autocommit is refused at once, and so is DDL in a
+ * PL/pgSQL exception block in autocommit (its handler can catch that).
+ * In a transaction block, for DDL a DO block or a function runs, and in
+ * an extension's script, the statement gets a WARNING and the break is
+ * remembered; before COMMIT or PREPARE TRANSACTION the remembered
+ * functions are analysed again, and the transaction is refused if any has
+ * an error it did not have before the first break: "drop and recreate",
+ * or "rename the column and replace the function", in one transaction
+ * pass.  ROLLBACK TO SAVEPOINT forgets what it rolled back.
  *
  * New function bodies (CREATE [OR REPLACE] FUNCTION) and new triggers are
  * not breaks: their problems are reported by schema_guard.function_check,
- * a WARNING by default (pg_restore creates functions before tables).
+ * a WARNING by default (pg_restore creates functions before tables); with
+ * "error", refused at once or, where breaks wait for COMMIT, at COMMIT if
+ * they are still there.
+ *
+ * A new body's references are locked, and it is analysed again if what
+ * they name changed before the locks were granted; functions and types a
+ * command renames, moves or alters are locked before their users are
+ * looked up.  So a body created concurrently with DDL that breaks it is
+ * either judged by that DDL or analysed in the state it left.
  *
  * In a session with check_function_bodies = off (pg_dump's scripts set
  * it, so that pg_restore can create and drop objects in any order), DDL
