@@ -256,6 +256,19 @@ BEGIN
 END
 $$;
 
+-- Quiet too: altering a function the catalog never saw (created while the
+-- event triggers did not fire) is no new body.
+SET session_replication_role = replica;
+CREATE FUNCTION unseen() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM still_missing);
+END
+$$;
+RESET session_replication_role;
+ALTER FUNCTION unseen() SET work_mem = '8MB';
+DROP FUNCTION unseen();
+
 -- Quiet with schema_guard.function_check = off.
 SET schema_guard.function_check = off;
 CREATE FUNCTION unchecked_missing() RETURNS bigint

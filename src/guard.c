@@ -231,9 +231,10 @@ static List *sg_error_slots(List *analyses, List *created_names,
 static bool sg_slot_member(List *slots, SgSlot *slot);
 static SgAnalysis *sg_unit_of(List *analyses, Oid tg);
 static char *sg_problem_text(Oid fn, Oid tg, SgRef *ref);
-static void sg_new_problems(Oid fn, List *analyses, List *before,
-							List *new_triggers, List *created_after,
-							List **problems, List **lines);
+static void sg_new_problems(Oid fn, List *analyses, bool new_body,
+							List *before, List *new_triggers,
+							List *created_after, List **problems,
+							List **lines);
 static SgFound *sg_judge_function(Oid fn, List *before, List *after,
 								  List *touched, List *created_names,
 								  List *created_after, List **break_lines);
@@ -1284,7 +1285,7 @@ sg_command_end(void *arg)
 
 	/* Functions whose bodies are new: their problems. */
 	forboth(lc, subjects, lc2, store)
-		sg_new_problems(lfirst_oid(lc), (List *) lfirst(lc2), NULL,
+		sg_new_problems(lfirst_oid(lc), (List *) lfirst(lc2), true, NIL,
 						new_triggers, created_after, &problems,
 						&problem_lines);
 
@@ -1303,7 +1304,7 @@ sg_command_end(void *arg)
 
 		if (found != NULL)
 			remember = lappend(remember, found);
-		sg_new_problems(lfirst_oid(lc), after, (List *) lfirst(lc2),
+		sg_new_problems(lfirst_oid(lc), after, false, (List *) lfirst(lc2),
 						new_triggers, created_after, &problems,
 						&problem_lines);
 	}
@@ -1686,15 +1687,17 @@ sg_problem_text(Oid fn, Oid tg, SgRef *ref)
 }
 
 /*
- * The problems of a new body, or of the units that triggers the command
- * created give a function (those not in "before", its stored analyses):
+ * The problems of a new body ("new_body"), or of the units that triggers
+ * the command created give a function (those not in "before", its stored
+ * analyses):
  * their descriptions are added to *lines, and the function, with them as
  * its breaks and the errors of its other units as its baseline, to
  * *problems (SgFound *), for a verdict at commit.
  */
 static void
-sg_new_problems(Oid fn, List *analyses, List *before, List *new_triggers,
-				List *created_after, List **problems, List **lines)
+sg_new_problems(Oid fn, List *analyses, bool new_body, List *before,
+				List *new_triggers, List *created_after, List **problems,
+				List **lines)
 {
 	SgFound    *found = palloc0(sizeof(SgFound));
 	ListCell   *lc;
@@ -1704,7 +1707,7 @@ sg_new_problems(Oid fn, List *analyses, List *before, List *new_triggers,
 	foreach(lc, analyses)
 	{
 		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
-		bool		new_unit = before == NIL ||
+		bool		new_unit = new_body ||
 			(sg_unit_of(before, a->tg) == NULL &&
 			 sg_oid_member(new_triggers, a->tg));
 
