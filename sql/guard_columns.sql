@@ -292,6 +292,12 @@ BEGIN
 END
 $$;
 ALTER TABLE tags ADD COLUMN weight int;
+-- Refused: a SQL function returns SELECT * of the table as its declared
+-- result columns.
+CREATE FUNCTION all_tags() RETURNS TABLE (id int, label text, color text, weight int)
+LANGUAGE sql AS $$ SELECT * FROM tags $$;
+ALTER TABLE tags ADD COLUMN rank int;
+DROP FUNCTION all_tags();
 
 --
 -- A catalog that missed a change

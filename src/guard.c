@@ -2248,8 +2248,9 @@ sg_unit_uses_columns(SgAnalysis *before, SgAnalysis *after, SgTouched *t,
 /*
  * SG_CHANGED_NAME: does the name now mean something else to the unit:
  * where the statement fails, by a reference of it to another object (or
- * to none) by that name before the command, or by a reference to the
- * object that has the name now, which it did not reference before?
+ * to none) by that name before the command, or (for other objects than
+ * columns) by a reference to the object that has the name now, which it
+ * did not reference before?
  */
 static bool
 sg_unit_names(SgRef *failure, SgAnalysis *before, SgAnalysis *after,
@@ -2272,7 +2273,8 @@ sg_unit_names(SgRef *failure, SgAnalysis *before, SgAnalysis *after,
 				 strcmp(ref->name, t->name) == 0)
 			return true;
 	}
-	if (targeted)
+	/* a new column that a statement reads now may come through a "*" */
+	if (targeted || t->addr.objectSubId != 0)
 		return false;
 	foreach(lc, after->refs)
 	{
