@@ -683,7 +683,6 @@ sg_reported_changes(Node *parsetree, SgTouched *t)
 			case T_AlterDefaultPrivilegesStmt:
 			case T_AlterOwnerStmt:
 			case T_RefreshMatViewStmt:
-			case T_AlterSeqStmt:
 			case T_AlterStatsStmt:
 			case T_AlterEventTrigStmt:
 			case T_AlterPolicyStmt:
