@@ -1,6 +1,8 @@
 --
 -- guard_columns: ALTER TABLE ... DROP COLUMN, RENAME COLUMN and
--- ALTER COLUMN ... TYPE on columns that function bodies use.
+-- ALTER COLUMN ... TYPE on columns that function bodies use; ADD COLUMN
+-- under bodies that use the new name or every column; and commands on a
+-- table after the catalog missed a change.
 --
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS schema_guard CASCADE;
@@ -225,8 +227,144 @@ END
 $$;
 ALTER TABLE shipments ALTER COLUMN shipped TYPE date USING shipped::date;
 
+-- Refused: a variable declared with the column's %TYPE no longer fits
+-- what the body does with it, on a line that names no column.
+CREATE FUNCTION shout_note(p_id int) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    n orders.note%TYPE;
+BEGIN
+    SELECT note INTO n FROM orders WHERE id = p_id;
+    RETURN upper(n);
+END
+$$;
+ALTER TABLE orders ALTER COLUMN note TYPE int USING length(note);
+DROP FUNCTION shout_note(int);
+
 -- Allowed: text to varchar keeps every use of the column valid.
 ALTER TABLE orders ALTER COLUMN note TYPE varchar(200);
+
+--
+-- Through a parent: RENAME COLUMN and ALTER COLUMN ... TYPE change the
+-- column of its inheritance children and partitions too.
+--
+CREATE TABLE events (id int, note text, extra int);
+CREATE TABLE events_archive () INHERITS (events);
+CREATE TABLE readings (id int, k int) PARTITION BY LIST (k);
+CREATE TABLE readings_1 PARTITION OF readings FOR VALUES IN (1);
+CREATE FUNCTION archived_id() RETURNS int
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT id FROM events_archive LIMIT 1);
+END
+$$;
+CREATE FUNCTION archived_notes() RETURNS TABLE (n text)
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT note FROM events_archive;
+END
+$$;
+CREATE FUNCTION reading_id() RETURNS int
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT id FROM readings_1 LIMIT 1);
+END
+$$;
+-- Refused: each breaks a function that uses a child or a partition.
+ALTER TABLE events RENAME COLUMN id TO event_id;
+ALTER TABLE events ALTER COLUMN note TYPE varchar(10);
+ALTER TABLE readings RENAME COLUMN id TO reading_id;
+-- Allowed: columns of the children no function uses.
+ALTER TABLE events RENAME COLUMN extra TO spare;
+ALTER TABLE events ALTER COLUMN spare TYPE bigint;
+
+--
+-- ADD COLUMN
+--
+
+-- Refused: the new column's name makes a reference ambiguous with a
+-- PL/pgSQL variable; DETAIL says which name.
+CREATE TABLE tags (id int, label text);
+CREATE FUNCTION tag_count(name text) RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM tags WHERE label = name);
+END
+$$;
+ALTER TABLE tags ADD COLUMN name text;
+-- Allowed: a name nothing uses.
+ALTER TABLE tags ADD COLUMN color text;
+DROP FUNCTION tag_count(text);
+
+-- Refused: INSERT ... SELECT * copies every column into a table that has
+-- no room for one more.
+CREATE TABLE tags_copy (id int, label text, color text);
+CREATE FUNCTION copy_tags() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO tags_copy SELECT * FROM tags;
+END
+$$;
+ALTER TABLE tags ADD COLUMN weight int;
+-- Allowed: once the function names the columns it copies.
+CREATE OR REPLACE FUNCTION copy_tags() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO tags_copy SELECT id, label, color FROM tags;
+END
+$$;
+ALTER TABLE tags ADD COLUMN weight int;
+-- Refused: a SQL function returns SELECT * of the table as its declared
+-- result columns.
+CREATE FUNCTION all_tags() RETURNS TABLE (id int, label text, color text, weight int)
+LANGUAGE sql AS $$ SELECT * FROM tags $$;
+ALTER TABLE tags ADD COLUMN rank int;
+DROP FUNCTION all_tags();
+
+--
+-- A catalog that missed a change
+--
+
+-- The event triggers do not fire with session_replication_role = replica:
+-- the catalog misses that import_codes() broke, and still says its INSERT
+-- resolves.
+CREATE TABLE codes (id int, code text, legacy text);
+CREATE TABLE code_sources (code text);
+CREATE FUNCTION import_codes() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO codes (id, code) SELECT 1, s.code FROM code_sources s;
+    UPDATE codes SET legacy = 'imported';
+END
+$$;
+SET session_replication_role = replica;
+ALTER TABLE code_sources RENAME TO code_feed;
+RESET session_replication_role;
+SELECT count(*) AS reported FROM schema_guard.validate(ARRAY['guard_columns'])
+ WHERE object_name = 'guard_columns.import_codes()';
+
+-- Allowed: commands on the table that change nothing the broken INSERT
+-- depends on are not what broke it (each rolled back, so that the
+-- catalog stays behind for the next one; no WARNING).
+BEGIN;
+COMMENT ON TABLE codes IS 'imported codes';
+ROLLBACK;
+BEGIN;
+ALTER TABLE codes SET (fillfactor = 80);
+ROLLBACK;
+BEGIN;
+ALTER TABLE codes OWNER TO CURRENT_USER;
+ROLLBACK;
+BEGIN;
+ALTER TABLE codes ALTER COLUMN legacy TYPE varchar(100);
+ROLLBACK;
+-- Refused: dropping a column the INSERT uses breaks it too.
+ALTER TABLE codes DROP COLUMN code;
+-- Allowed, and the catalog learns of the break: validate() reports it.
+ALTER TABLE codes ADD COLUMN note text;
+SELECT severity, "check", object_name, line, message
+  FROM schema_guard.validate(ARRAY['guard_columns'])
+ WHERE object_name = 'guard_columns.import_codes()';
 
 -- Clean up.
 SET client_min_messages = warning;

@@ -1,7 +1,8 @@
 --
 -- guard_drop_relations: DROP of tables, views, materialized views, foreign
 -- tables and partitions that functions use, directly, through CASCADE,
--- through DROP OWNED BY and through DROP SCHEMA ... CASCADE.
+-- through DROP OWNED BY and through DROP SCHEMA ... CASCADE; CREATE OR
+-- REPLACE VIEW with more columns; a DETAIL that lists many functions.
 --
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS schema_guard CASCADE;
@@ -337,6 +338,42 @@ $$;
 SELECT u_migrate();
 SELECT severity, "check", object_name, line FROM schema_guard.validate(ARRAY['guard_drop_relations'])
  WHERE object_name LIKE 'guard_drop_relations.u\_%' ORDER BY object_name, line;
+
+-- Refused: CREATE OR REPLACE VIEW adds a column to a view whose every
+-- column RETURN QUERY returns; the message names the view and the DETAIL
+-- says what no longer fits.
+CREATE TABLE stock (id int, sku text);
+CREATE VIEW stock_view AS SELECT id, sku FROM stock;
+CREATE FUNCTION all_stock() RETURNS TABLE (id int, sku text)
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM stock_view;
+END
+$$;
+CREATE OR REPLACE VIEW stock_view AS SELECT id, sku, 1 AS amount FROM stock;
+-- Allowed: a function that names its columns.
+CREATE OR REPLACE FUNCTION all_stock() RETURNS TABLE (id int, sku text)
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT v.id, v.sku FROM stock_view v;
+END
+$$;
+CREATE OR REPLACE VIEW stock_view AS SELECT id, sku, 1 AS amount FROM stock;
+
+-- DETAIL lists 50 functions and counts the rest; after a refusal nothing
+-- is stored, so it points to dependents(), not validate().
+CREATE TABLE popular (id int);
+DO $$
+BEGIN
+    FOR i IN 1..52 LOOP
+        EXECUTE format('CREATE FUNCTION popular_%s() RETURNS bigint LANGUAGE sql'
+                       ' AS ''SELECT count(*) FROM guard_drop_relations.popular''',
+                       lpad(i::text, 2, '0'));
+    END LOOP;
+END
+$$;
+DROP TABLE popular;
+SELECT count(DISTINCT function) FROM schema_guard.dependents('popular'::regclass);
 
 -- Clean up.
 SET client_min_messages = warning;

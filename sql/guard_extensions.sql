@@ -1,7 +1,8 @@
 --
 -- guard_extensions: schema_guard's own install is quiet; other extensions'
 -- CREATE / ALTER / DROP EXTENSION pass untouched unless they break a user's
--- function (sg_test_ext, a two-version test extension in test/extension).
+-- function (sg_test_ext, a two-version test extension in test/extension);
+-- ALTER EXTENSION ... SET SCHEMA (citext) moves what functions use.
 --
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS schema_guard CASCADE;
@@ -52,6 +53,35 @@ SELECT guard_extensions_partman.run_maintenance();
 DROP TABLE measurements CASCADE;
 DROP EXTENSION pg_partman;
 DROP SCHEMA guard_extensions_partman CASCADE;
+
+--
+-- ALTER EXTENSION ... SET SCHEMA moves the extension's functions, types
+-- and relations: the functions that use them by name are judged.
+--
+CREATE SCHEMA guard_extensions_moved;
+CREATE EXTENSION citext SCHEMA guard_extensions;
+CREATE FUNCTION same_email(a text, b text) RETURNS boolean
+LANGUAGE plpgsql AS $$
+DECLARE
+    x citext := a;
+    y citext := b;
+BEGIN
+    RETURN x = y;
+END
+$$;
+CREATE FUNCTION email_position(a text, b text) RETURNS int
+LANGUAGE sql AS $$
+    SELECT strpos(a::guard_extensions.citext, b::guard_extensions.citext)
+$$;
+-- Refused: one uses the type, the other a function of the extension.
+ALTER EXTENSION citext SET SCHEMA guard_extensions_moved;
+SELECT same_email('A', 'a'), email_position('abC', 'c');
+-- Allowed: once nothing uses them where they were.
+DROP FUNCTION same_email(text, text);
+DROP FUNCTION email_position(text, text);
+ALTER EXTENSION citext SET SCHEMA guard_extensions_moved;
+DROP EXTENSION citext;
+DROP SCHEMA guard_extensions_moved;
 
 --
 -- sg_test_ext: 1.0 has functions label(int) and counter() and a table

@@ -1,7 +1,7 @@
 --
 -- guard_not_null: ADD COLUMN ... NOT NULL without a default, SET NOT NULL
--- and DROP DEFAULT on a NOT NULL column, while a body inserts into the table
--- without that column.
+-- and DROP DEFAULT on a NOT NULL column (also through a parent table),
+-- while a body inserts into the table without that column.
 --
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS schema_guard CASCADE;
@@ -125,6 +125,38 @@ ALTER TABLE documents ALTER COLUMN summary DROP DEFAULT;
 -- Allowed: DROP DEFAULT on a NOT NULL column every INSERT supplies.
 ALTER TABLE tags ALTER COLUMN label SET DEFAULT 'x';
 ALTER TABLE tags ALTER COLUMN label DROP DEFAULT;
+
+--
+-- Through a parent: SET NOT NULL and DROP DEFAULT apply to inheritance
+-- children and partitions too, unless ONLY.
+--
+CREATE TABLE items (id int, owner text DEFAULT 'nobody', note text);
+CREATE TABLE archived_items () INHERITS (items);
+CREATE TABLE tickets (id int, owner text DEFAULT 'nobody') PARTITION BY LIST (id);
+CREATE TABLE tickets_1 PARTITION OF tickets FOR VALUES IN (1);
+CREATE FUNCTION archive_item(p_id int) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO archived_items (id) VALUES (p_id);
+END
+$$;
+CREATE FUNCTION add_ticket() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO tickets_1 (id) VALUES (1);
+END
+$$;
+-- Refused: the child's note becomes NOT NULL.
+ALTER TABLE items ALTER COLUMN note SET NOT NULL;
+-- Allowed: owner has a default.
+ALTER TABLE items ALTER COLUMN owner SET NOT NULL;
+-- Refused: the child's default goes too.
+ALTER TABLE items ALTER COLUMN owner DROP DEFAULT;
+-- Allowed: ONLY the parent's default.
+ALTER TABLE ONLY items ALTER COLUMN owner DROP DEFAULT;
+-- Allowed: the partition's column has a default; refused: dropping it.
+ALTER TABLE tickets ALTER COLUMN owner SET NOT NULL;
+ALTER TABLE tickets ALTER COLUMN owner DROP DEFAULT;
 
 --
 -- A BEFORE INSERT trigger that may fill the column: not a block; validate()

@@ -1,6 +1,7 @@
 --
 -- guard_rename_move: RENAME and SET SCHEMA of tables, views, sequences,
--- functions, procedures, types and schemas that function bodies use.
+-- functions, procedures, types and schemas that function bodies use; a
+-- new object whose name now means something else to a body.
 --
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS schema_guard CASCADE;
@@ -224,15 +225,40 @@ DROP FUNCTION default_tone();
 ALTER TYPE tone RENAME TO voice;
 SELECT echo_tone('loud');
 
--- Refused: a cast to the type names it.
+-- Refused: a cast to the type names it.  A function that also takes the
+-- type is named in DETAIL as it was before the command: with the type's
+-- old name, the one its body uses.
+CREATE FUNCTION is_sad(p mood) RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN p = 'sad'::mood;
+END
+$$;
 ALTER TYPE mood RENAME TO feeling;
 ALTER TYPE mood SET SCHEMA guard_rename_move_other;
 SELECT sad_label();
+DROP FUNCTION is_sad(mood);
 
 -- Allowed: a type nobody uses.
 CREATE TYPE unused_pair AS (a int, b int);
 ALTER TYPE unused_pair RENAME TO spare_pair;
 ALTER TYPE spare_pair SET SCHEMA guard_rename_move_other;
+
+-- Refused: a new table earlier in the search_path takes the name a body
+-- resolved in a later schema; the message names the table.
+CREATE TABLE guard_rename_move_other.settings_kv (k text, v text);
+SET search_path = guard_rename_move, guard_rename_move_other;
+CREATE FUNCTION setting_value(key text) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT v FROM settings_kv WHERE k = key);
+END
+$$;
+CREATE TABLE settings_kv (id int);
+-- Allowed: a table of another name.
+CREATE TABLE settings_kv2 (id int);
+SET search_path = guard_rename_move;
+DROP FUNCTION setting_value(text);
 
 -- Clean up.
 SET client_min_messages = warning;

@@ -206,6 +206,48 @@ END
 $$;
 SELECT read_missing();
 
+-- In a transaction, the objects may come later: a WARNING, and the
+-- transaction is refused at COMMIT only if the body still fails then.
+BEGIN;
+CREATE FUNCTION strict_later() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM created_later);
+END
+$$;
+CREATE TABLE created_later (id int);
+COMMIT;
+SELECT strict_later();
+-- Refused at COMMIT: the table never came.
+BEGIN;
+CREATE FUNCTION strict_never() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM never_created);
+END
+$$;
+COMMIT;
+SELECT count(*) FROM pg_proc WHERE proname = 'strict_never';
+-- The same for a DO block in autocommit.
+DO $$
+BEGIN
+    CREATE FUNCTION strict_do() RETURNS bigint LANGUAGE plpgsql
+        AS 'BEGIN RETURN (SELECT count(*) FROM created_by_do); END';
+    CREATE TABLE created_by_do (id int);
+END
+$$;
+SELECT strict_do();
+-- Refused when the transaction rolls back to a savepoint that had the
+-- table, not the function.
+BEGIN;
+CREATE FUNCTION strict_savepoint() RETURNS bigint LANGUAGE plpgsql
+    AS 'BEGIN RETURN (SELECT count(*) FROM created_in_savepoint); END';
+SAVEPOINT s;
+CREATE TABLE created_in_savepoint (id int);
+ROLLBACK TO SAVEPOINT s;
+COMMIT;
+SELECT count(*) FROM pg_proc WHERE proname = 'strict_savepoint';
+
 -- A body without problems is created as usual.
 CREATE FUNCTION strict_ok() RETURNS bigint
 LANGUAGE plpgsql AS $$
@@ -213,6 +255,19 @@ BEGIN
     RETURN (SELECT count(*) FROM ledger);
 END
 $$;
+
+-- Quiet too: altering a function the catalog never saw (created while the
+-- event triggers did not fire) is no new body.
+SET session_replication_role = replica;
+CREATE FUNCTION unseen() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM still_missing);
+END
+$$;
+RESET session_replication_role;
+ALTER FUNCTION unseen() SET work_mem = '8MB';
+DROP FUNCTION unseen();
 
 -- Quiet with schema_guard.function_check = off.
 SET schema_guard.function_check = off;
@@ -365,6 +420,28 @@ SELECT count(*) AS stale_rows FROM schema_guard.reference
  WHERE fn = 'uses_scaled()'::regprocedure AND severity = 'e';
 DROP FUNCTION uses_scaled();
 DROP FUNCTION scaled(int, int);
+
+-- DROP FUNCTION ... CASCADE drops the defaults that call it: a NOT NULL
+-- column that loses its default is one inserts must now give.
+CREATE FUNCTION new_code() RETURNS text
+LANGUAGE sql AS $$ SELECT md5(random()::text) $$;
+CREATE TABLE vouchers (id int, code text NOT NULL DEFAULT new_code());
+CREATE FUNCTION add_voucher(p_id int) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO vouchers (id) VALUES (p_id);
+END
+$$;
+-- Refused: add_voucher() leaves out the NOT NULL column.
+DROP FUNCTION new_code() CASCADE;
+-- Allowed: every INSERT gives the column.
+CREATE OR REPLACE FUNCTION add_voucher(p_id int) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO vouchers (id, code) VALUES (p_id, 'V' || p_id);
+END
+$$;
+DROP FUNCTION new_code() CASCADE;
 
 -- Clean up.
 SET client_min_messages = warning;

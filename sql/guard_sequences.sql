@@ -1,6 +1,7 @@
 --
 -- guard_sequences: DROP, RENAME and SET SCHEMA of sequences that bodies use
--- through nextval('...'), currval, setval or by reading them.
+-- through nextval('...'), currval, setval or by reading them, or through
+-- the column defaults a DROP ... CASCADE takes with them.
 --
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS schema_guard CASCADE;
@@ -106,6 +107,31 @@ SELECT function, access FROM schema_guard.dependents('guard_sequences_other.tick
 DROP SEQUENCE guard_sequences_other.ticket_seq;
 DROP FUNCTION next_ticket();
 DROP SEQUENCE guard_sequences_other.ticket_seq;
+
+-- DROP SEQUENCE ... CASCADE drops the defaults that use it: a NOT NULL
+-- column that loses its default is one inserts must now give.
+CREATE SEQUENCE line_seq;
+CREATE TABLE lines (id int NOT NULL DEFAULT nextval('line_seq'), body text);
+CREATE TABLE notes (id int DEFAULT nextval('line_seq'), body text);
+CREATE FUNCTION add_line(p_body text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO lines (body) VALUES (p_body);
+END
+$$;
+CREATE FUNCTION add_note(p_body text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO notes (body) VALUES (p_body);
+END
+$$;
+-- Refused: add_line() leaves out the NOT NULL column.
+DROP SEQUENCE line_seq CASCADE;
+SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = 'lines'::regclass;
+-- Allowed: the column of notes may be NULL.
+DROP FUNCTION add_line(text);
+DROP SEQUENCE line_seq CASCADE;
+SELECT add_note('kept');
 
 -- Clean up.
 SET client_min_messages = warning;

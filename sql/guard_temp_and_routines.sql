@@ -81,7 +81,9 @@ ALTER TABLE work_area2 DROP COLUMN id;
 SELECT use_own_work_area2();
 
 --
--- DDL from functions, procedures and DO blocks
+-- DDL from functions, procedures and DO blocks: the statement that runs it
+-- is judged by the state it commits, as a transaction block is (a WARNING
+-- at the DDL, the verdict when the statement ends)
 --
 
 -- Refused: a DO block drops a column a function reads.
@@ -125,6 +127,30 @@ BEGIN
     ALTER TABLE items DROP COLUMN price;
 END
 $$;
+
+-- Allowed: a DO block that drops a view and creates it again, and a
+-- function that renames a table away and back.
+CREATE VIEW item_view AS SELECT id FROM items;
+CREATE FUNCTION item_view_count() RETURNS bigint
+LANGUAGE sql AS $$ SELECT count(*) FROM item_view $$;
+DO $$
+BEGIN
+    DROP VIEW item_view;
+    CREATE VIEW item_view AS SELECT id, name FROM items;
+END
+$$;
+SELECT item_view_count();
+CREATE FUNCTION shuffle_items() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    ALTER TABLE items RENAME TO items_old;
+    ALTER TABLE items_old RENAME TO items;
+END
+$$;
+SELECT shuffle_items();
+DROP FUNCTION shuffle_items();
+DROP FUNCTION item_view_count();
+DROP VIEW item_view;
 
 -- Allowed: in a transaction block, a DO block that drops and creates the
 -- table again.

@@ -132,8 +132,24 @@ DROP TRIGGER comments_touch ON comments;
 SET schema_guard.function_check = error;
 CREATE TRIGGER comments_touch BEFORE UPDATE ON comments
     FOR EACH ROW EXECUTE FUNCTION touch();
-RESET schema_guard.function_check;
 SELECT count(*) FROM pg_trigger WHERE tgrelid = 'comments'::regclass;
+-- In a transaction: allowed once the column is there by COMMIT, refused
+-- if it is not.
+BEGIN;
+CREATE TRIGGER comments_touch BEFORE UPDATE ON comments
+    FOR EACH ROW EXECUTE FUNCTION touch();
+ALTER TABLE comments ADD COLUMN updated_at timestamptz;
+COMMIT;
+CREATE TABLE replies (id int, body text);
+BEGIN;
+CREATE TRIGGER replies_touch BEFORE UPDATE ON replies
+    FOR EACH ROW EXECUTE FUNCTION touch();
+COMMIT;
+RESET schema_guard.function_check;
+SELECT tgname FROM pg_trigger WHERE tgrelid IN ('comments'::regclass, 'replies'::regclass)
+ ORDER BY tgname;
+DROP TRIGGER comments_touch ON comments;
+ALTER TABLE comments DROP COLUMN updated_at;
 
 -- Quiet: a new trigger on a table that has every field the function uses.
 CREATE TABLE pages (id int, updated_at timestamptz);

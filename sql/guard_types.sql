@@ -165,6 +165,61 @@ ALTER TYPE mood ADD VALUE 'angry';
 ALTER TYPE mood ADD VALUE 'content' BEFORE 'sad';
 SELECT enum_range(NULL::mood);
 
+-- A value added in a transaction cannot be used in it: a body that uses
+-- the new value, analysed in that transaction, fails there ("unsafe use
+-- of new value") and works once it has committed.  It is analysed again
+-- later, so validate() does not keep the failure, and renaming a value it
+-- uses is judged.
+CREATE TYPE task_state AS ENUM ('open', 'done');
+CREATE TABLE tasks (id int, s task_state);
+CREATE FUNCTION open_tasks() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM tasks WHERE s = 'open');
+END
+$$;
+BEGIN;
+ALTER TYPE task_state ADD VALUE 'running';
+CREATE OR REPLACE FUNCTION open_tasks() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM tasks WHERE s IN ('open', 'running'));
+END
+$$;
+CREATE FUNCTION broken_tasks() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM tasks WHERE s = 'lost');
+END
+$$;
+COMMIT;
+SELECT open_tasks();
+-- Only the value that never existed is reported.
+SELECT severity, "check", object_name, line, message
+  FROM schema_guard.validate(ARRAY['guard_types'])
+ WHERE object_name LIKE '%tasks%';
+-- Refused: open_tasks() uses 'open'.
+ALTER TYPE task_state RENAME VALUE 'open' TO 'new';
+-- The same for a body that used the value before it was added: in
+-- autocommit, ADD VALUE analyses it in its own transaction.
+CREATE FUNCTION is_paused(p task_state) RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN p = 'paused';
+END
+$$;
+ALTER TYPE task_state ADD VALUE 'paused';
+SELECT severity, "check", object_name, line, message
+  FROM schema_guard.validate(ARRAY['guard_types'])
+ WHERE object_name LIKE '%paused%';
+-- Refused: is_paused() uses 'paused'.
+ALTER TYPE task_state RENAME VALUE 'paused' TO 'on_hold';
+DROP FUNCTION open_tasks();
+DROP FUNCTION broken_tasks();
+DROP FUNCTION is_paused(task_state);
+DROP TABLE tasks;
+DROP TYPE task_state;
+
 --
 -- ALTER DOMAIN ... RENAME / SET SCHEMA
 --

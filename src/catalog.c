@@ -304,6 +304,8 @@ static List *sg_unit_list(void);
 static Datum sg_array(Datum *elems, bool *nulls, int n, Oid elemtype);
 static char *sg_text_or_null(HeapTuple tup, TupleDesc desc, int col);
 static void sg_write_origin(void);
+static bool sg_enum_value_added_here(void);
+static void sg_note_after_commit(Oid fn, List *analyses);
 static int	sg_analyse_into_catalog(List *fns, bool all);
 static void sg_write_batch(MemoryContext batchcxt, List *analyses,
 						   List *unit_inserts, List *ref_inserts, bool bulk,
@@ -880,6 +882,78 @@ sg_array(Datum *elems, bool *nulls, int n, Oid elemtype)
 }
 
 /*
+ * A transaction that adds a value to an enum (ALTER TYPE ... ADD VALUE)
+ * cannot use the value until it commits ("unsafe use of new value"), so
+ * what is analysed in it may fail there and work once it has committed.
+ * The functions analysed with findings in such a transaction are noted,
+ * and left pending when it commits, to be analysed again by a later one
+ * (before the next DDL is judged, or by validate()).  Noted, not marked
+ * pending at once: every DDL command of the transaction would analyse them
+ * all again.  The list is in TopTransactionContext, and belongs to the
+ * transaction sg_enum_value_xid.
+ */
+static TransactionId sg_enum_value_xid = InvalidTransactionId;
+static List *sg_after_commit = NIL;
+
+static bool
+sg_enum_value_added_here(void)
+{
+	return TransactionIdIsValid(sg_enum_value_xid) &&
+		TransactionIdEquals(sg_enum_value_xid, GetTopTransactionIdIfAny());
+}
+
+/* The current transaction added an enum value. */
+void
+sg_catalog_enum_value_added(void)
+{
+	if (!sg_enum_value_added_here())
+		sg_after_commit = NIL;
+	sg_enum_value_xid = GetTopTransactionId();
+}
+
+/* Note a function whose analyses may not hold after commit. */
+static void
+sg_note_after_commit(Oid fn, List *analyses)
+{
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	if (!sg_enum_value_added_here())
+		return;
+	foreach(lc, analyses)
+	{
+		foreach(lc2, ((SgAnalysis *) lfirst(lc))->refs)
+		{
+			if (((SgRef *) lfirst(lc2))->severity != SG_OK)
+			{
+				MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+
+				sg_after_commit = list_append_unique_oid(sg_after_commit, fn);
+				MemoryContextSwitchTo(old);
+				return;
+			}
+		}
+	}
+}
+
+/* Before the transaction commits: leave the noted functions pending. */
+void
+sg_catalog_before_commit(void)
+{
+	SgEntry		entry;
+	ListCell   *lc;
+
+	if (!sg_enum_value_added_here())
+		return;
+	sg_enter(&entry, NULL);
+	foreach(lc, sg_after_commit)
+		sg_catalog_mark_pending(lfirst_oid(lc));
+	sg_leave(&entry);
+	sg_after_commit = NIL;
+	sg_enum_value_xid = InvalidTransactionId;
+}
+
+/*
  * Replace every unit of a function with these analyses.  A new definition
  * usually leaves most references as they were (a condition edited, a
  * statement added), so the stored rows are compared with the new ones and
@@ -914,6 +988,7 @@ sg_catalog_replace_function(Oid fn, List *analyses, SgStoredFunction *stored)
 		sg_exec(&plan_delete_function, values, true);
 		sg_write_units(analyses, true, true, NULL);
 		SPI_finish();
+		sg_note_after_commit(fn, analyses);
 		return;
 	}
 
@@ -960,6 +1035,7 @@ sg_catalog_replace_function(Oid fn, List *analyses, SgStoredFunction *stored)
 		sg_write_units(unit_inserts, true, true, identities);
 	if (ref_inserts != NIL)
 		sg_write_units(ref_inserts, false, true, identities);
+	sg_note_after_commit(fn, analyses);
 }
 
 /*
@@ -2135,6 +2211,7 @@ sg_analyse_into_catalog(List *fns, bool all)
 				sg_default_session_path(fn) : sg_caller_search_path();
 
 		analyses = sg_analyze_function(fn, path);
+		sg_note_after_commit(fn, analyses);
 		foreach(lc2, analyses)
 			batch_refs += list_length(((SgAnalysis *) lfirst(lc2))->refs);
 		if (diff)

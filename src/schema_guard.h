@@ -212,6 +212,8 @@ extern List *sg_catalog_load_findings(void);
 extern List *sg_catalog_function_oids(void);
 extern char *sg_catalog_session_path(Oid fn);
 extern void sg_catalog_mark_pending(Oid fn);
+extern void sg_catalog_enum_value_added(void);
+extern void sg_catalog_before_commit(void);
 extern bool sg_catalog_catch_up(bool nowait);
 extern int	sg_catalog_rebuild(void);
 extern void sg_catalog_start(void);
