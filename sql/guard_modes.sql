@@ -190,6 +190,22 @@ DROP FUNCTION guard_modes.fail_writes();
 SELECT count(*) AS catalog_origin_rows FROM schema_guard.catalog_origin;
 ALTER TABLE jobs DROP COLUMN status;
 
+-- Another event trigger cannot rebuild the catalog in the middle of a
+-- command (the rebuild would take the command's changes for the state
+-- before it, and the guard would see no break): the command fails, and
+-- the table keeps its column.
+CREATE FUNCTION guard_modes.rebuild_on_ddl() RETURNS event_trigger
+LANGUAGE plpgsql AS $$ BEGIN PERFORM schema_guard.rebuild(); END $$;
+CREATE EVENT TRIGGER aaa_guard_modes_rebuild ON ddl_command_end
+    EXECUTE FUNCTION guard_modes.rebuild_on_ddl();
+\set VERBOSITY terse
+ALTER TABLE jobs DROP COLUMN status;
+\set VERBOSITY default
+DROP EVENT TRIGGER aaa_guard_modes_rebuild;
+SELECT attname FROM pg_attribute WHERE attrelid = 'jobs'::regclass AND attname = 'status';
+-- and outside a command it runs
+DO $$ BEGIN PERFORM schema_guard.rebuild(); END $$;
+
 -- Clean up.
 SET client_min_messages = warning;
 DROP SCHEMA guard_modes CASCADE;

@@ -435,6 +435,43 @@ sg_ddl_command_start(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
+/*
+ * Is a DDL command in progress, its event triggers running?  A rebuild of
+ * the catalog then (from another event trigger) would take the command's
+ * own changes for the state before it.  PostgreSQL keeps no public flag;
+ * pg_event_trigger_ddl_commands() refuses to run outside a command, which
+ * is asked in a subtransaction.
+ */
+bool
+sg_command_in_progress(void)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	ErrorData  *volatile edata = NULL;
+
+	BeginInternalSubTransaction(NULL);
+	PG_TRY();
+	{
+		(void) sg_read_commands();
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+	}
+	PG_END_TRY();
+	RollbackAndReleaseCurrentSubTransaction();
+	MemoryContextSwitchTo(cxt);
+	CurrentResourceOwner = owner;
+	if (edata == NULL)
+		return true;
+	if (edata->sqlerrcode != ERRCODE_E_R_I_E_EVENT_TRIGGER_PROTOCOL_VIOLATED)
+		ReThrowError(edata);
+	FreeErrorData(edata);
+	return false;
+}
+
 /* Before a command: bring the catalog up to date, building it if need be. */
 static void
 sg_command_start(void *arg)

@@ -715,6 +715,11 @@ sg_rebuild(PG_FUNCTION_ARGS)
 	SgEntry		entry;
 	int			n;
 
+	if (sg_command_in_progress())
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("schema_guard.rebuild() cannot run while a DDL command is in progress"),
+				 errhint("Call it after the command, not from an event trigger.")));
 	sg_enter(&entry, NULL);
 	n = sg_catalog_rebuild();
 	sg_leave(&entry);

@@ -223,6 +223,7 @@ extern List *sg_catalog_runtime_created_names(void);
 
 /* guard.c */
 extern void sg_guard_init(void);
+extern bool sg_command_in_progress(void);
 extern void sg_catalog_init(void);
 extern void sg_engine_init(void);
 extern Oid	sg_catalog_extension_oid(void);
