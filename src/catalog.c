@@ -882,15 +882,18 @@ sg_array(Datum *elems, bool *nulls, int n, Oid elemtype)
 }
 
 /*
- * A transaction that adds a value to an enum (ALTER TYPE ... ADD VALUE)
- * cannot use the value until it commits ("unsafe use of new value"), so
- * what is analysed in it may fail there and work once it has committed.
- * The functions analysed with findings in such a transaction are noted,
- * and left pending when it commits, to be analysed again by a later one
- * (before the next DDL is judged, or by validate()).  Noted, not marked
- * pending at once: every DDL command of the transaction would analyse them
- * all again.  The list is in TopTransactionContext, and belongs to the
- * transaction sg_enum_value_xid.
+ * Analyses that may not hold once the transaction commits are left
+ * pending then, to be made again by a later transaction (before the next
+ * DDL is judged, or by validate()):
+ *
+ * - a transaction that adds a value to an enum (ALTER TYPE ... ADD VALUE)
+ *   cannot use the value until it commits ("unsafe use of new value"), so
+ *   what is analysed in it with findings may work once it has committed;
+ * - an analysis that left statements out because a table they use was
+ *   locked by another session (sg_analysis_nowait).
+ *
+ * Noted, not marked pending at once: every DDL command of the transaction
+ * would analyse them all again.  The list is in TopTransactionContext.
  */
 static TransactionId sg_enum_value_xid = InvalidTransactionId;
 static List *sg_after_commit = NIL;
@@ -906,8 +909,6 @@ sg_enum_value_added_here(void)
 void
 sg_catalog_enum_value_added(void)
 {
-	if (!sg_enum_value_added_here())
-		sg_after_commit = NIL;
 	sg_enum_value_xid = GetTopTransactionId();
 }
 
@@ -915,23 +916,27 @@ sg_catalog_enum_value_added(void)
 static void
 sg_note_after_commit(Oid fn, List *analyses)
 {
+	bool		enum_added = sg_enum_value_added_here();
 	ListCell   *lc;
 	ListCell   *lc2;
 
-	if (!sg_enum_value_added_here())
-		return;
 	foreach(lc, analyses)
 	{
-		foreach(lc2, ((SgAnalysis *) lfirst(lc))->refs)
-		{
-			if (((SgRef *) lfirst(lc2))->severity != SG_OK)
-			{
-				MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
+		bool		note = a->incomplete;
 
-				sg_after_commit = list_append_unique_oid(sg_after_commit, fn);
-				MemoryContextSwitchTo(old);
-				return;
-			}
+		foreach(lc2, a->refs)
+		{
+			if (enum_added && ((SgRef *) lfirst(lc2))->severity != SG_OK)
+				note = true;
+		}
+		if (note)
+		{
+			MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+
+			sg_after_commit = list_append_unique_oid(sg_after_commit, fn);
+			MemoryContextSwitchTo(old);
+			return;
 		}
 	}
 }
@@ -943,12 +948,19 @@ sg_catalog_before_commit(void)
 	SgEntry		entry;
 	ListCell   *lc;
 
-	if (!sg_enum_value_added_here())
+	if (sg_after_commit == NIL)
 		return;
 	sg_enter(&entry, NULL);
 	foreach(lc, sg_after_commit)
 		sg_catalog_mark_pending(lfirst_oid(lc));
 	sg_leave(&entry);
+	sg_after_commit = NIL;
+}
+
+/* At the end of a transaction, committed or not. */
+void
+sg_catalog_transaction_ended(void)
+{
 	sg_after_commit = NIL;
 	sg_enum_value_xid = InvalidTransactionId;
 }
@@ -2210,7 +2222,7 @@ sg_analyse_into_catalog(List *fns, bool all)
 			path = m < list_length(members) && list_nth_oid(members, m) == fn ?
 				sg_default_session_path(fn) : sg_caller_search_path();
 
-		analyses = sg_analyze_function(fn, path);
+		analyses = sg_analyze_function_nowait(fn, path);
 		sg_note_after_commit(fn, analyses);
 		foreach(lc2, analyses)
 			batch_refs += list_length(((SgAnalysis *) lfirst(lc2))->refs);

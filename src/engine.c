@@ -69,8 +69,10 @@
 
 static Oid	sg_plpgsql_language = InvalidOid;
 
+static List *sg_analyze_units_now(Oid fn, const char *session_path,
+								  bool new_definition);
 static List *sg_analyze_units(Oid fn, const char *session_path,
-							  bool new_definition);
+							  bool new_definition, bool nowait);
 static SgAnalysis *sg_analyze_one(Oid fn, Oid tg, const char *session_path,
 								  bool new_definition);
 static bool sg_validator_compiled_alike(SgUnitState *us,
@@ -569,11 +571,30 @@ sg_bound_caches(void)
 		SysCacheInvalidate(PROCNAMEARGSNSP, 0);
 }
 
+/*
+ * Analyses whose results are stored (by the guard, a catch-up or a
+ * rebuild) wait for no lock: their callers hold locks of their own (a DDL
+ * command its table, a rebuild the catalog), so waiting for a table that
+ * another session's DDL holds could deadlock with it.  A statement whose
+ * table is locked is left out, the analysis is marked incomplete, and the
+ * catalog has the function analysed again after the transaction.  (The
+ * session holding the lock judges the function itself.)  Reports wait, as
+ * any query would.
+ */
+static bool sg_analysis_nowait = false;
+
 /* Analyse every unit of a function. */
 List *
 sg_analyze_function(Oid fn, const char *session_path)
 {
-	return sg_analyze_units(fn, session_path, false);
+	return sg_analyze_units(fn, session_path, false, false);
+}
+
+/* The same, to be stored: waiting for no lock. */
+List *
+sg_analyze_function_nowait(Oid fn, const char *session_path)
+{
+	return sg_analyze_units(fn, session_path, false, true);
 }
 
 /*
@@ -581,16 +602,39 @@ sg_analyze_function(Oid fn, const char *session_path)
  * has just written (CREATE OR REPLACE FUNCTION).  PL/pgSQL's validator
  * compiled it since, in this command, after every other change the
  * command made: that compile is current, and is used rather than made
- * again.
+ * again.  A new body's analysis waits for the tables it uses: a session
+ * changing one of them, which cannot see the new function yet, must have
+ * committed (and the body then sees its change) or waits in turn for the
+ * locks this one takes on what the body uses (sg_lock_references()).
  */
 List *
 sg_analyze_new_function(Oid fn, const char *session_path)
 {
-	return sg_analyze_units(fn, session_path, true);
+	return sg_analyze_units(fn, session_path, true, false);
 }
 
 static List *
-sg_analyze_units(Oid fn, const char *session_path, bool new_definition)
+sg_analyze_units(Oid fn, const char *session_path, bool new_definition,
+				 bool nowait)
+{
+	bool		save_nowait = sg_analysis_nowait;
+	List	   *result;
+
+	sg_analysis_nowait = nowait;
+	PG_TRY();
+	{
+		result = sg_analyze_units_now(fn, session_path, new_definition);
+	}
+	PG_FINALLY();
+	{
+		sg_analysis_nowait = save_nowait;
+	}
+	PG_END_TRY();
+	return result;
+}
+
+static List *
+sg_analyze_units_now(Oid fn, const char *session_path, bool new_definition)
 {
 	List	   *result = NIL;
 	ListCell   *lc;
@@ -740,7 +784,22 @@ sg_analyze_one(Oid fn, Oid tg, const char *session_path, bool new_definition)
 			MemoryContextSwitchTo(unitcxt);
 			CurrentResourceOwner = oldowner;
 
-			if (sg_error_must_propagate(edata))
+			if (sg_analysis_nowait &&
+				edata->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE)
+			{
+				/*
+				 * A table the statement uses is locked by another session
+				 * (its own DDL, which judges this function itself): leave
+				 * the statement out rather than wait, and have the function
+				 * analysed again after this transaction.
+				 */
+				us->incomplete = true;
+				if (us->in_point)
+					us->resume_from = us->point + 1;
+				else
+					done = true;
+			}
+			else if (sg_error_must_propagate(edata))
 			{
 				sg_analysing = was_analysing;
 				sg_plpgsql_finish(us);
@@ -791,6 +850,7 @@ sg_analyze_one(Oid fn, Oid tg, const char *session_path, bool new_definition)
 	result->tg = tg;
 	result->definition = sg_proc_definition(us->proctup);
 	result->interface = sg_proc_interface(us->proctup);
+	result->incomplete = us->incomplete;
 	result->search_path = pstrdup(path);
 	result->session_path = pstrdup(session_path ? session_path : "");
 	{
@@ -1012,6 +1072,9 @@ sg_enter_unit_environment(SgUnitState *us, const char *path)
 	 */
 	(void) set_config_option("client_min_messages", "error", PGC_USERSET,
 							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	if (sg_analysis_nowait)
+		(void) set_config_option("lock_timeout", "1", PGC_USERSET,
+								 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 
 	GetUserIdAndSecContext(&save_userid, &save_sec_context);
 	SetUserIdAndSecContext(us->proc->proowner,

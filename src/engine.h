@@ -154,6 +154,7 @@ typedef struct SgUnitState
 	ErrorData  *failed_error;
 	bool		failed_parsed;	/* its text parsed before it failed */
 	bool		in_point;		/* a point is being analysed */
+	bool		incomplete;		/* points were left out: a lock not had */
 	bool		cur_parsed;		/* and its text parsed */
 	SgRawScan  *last_scan;		/* the last point analysed, valid until the */
 	SgPoint    *last_point;		/* next one: where its names are */

@@ -1334,7 +1334,7 @@ sg_command_end(void *arg)
 		store = lappend(store, analyses);
 	}
 	foreach(lc, members)
-		store = lappend(store, sg_analyze_function(lfirst_oid(lc),
+		store = lappend(store, sg_analyze_function_nowait(lfirst_oid(lc),
 												   sg_default_session_path(lfirst_oid(lc))));
 	foreach(lc, affected)
 	{
@@ -1342,7 +1342,7 @@ sg_command_end(void *arg)
 		List	   *before = sg_catalog_load_function(fn);
 
 		befores = lappend(befores, before);
-		store = lappend(store, sg_analyze_function(fn, sg_session_path(before, fn)));
+		store = lappend(store, sg_analyze_function_nowait(fn, sg_session_path(before, fn)));
 	}
 	created_after = sg_created_after(created_names, touched, store);
 
@@ -3513,7 +3513,7 @@ sg_verdict(void)
 			continue;
 		if (!sg_function_is_analysable(p->fn))
 			continue;			/* dropped since: gone, not broken */
-		now = sg_analyze_function(p->fn,
+		now = sg_analyze_function_nowait(p->fn,
 								  sg_session_path(sg_catalog_load_function(p->fn),
 												  p->fn));
 
@@ -3528,6 +3528,24 @@ sg_verdict(void)
 		{
 			SgAnalysis *a = (SgAnalysis *) lfirst(lc2);
 			ListCell   *lc3;
+
+			/*
+			 * Statements left out for a table another session holds cannot
+			 * be shown fixed: the breaks found in this unit stand.
+			 */
+			if (a->incomplete && !p->new_body)
+			{
+				foreach(lc3, p->breaks)
+				{
+					SgBreak    *b = (SgBreak *) lfirst(lc3);
+
+					if (b->slot.tg != a->tg)
+						continue;
+					lines = list_append_unique(lines, makeString(b->text));
+					if (first == NULL)
+						first = p;
+				}
+			}
 
 			foreach(lc3, a->refs)
 			{
@@ -3610,6 +3628,7 @@ sg_xact_callback(XactEvent event, void *arg)
 			sg_script_touched = NIL;
 			sg_dropped = NIL;
 			sg_dropped_cxt = NULL;
+			sg_catalog_transaction_ended();
 			break;
 		default:
 			break;

@@ -114,6 +114,8 @@ typedef struct SgAnalysis
 	char	   *session_path;	/* the path used when the function sets
 								 * none: the creating session's */
 	int64		interface;		/* sg_proc_interface() of the same row */
+	bool		incomplete;		/* statements were left out: a table they
+								 * use was locked (engine.c) */
 	List	   *refs;			/* of SgRef */
 	bool		refs_hashed;	/* refs_hash is set (catalog.c) */
 	int64		refs_hash;		/* a hash of the rows refs are stored as */
@@ -177,6 +179,7 @@ extern void sg_bound_caches(void);
 extern List *sg_function_units(Oid fn);
 extern SgAnalysis *sg_analyze_unit(Oid fn, Oid tg, const char *session_path);
 extern List *sg_analyze_function(Oid fn, const char *session_path);
+extern List *sg_analyze_function_nowait(Oid fn, const char *session_path);
 extern List *sg_analyze_new_function(Oid fn, const char *session_path);
 extern int64 sg_proc_definition(HeapTuple proctup);
 extern int64 sg_proc_interface(HeapTuple proctup);
@@ -214,6 +217,7 @@ extern char *sg_catalog_session_path(Oid fn);
 extern void sg_catalog_mark_pending(Oid fn);
 extern void sg_catalog_enum_value_added(void);
 extern void sg_catalog_before_commit(void);
+extern void sg_catalog_transaction_ended(void);
 extern bool sg_catalog_catch_up(bool nowait);
 extern int	sg_catalog_rebuild(void);
 extern void sg_catalog_start(void);
