@@ -71,6 +71,20 @@ static Oid	sg_plpgsql_language = InvalidOid;
 
 static List *sg_analyze_units_now(Oid fn, const char *session_path,
 								  bool new_definition);
+
+/* The hashes of one version of a pg_proc row (sg_proc_hashes()). */
+typedef struct SgProcHashes
+{
+	Oid			fn;
+	TransactionId xmin;
+	ItemPointerData tid;
+	int64		definition;
+	int64		interface;
+} SgProcHashes;
+
+static SgProcHashes *sg_proc_hashes(HeapTuple proctup);
+static int64 sg_proc_definition_now(HeapTuple proctup);
+static int64 sg_proc_interface_now(HeapTuple proctup);
 static List *sg_analyze_units(Oid fn, const char *session_path,
 							  bool new_definition, bool nowait);
 static SgAnalysis *sg_analyze_one(Oid fn, Oid tg, const char *session_path,
@@ -122,7 +136,8 @@ static const char *sg_default_hint(const char *check);
 static int	sg_ref_cmp(const void *a, const void *b);
 static bool sg_handler_matches(PLpgSQL_exception *exception, int sqlerrcode);
 static void sg_detect_setting_changes(SgUnitState *us);
-static bool sg_body_sets(const char *src, const char *setting, int *line);
+static bool sg_body_sets(const char *src, bool sets_config,
+						 const char *setting, int *line);
 static void sg_add_body_words(SgUnitState *us);
 static bool sg_unattached_trigger_function(SgUnitState *us);
 static Oid	sg_extension_schema(Oid ext);
@@ -484,6 +499,49 @@ sg_proc_hash(HeapTuple proctup, const AttrNumber *fixed, int nfixed,
 int64
 sg_proc_definition(HeapTuple proctup)
 {
+	return sg_proc_hashes(proctup)->definition;
+}
+
+/*
+ * A hash of what the analysis of a call of the function depends on: its
+ * name and schema, its parameters (types, modes, names, defaults), whether
+ * it is variadic, its kind and its result.  A CREATE OR REPLACE that keeps
+ * all of it (a new body, new settings) cannot change how calls of the
+ * function resolve or type-check.
+ */
+int64
+sg_proc_interface(HeapTuple proctup)
+{
+	return sg_proc_hashes(proctup)->interface;
+}
+
+/*
+ * Both hashes of a pg_proc row.  The guard asks for them of the row a
+ * command wrote before analysing it, and the analysis again: the last
+ * row's are remembered, by where that version of the row is.
+ */
+static SgProcHashes *
+sg_proc_hashes(HeapTuple proctup)
+{
+	static SgProcHashes last = {InvalidOid};
+	Oid			fn = ((Form_pg_proc) GETSTRUCT(proctup))->oid;
+	TransactionId xmin = HeapTupleHeaderGetRawXmin(proctup->t_data);
+
+	if (last.fn != fn || last.xmin != xmin ||
+		!ItemPointerEquals(&last.tid, &proctup->t_self))
+	{
+		last.fn = fn;
+		last.xmin = xmin;
+		last.tid = proctup->t_self;
+		last.definition = sg_proc_definition_now(proctup);
+		last.interface = sg_proc_interface_now(proctup);
+	}
+	return &last;
+}
+
+static int64
+sg_proc_definition_now(HeapTuple proctup)
+{
 	static const AttrNumber fixed[] = {
 		Anum_pg_proc_pronamespace, Anum_pg_proc_proowner,
 		Anum_pg_proc_prolang, Anum_pg_proc_provariadic,
@@ -502,15 +560,8 @@ sg_proc_definition(HeapTuple proctup)
 						varlena, lengthof(varlena));
 }
 
-/*
- * A hash of what the analysis of a call of the function depends on: its
- * name and schema, its parameters (types, modes, names, defaults), whether
- * it is variadic, its kind and its result.  A CREATE OR REPLACE that keeps
- * all of it (a new body, new settings) cannot change how calls of the
- * function resolve or type-check.
- */
-int64
-sg_proc_interface(HeapTuple proctup)
+static int64
+sg_proc_interface_now(HeapTuple proctup)
 {
 	static const AttrNumber fixed[] = {
 		Anum_pg_proc_pronamespace, Anum_pg_proc_provariadic,
@@ -1576,39 +1627,47 @@ sg_role_schema_with(SgUnitState *us, SgRawName *item)
 static void
 sg_detect_setting_changes(SgUnitState *us)
 {
-	us->changes_search_path = sg_body_sets(us->prosrc, "search_path",
+	bool		sets_config = false;
+	const char *p;
+
+	for (p = us->prosrc; (p = strchr(p, '_')) != NULL; p++)
+	{
+		if (p - us->prosrc >= 3 && pg_strncasecmp(p - 3, "set_config", 10) == 0)
+		{
+			sets_config = true;
+			break;
+		}
+	}
+	us->changes_search_path = sg_body_sets(us->prosrc, sets_config,
+										   "search_path",
 										   &us->search_path_line);
-	us->changes_datestyle = sg_body_sets(us->prosrc, "datestyle", NULL);
+	us->changes_datestyle = sg_body_sets(us->prosrc, sets_config,
+										 "datestyle", NULL);
 }
 
 /*
  * Does a body set a setting (lower case)?  This looks at the text, so that
  * "EXECUTE format('SELECT set_config(%L, ...)', 'search_path', ...)" is
  * seen too, before any statement is judged: when the body calls
- * set_config() anywhere, any mention of the setting counts; else SET
- * [LOCAL | SESSION] before its name.  Reading the setting with
- * current_setting() does not count.  Sets *line, if line is not NULL, to
- * the body line of the first one.
+ * set_config() anywhere ("sets_config"), any mention of the setting
+ * counts; else SET [LOCAL | SESSION] before its name.  Reading the setting
+ * with current_setting() does not count.  Sets *line, if line is not NULL,
+ * to the body line of the first one.
  */
 static bool
-sg_body_sets(const char *src, const char *setting, int *line)
+sg_body_sets(const char *src, bool sets_config, const char *setting,
+			 int *line)
 {
 	size_t		len = strlen(setting);
+	char		first[3] = {setting[0], (char) toupper((unsigned char) setting[0]), '\0'};
 	const char *p;
-	bool		sets_config = false;
 
-	for (p = src; (p = strchr(p, '_')) != NULL; p++)
-	{
-		if (p - src >= 3 && pg_strncasecmp(p - 3, "set_config", 10) == 0)
-			sets_config = true;
-	}
-
-	for (p = src; *p; p++)
+	/* only where the name's first letter is */
+	for (p = src; (p = strpbrk(p, first)) != NULL; p++)
 	{
 		const char *q;
 
-		if (tolower((unsigned char) *p) != setting[0] ||
-			pg_strncasecmp(p, setting, len) != 0)
+		if (pg_strncasecmp(p, setting, len) != 0)
 			continue;
 		if (!sets_config)
 		{
