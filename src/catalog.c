@@ -359,11 +359,54 @@ static struct
 static int	sg_relid_cached = 0;
 static Oid	sg_extension_oid = InvalidOid;
 
+/*
+ * Whether the catalog was found ready with nothing pending, as committed
+ * (sg_catalog_clean()): asked before every DDL command.  Forgotten with
+ * the OIDs, and when this backend changes that state.  Other sessions that
+ * make it unclean (marking functions pending, or the catalog for a
+ * rebuild) send an invalidation of schema_guard.pending_analysis when they
+ * commit, which reaches the callback below.
+ */
+static bool sg_state_clean = false;
+static TransactionId sg_state_written = InvalidTransactionId;
+
 static void
 sg_forget_oids(void)
 {
 	sg_relid_cached = 0;
 	sg_extension_oid = InvalidOid;
+	sg_state_clean = false;
+}
+
+/*
+ * This transaction changes whether the catalog is ready or has functions
+ * pending ("dirty": it may be neither now).
+ */
+static void
+sg_state_changed(bool dirty)
+{
+	sg_state_clean = false;
+	sg_state_written = GetTopTransactionId();
+	if (dirty)
+		CacheInvalidateRelcacheByRelid(sg_catalog_relid("pending_analysis"));
+}
+
+/*
+ * Is the catalog ready, with no function pending?  Remembered once seen
+ * in a transaction that did not change it itself (a rebuild can be rolled
+ * back).
+ */
+bool
+sg_catalog_clean(void)
+{
+	if (sg_state_clean)
+		return true;
+	if (!sg_catalog_is_ready() || sg_catalog_any_pending())
+		return false;
+	if (!TransactionIdIsValid(sg_state_written) ||
+		!TransactionIdIsCurrentTransactionId(sg_state_written))
+		sg_state_clean = true;
+	return true;
 }
 
 static void
@@ -1954,6 +1997,7 @@ sg_catalog_mark_pending(Oid fn)
 	SPI_connect();
 	sg_exec(&plan_mark_pending, values, true);
 	SPI_finish();
+	sg_state_changed(true);
 }
 
 /* The session search_path a function's stored analysis pinned, or NULL. */
@@ -2023,6 +2067,7 @@ sg_catalog_catch_up(bool nowait)
 		MemoryContextSwitchTo(old);
 	}
 	sg_exec(&plan_clear_pending, NULL, true);
+	sg_state_changed(false);
 	(void) sg_analyse_into_catalog(pending, false);
 	SPI_finish();
 	return true;
@@ -2172,6 +2217,7 @@ sg_analyse_into_catalog(List *fns, bool all)
 			  SPI_execute("DELETE FROM schema_guard.analysis", false, 0) < 0)) ||
 			SPI_execute("DELETE FROM schema_guard.pending_analysis", false, 0) < 0)
 			elog(ERROR, "could not clear the schema_guard catalog");
+		sg_state_changed(false);
 	}
 	else if (!empty)
 		sg_exec(&plan_delete_functions, values, true);
@@ -2424,12 +2470,12 @@ sg_write_origin(void)
 		SPI_execute_with_args("INSERT INTO schema_guard.catalog_origin VALUES ($1, $2)",
 							  2, types, values, NULL, false, 0) != SPI_OK_INSERT)
 		elog(ERROR, "could not record the schema_guard catalog origin");
+	sg_state_changed(false);
 }
 
 /*
- * Does the catalog describe this database of this cluster?  Not remembered
- * across calls: a rebuild can be rolled back, and another session can mark
- * the catalog for a rebuild.
+ * Does the catalog describe this database of this cluster?  (Read each
+ * time; sg_catalog_clean() remembers what it can.)
  */
 bool
 sg_catalog_is_ready(void)
@@ -2500,4 +2546,5 @@ sg_catalog_invalidate(void)
 	if (SPI_execute("DELETE FROM schema_guard.catalog_origin", false, 0) != SPI_OK_DELETE)
 		elog(ERROR, "could not mark the schema_guard catalog for a rebuild");
 	SPI_finish();
+	sg_state_changed(true);
 }

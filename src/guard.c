@@ -477,11 +477,12 @@ static void
 sg_command_start(void *arg)
 {
 	SgEntry		entry;
-	bool		ready = sg_catalog_is_ready();
+	bool		ready;
 
 	/* the usual case: nothing to do, so nothing to set up for it */
-	if (ready && !sg_catalog_any_pending())
+	if (sg_catalog_clean())
 		return;
+	ready = sg_catalog_is_ready();
 
 	sg_enter(&entry, NULL);
 	if (!ready)

@@ -222,6 +222,7 @@ extern bool sg_catalog_catch_up(bool nowait);
 extern int	sg_catalog_rebuild(void);
 extern void sg_catalog_start(void);
 extern bool sg_catalog_is_ready(void);
+extern bool sg_catalog_clean(void);
 extern void sg_catalog_invalidate(void);
 extern List *sg_catalog_runtime_created_names(void);
 
