@@ -376,6 +376,7 @@ sg_forget_oids(void)
 	sg_relid_cached = 0;
 	sg_extension_oid = InvalidOid;
 	sg_state_clean = false;
+	sg_forget_extension_members();
 }
 
 /*
@@ -389,6 +390,18 @@ sg_state_changed(bool dirty)
 	sg_state_written = GetTopTransactionId();
 	if (dirty)
 		CacheInvalidateRelcacheByRelid(sg_catalog_relid("pending_analysis"));
+}
+
+/*
+ * An extension was created, altered or dropped: which functions belong to
+ * one is read again, here now and by other sessions after this one
+ * commits.
+ */
+void
+sg_catalog_extensions_changed(void)
+{
+	sg_forget_extension_members();
+	CacheInvalidateRelcacheByRelid(sg_catalog_relid("pending_analysis"));
 }
 
 /*

@@ -83,6 +83,7 @@ typedef struct SgProcHashes
 } SgProcHashes;
 
 static SgProcHashes *sg_proc_hashes(HeapTuple proctup);
+static bool sg_is_extension_member(Oid fn);
 static int64 sg_proc_definition_now(HeapTuple proctup);
 static int64 sg_proc_interface_now(HeapTuple proctup);
 static List *sg_analyze_units(Oid fn, const char *session_path,
@@ -373,7 +374,7 @@ sg_extension_schema(Oid ext)
 const char *
 sg_default_session_path(Oid fn)
 {
-	Oid			ext = getExtensionOfObject(ProcedureRelationId, fn);
+	Oid			ext;
 	Relation	rel;
 	ScanKeyData key[2];
 	SysScanDesc scan;
@@ -381,6 +382,9 @@ sg_default_session_path(Oid fn)
 	StringInfoData path;
 	char	   *schema;
 
+	if (!sg_is_extension_member(fn))
+		return sg_caller_search_path();
+	ext = getExtensionOfObject(ProcedureRelationId, fn);
 	if (!OidIsValid(ext) ||
 		(schema = get_namespace_name(sg_extension_schema(ext))) == NULL)
 		return sg_caller_search_path();
@@ -405,6 +409,52 @@ sg_default_session_path(Oid fn)
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
 	return path.data;
+}
+
+/*
+ * Which functions belong to an extension is asked by every command that
+ * replaces a function: the OIDs are kept, sorted, until an extension is
+ * created, altered or dropped (by this session, or by another, which then
+ * sends an invalidation: see sg_catalog_extensions_changed()).
+ */
+static Oid *sg_members = NULL;
+static int	sg_nmembers = 0;
+static bool sg_members_known = false;
+
+static int
+sg_oid_cmp(const void *a, const void *b)
+{
+	Oid			x = *(const Oid *) a;
+	Oid			y = *(const Oid *) b;
+
+	return (x > y) - (x < y);
+}
+
+static bool
+sg_is_extension_member(Oid fn)
+{
+	if (!sg_members_known)
+	{
+		List	   *members = sg_extension_member_functions();
+		ListCell   *lc;
+
+		sg_members = MemoryContextAlloc(CacheMemoryContext,
+										sizeof(Oid) * Max(list_length(members), 1));
+		sg_nmembers = 0;
+		foreach(lc, members)
+			sg_members[sg_nmembers++] = lfirst_oid(lc);
+		sg_members_known = true;
+	}
+	return bsearch(&fn, sg_members, sg_nmembers, sizeof(Oid), sg_oid_cmp) != NULL;
+}
+
+void
+sg_forget_extension_members(void)
+{
+	if (sg_members != NULL)
+		pfree(sg_members);
+	sg_members = NULL;
+	sg_members_known = false;
 }
 
 /*

@@ -1242,6 +1242,14 @@ sg_command_end(void *arg)
 								 ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(work);
 
+	/* which functions belong to an extension may have changed */
+	if (trigdata->tag == CMDTAG_CREATE_EXTENSION ||
+		trigdata->tag == CMDTAG_ALTER_EXTENSION ||
+		trigdata->tag == CMDTAG_DROP_EXTENSION)
+		sg_catalog_extensions_changed();
+	else if (creating_extension)
+		sg_forget_extension_members();
+
 	touched = list_concat(list_copy(sg_dropped),
 						  sg_command_changes(trigdata->parsetree,
 											 sg_read_commands()));

@@ -187,6 +187,7 @@ extern bool sg_analysis_is_current(Oid fn, int64 definition);
 extern const char *sg_session_path(List *analyses, Oid fn);
 extern const char *sg_default_session_path(Oid fn);
 extern List *sg_extension_member_functions(void);
+extern void sg_forget_extension_members(void);
 extern Oid	sg_trigger_function(Oid tg);
 extern Oid	sg_trigger_relation(Oid tg);
 extern char *sg_type_name(Oid typid);
@@ -223,6 +224,7 @@ extern int	sg_catalog_rebuild(void);
 extern void sg_catalog_start(void);
 extern bool sg_catalog_is_ready(void);
 extern bool sg_catalog_clean(void);
+extern void sg_catalog_extensions_changed(void);
 extern void sg_catalog_invalidate(void);
 extern List *sg_catalog_runtime_created_names(void);
 
