@@ -70,15 +70,16 @@
 #include "commands/event_trigger.h"
 #include "commands/extension.h"
 #include "executor/executor.h"
-#include "executor/spi.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "nodes/makefuncs.h"
 #include "nodes/parsenodes.h"
 #include "storage/lmgr.h"
 #include "storage/sinval.h"
 #include "tcop/cmdtag.h"
 #include "tcop/pquery.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
@@ -198,13 +199,30 @@ static List *sg_script_touched = NIL;
 static bool sg_should_handle(void);
 static Oid	sg_type_namespace(Oid typid);
 static bool sg_bodies_checked(void);
-static void sg_select(SPIPlanPtr *plan, const char *sql);
 static bool sg_command_is_statement(Node *parsetree);
 static bool sg_fixable_later(Node *parsetree);
 static void sg_maintain(void (*job) (void *arg), void *arg);
 static void sg_command_start(void *arg);
 static void sg_note_dropped(void *arg);
 static void sg_command_end(void *arg);
+/* Rows of an event trigger function, read directly (sg_event_rows_begin). */
+#define SG_EVENT_COLUMNS 8
+
+typedef struct SgEventRows
+{
+	ReturnSetInfo rsinfo;
+	ExprContext *econtext;
+	TupleTableSlot *slot;
+	int			col[SG_EVENT_COLUMNS];
+} SgEventRows;
+
+static void sg_event_rows_begin(SgEventRows *r, Oid fnoid,
+								const char *const *names, int ncols);
+static bool sg_event_rows_next(SgEventRows *r);
+static char *sg_event_text(SgEventRows *r, int i);
+static Datum sg_event_value(SgEventRows *r, int i);
+static void sg_event_rows_end(SgEventRows *r);
+static Oid	sg_dropped_table(Datum address_names, char **third);
 static List *sg_read_commands(void);
 static SgTouched *sg_new_touched(Oid classid, Oid objid, int32 subid,
 								 const char *type);
@@ -339,27 +357,6 @@ sg_type_namespace(Oid typid)
 		ReleaseSysCache(tup);
 	}
 	return result;
-}
-
-/*
- * Run a query without parameters, prepared once per backend (inside an
- * entry, so under the safe search_path).  The caller is connected to SPI.
- */
-static void
-sg_select(SPIPlanPtr *plan, const char *sql)
-{
-	if (*plan == NULL)
-	{
-		SPIPlanPtr	p = SPI_prepare(sql, 0, NULL);
-
-		if (p == NULL)
-			elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql,
-				 SPI_result_code_string(SPI_result));
-		SPI_keepplan(p);
-		*plan = p;
-	}
-	if (SPI_execute_plan(*plan, NULL, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not run \"%s\"", sql);
 }
 
 /* Are function bodies checked in this session?  pg_restore turns it off. */
@@ -509,57 +506,68 @@ sg_sql_drop(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
+/*
+ * The table a dropped trigger or column default was on, from its address
+ * names (schema, table, ...), and the third name: the column of a default.
+ */
+static Oid
+sg_dropped_table(Datum address_names, char **third)
+{
+	Datum	   *names;
+	bool	   *nulls;
+	int			n;
+	Oid			table = InvalidOid;
+
+	deconstruct_array(DatumGetArrayTypeP(address_names), TEXTOID, -1, false,
+					  TYPALIGN_INT, &names, &nulls, &n);
+	if (n >= 2 && !nulls[0] && !nulls[1])
+		table = RangeVarGetRelid(makeRangeVar(TextDatumGetCString(names[0]),
+											  TextDatumGetCString(names[1]),
+											  -1),
+								 NoLock, true);
+	*third = n >= 3 && !nulls[2] ? TextDatumGetCString(names[2]) : NULL;
+	return table;
+}
+
 /* Remember what the command dropped, for its ddl_command_end. */
 static void
 sg_note_dropped(void *arg)
 {
-	static SPIPlanPtr plan = NULL;
+	static const char *const names[7] = {
+		"classid", "objid", "objsubid", "is_temporary", "object_type",
+		"object_identity", "address_names"
+	};
+	SgEventRows r;
 	MemoryContext old;
-	SgEntry		entry;
-	uint64		i;
 
 	if (sg_dropped_cxt == NULL)
 		sg_dropped_cxt = AllocSetContextCreate(TopTransactionContext,
 											   "schema_guard dropped objects",
 											   ALLOCSET_SMALL_SIZES);
 
-	sg_enter(&entry, NULL);
-	SPI_connect();
-	sg_select(&plan,
-			  "SELECT classid, objid, objsubid, is_temporary, object_type,"
-			  " object_identity,"
-			  " CASE WHEN object_type OPERATOR(pg_catalog.=)"
-			  " ANY (ARRAY['trigger', 'default value']) THEN"
-			  " pg_catalog.to_regclass(pg_catalog.quote_ident(address_names[1])"
-			  " OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||)"
-			  " pg_catalog.quote_ident(address_names[2])) END,"
-			  " CASE WHEN object_type OPERATOR(pg_catalog.=) 'default value'"
-			  " THEN address_names[3] END"
-			  " FROM pg_catalog.pg_event_trigger_dropped_objects()");
 	old = MemoryContextSwitchTo(sg_dropped_cxt);
-	for (i = 0; i < SPI_processed; i++)
+	sg_event_rows_begin(&r, F_PG_EVENT_TRIGGER_DROPPED_OBJECTS, names, 7);
+	while (sg_event_rows_next(&r))
 	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		isnull;
 		SgTouched  *t;
+		char	   *column = NULL;
 
-		if (DatumGetBool(SPI_getbinval(tup, desc, 4, &isnull)))
+		if (DatumGetBool(sg_event_value(&r, 3)))
 			continue;			/* temporary objects are not guarded */
 		t = palloc0(sizeof(SgTouched));
-		t->addr.classId = DatumGetObjectId(SPI_getbinval(tup, desc, 1, &isnull));
-		t->addr.objectId = DatumGetObjectId(SPI_getbinval(tup, desc, 2, &isnull));
-		t->addr.objectSubId = DatumGetInt32(SPI_getbinval(tup, desc, 3, &isnull));
-		t->type = SPI_getvalue(tup, desc, 5);
-		t->identity = SPI_getvalue(tup, desc, 6);
-		t->table = DatumGetObjectId(SPI_getbinval(tup, desc, 7, &isnull));
-		if (isnull)
-			t->table = InvalidOid;
+		t->addr.classId = DatumGetObjectId(sg_event_value(&r, 0));
+		t->addr.objectId = DatumGetObjectId(sg_event_value(&r, 1));
+		t->addr.objectSubId = DatumGetInt32(sg_event_value(&r, 2));
+		t->type = sg_event_text(&r, 4);
+		t->identity = sg_event_text(&r, 5);
 		t->dropped = true;
 		t->changes = SG_CHANGED_OBJECT;
-		if (strcmp(t->type, "trigger") == 0)
+		if (t->type == NULL)
+			t->type = "object";
+		else if (strcmp(t->type, "trigger") == 0)
 		{
 			/* a BEFORE trigger may have filled what inserts leave out */
+			t->table = sg_dropped_table(sg_event_value(&r, 6), &column);
 			t->changes |= SG_CHANGED_INSERTS;
 		}
 		else if (strcmp(t->type, "default value") == 0)
@@ -569,9 +577,9 @@ sg_note_dropped(void *arg)
 			 * CASCADE): for inserts, the column has no default any more.
 			 * If the table goes too, its own rows say so.
 			 */
-			char	   *column = SPI_getvalue(tup, desc, 8);
 			AttrNumber	attnum;
 
+			t->table = sg_dropped_table(sg_event_value(&r, 6), &column);
 			if (!OidIsValid(t->table) || column == NULL ||
 				(attnum = get_attnum(t->table, column)) == InvalidAttrNumber)
 				continue;
@@ -582,9 +590,8 @@ sg_note_dropped(void *arg)
 		}
 		sg_dropped = lappend(sg_dropped, t);
 	}
+	sg_event_rows_end(&r);
 	MemoryContextSwitchTo(old);
-	SPI_finish();
-	sg_leave(&entry);
 }
 
 /*
@@ -1106,74 +1113,110 @@ sg_command_changes(Node *parsetree, List *commands)
 }
 
 /*
- * The objects the command created or altered: the rows of
- * pg_event_trigger_ddl_commands(), read by calling it directly (no query
- * to plan and run for every DDL command).
+ * The rows of one of PostgreSQL's event trigger functions
+ * (pg_event_trigger_ddl_commands(), pg_event_trigger_dropped_objects()),
+ * read by calling it directly: no query to plan and run for every DDL
+ * command.  The columns wanted are found by name, their order being
+ * PostgreSQL's business.
  */
-static List *
-sg_read_commands(void)
+
+static void
+sg_event_rows_begin(SgEventRows *r, Oid fnoid, const char *const *names,
+					int ncols)
 {
 	LOCAL_FCINFO(fcinfo, 0);
 	FmgrInfo	flinfo;
-	ReturnSetInfo rsinfo;
-	ExprContext *econtext = CreateStandaloneExprContext();
-	TupleTableSlot *slot;
-	List	   *result = NIL;
-	int			col[6];
 	int			i;
+
+	Assert(ncols <= SG_EVENT_COLUMNS);
+	r->econtext = CreateStandaloneExprContext();
+	r->slot = NULL;
+	fmgr_info(fnoid, &flinfo);
+	MemSet(&r->rsinfo, 0, sizeof(r->rsinfo));
+	r->rsinfo.type = T_ReturnSetInfo;
+	r->rsinfo.econtext = r->econtext;
+	r->rsinfo.allowedModes = (int) SFRM_Materialize;
+	r->rsinfo.returnMode = SFRM_Materialize;
+	InitFunctionCallInfoData(*fcinfo, &flinfo, 0, InvalidOid, NULL,
+							 (Node *) &r->rsinfo);
+	(void) FunctionCallInvoke(fcinfo);
+	if (r->rsinfo.setResult == NULL)
+		return;
+
+	for (i = 0; i < ncols; i++)
+	{
+		int			a;
+
+		r->col[i] = -1;
+		for (a = 0; a < r->rsinfo.setDesc->natts; a++)
+		{
+			if (strcmp(NameStr(TupleDescAttr(r->rsinfo.setDesc, a)->attname),
+					   names[i]) == 0)
+				r->col[i] = a;
+		}
+		if (r->col[i] < 0)
+			elog(ERROR, "function %u has no column \"%s\"", fnoid, names[i]);
+	}
+	r->slot = MakeSingleTupleTableSlot(r->rsinfo.setDesc, &TTSOpsMinimalTuple);
+}
+
+/* The next row, into r->slot; false at the end. */
+static bool
+sg_event_rows_next(SgEventRows *r)
+{
+	if (r->slot == NULL ||
+		!tuplestore_gettupleslot(r->rsinfo.setResult, true, false, r->slot))
+		return false;
+	slot_getallattrs(r->slot);
+	return true;
+}
+
+/* Column i (of the names asked for) of the row: as text, or NULL. */
+static char *
+sg_event_text(SgEventRows *r, int i)
+{
+	return r->slot->tts_isnull[r->col[i]] ? NULL :
+		TextDatumGetCString(r->slot->tts_values[r->col[i]]);
+}
+
+static Datum
+sg_event_value(SgEventRows *r, int i)
+{
+	return r->slot->tts_values[r->col[i]];
+}
+
+static void
+sg_event_rows_end(SgEventRows *r)
+{
+	if (r->slot != NULL)
+		ExecDropSingleTupleTableSlot(r->slot);
+	if (r->rsinfo.setResult != NULL)
+		tuplestore_end(r->rsinfo.setResult);
+	FreeExprContext(r->econtext, true);
+}
+
+/* The objects the command created or altered. */
+static List *
+sg_read_commands(void)
+{
 	static const char *const names[6] = {
 		"classid", "objid", "objsubid", "object_type", "object_identity",
 		"command_tag"
 	};
+	SgEventRows r;
+	List	   *result = NIL;
 
-	fmgr_info(F_PG_EVENT_TRIGGER_DDL_COMMANDS, &flinfo);
-	MemSet(&rsinfo, 0, sizeof(rsinfo));
-	rsinfo.type = T_ReturnSetInfo;
-	rsinfo.econtext = econtext;
-	rsinfo.allowedModes = (int) SFRM_Materialize;
-	rsinfo.returnMode = SFRM_Materialize;
-	InitFunctionCallInfoData(*fcinfo, &flinfo, 0, InvalidOid, NULL,
-							 (Node *) &rsinfo);
-	(void) FunctionCallInvoke(fcinfo);
-	if (rsinfo.setResult == NULL)
-	{
-		FreeExprContext(econtext, true);
-		return NIL;
-	}
-
-	/* the columns by name: their order is PostgreSQL's business */
-	for (i = 0; i < lengthof(names); i++)
-	{
-		int			a;
-
-		col[i] = -1;
-		for (a = 0; a < rsinfo.setDesc->natts; a++)
-		{
-			if (strcmp(NameStr(TupleDescAttr(rsinfo.setDesc, a)->attname),
-					   names[i]) == 0)
-				col[i] = a;
-		}
-		if (col[i] < 0)
-			elog(ERROR, "pg_event_trigger_ddl_commands() has no column \"%s\"",
-				 names[i]);
-	}
-
-	slot = MakeSingleTupleTableSlot(rsinfo.setDesc, &TTSOpsMinimalTuple);
-	while (tuplestore_gettupleslot(rsinfo.setResult, true, false, slot))
+	sg_event_rows_begin(&r, F_PG_EVENT_TRIGGER_DDL_COMMANDS, names, 6);
+	while (sg_event_rows_next(&r))
 	{
 		SgTouched  *t = palloc0(sizeof(SgTouched));
-		char	   *tag;
+		char	   *tag = sg_event_text(&r, 5);
 
-		slot_getallattrs(slot);
-		t->addr.classId = DatumGetObjectId(slot->tts_values[col[0]]);
-		t->addr.objectId = DatumGetObjectId(slot->tts_values[col[1]]);
-		t->addr.objectSubId = DatumGetInt32(slot->tts_values[col[2]]);
-		t->type = slot->tts_isnull[col[3]] ? NULL :
-			TextDatumGetCString(slot->tts_values[col[3]]);
-		t->identity = slot->tts_isnull[col[4]] ? NULL :
-			TextDatumGetCString(slot->tts_values[col[4]]);
-		tag = slot->tts_isnull[col[5]] ? NULL :
-			TextDatumGetCString(slot->tts_values[col[5]]);
+		t->addr.classId = DatumGetObjectId(sg_event_value(&r, 0));
+		t->addr.objectId = DatumGetObjectId(sg_event_value(&r, 1));
+		t->addr.objectSubId = DatumGetInt32(sg_event_value(&r, 2));
+		t->type = sg_event_text(&r, 3);
+		t->identity = sg_event_text(&r, 4);
 		t->tag = tag;
 		t->created = tag != NULL &&
 			(strncmp(tag, "CREATE ", 7) == 0 || strncmp(tag, "ALTER ", 6) == 0);
@@ -1181,9 +1224,7 @@ sg_read_commands(void)
 			continue;			/* indexes change no body's meaning */
 		result = lappend(result, t);
 	}
-	ExecDropSingleTupleTableSlot(slot);
-	tuplestore_end(rsinfo.setResult);
-	FreeExprContext(econtext, true);
+	sg_event_rows_end(&r);
 	return result;
 }
 
