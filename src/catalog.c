@@ -330,6 +330,7 @@ static bool sg_catalog_bulk_load(List *fns, bool all, bool *empty);
 #define Anum_reference_tg		2
 #define Anum_reference_kind		4
 #define Anum_reference_access	5
+#define Anum_reference_severity	6
 #define Anum_reference_classid	7
 #define Anum_reference_objid	8
 #define Anum_reference_name		10
@@ -1688,6 +1689,71 @@ sg_catalog_load_function(Oid fn)
 	table_close(refs_rel, AccessShareLock);
 	table_close(units_rel, AccessShareLock);
 	UnregisterSnapshot(snapshot);
+	return result;
+}
+
+/*
+ * The stored analyses of a function that sg_catalog_read_function() read,
+ * if they are of its units (in the same order) and were made with this
+ * session path, each with only its findings and the relations it creates
+ * at run time; else NIL.  For a function replaced by the definition it
+ * had: what a new analysis would report, without reading what resolves.
+ */
+List *
+sg_stored_findings_if_current(SgStoredFunction *stored, List *units,
+							  const char *session_path)
+{
+	List	   *result = NIL;
+	Relation	rel;
+	TupleDesc	desc;
+	Snapshot	snapshot;
+	SysScanDesc scan;
+	ScanKeyData key;
+	HeapTuple	tup;
+	ListCell   *lc;
+
+	if (stored->units == NIL || list_length(stored->units) != list_length(units))
+		return NIL;
+	foreach(lc, stored->units)
+	{
+		SgAnalysis *a = &((SgStoredUnit *) lfirst(lc))->analysis;
+		SgUnit	   *u = (SgUnit *) list_nth(units, foreach_current_index(lc));
+
+		if (a->tg != u->tg || strcmp(a->session_path, session_path) != 0)
+			return NIL;
+		a->refs = NIL;
+		result = lappend(result, a);
+	}
+
+	rel = table_open(sg_catalog_relid("reference"), AccessShareLock);
+	desc = RelationGetDescr(rel);
+	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	ScanKeyInit(&key, Anum_reference_fn, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(stored->fn));
+	scan = systable_beginscan(rel, sg_catalog_relid("reference_unit_idx"),
+							  true, snapshot, 1, &key);
+	while ((tup = systable_getnext(scan)) != NULL)
+	{
+		bool		isnull;
+		Oid			tg = DatumGetObjectId(heap_getattr(tup, Anum_reference_tg,
+													   desc, &isnull));
+
+		if (DatumGetChar(heap_getattr(tup, Anum_reference_severity, desc,
+									  &isnull)) == SG_OK &&
+			DatumGetChar(heap_getattr(tup, Anum_reference_access, desc,
+									  &isnull)) != SG_ACCESS_CREATE)
+			continue;
+		foreach(lc, result)
+		{
+			SgAnalysis *a = (SgAnalysis *) lfirst(lc);
+
+			if (a->tg == tg)
+				a->refs = lappend(a->refs, sg_ref_from_row(tup, desc, 3));
+		}
+	}
+	systable_endscan(scan);
+	UnregisterSnapshot(snapshot);
+	table_close(rel, AccessShareLock);
 	return result;
 }
 

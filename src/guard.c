@@ -243,7 +243,6 @@ static void sg_collect_units(List *touched, List *created_names,
 static SgStoredFunction *sg_stored_of(List *stored, Oid fn);
 static List *sg_created_after(List *created_names, List *touched,
 							  List *analyses);
-static List *sg_stored_if_current(Oid fn, const char *session_path);
 static void sg_set_aside_members(Oid extension, List **fns, List **members);
 static List *sg_dropped_functions(List *touched);
 static void sg_add_fn(List **fns, Oid fn);
@@ -1373,14 +1372,26 @@ sg_command_end(void *arg)
 		Oid			fn = lfirst_oid(lc);
 		uint64		inval_count = SharedInvalidMessageCounter;
 		const char *path = sg_default_session_path(fn);
-		List	   *analyses = list_member_oid(same_definition, fn) ?
-			sg_stored_if_current(fn, path) : NIL;
-		bool		reused = analyses != NIL;
+		List	   *analyses = NIL;
 
-		if (!reused)
-			analyses = sg_analyze_new_function(fn, path);
-		if (!sg_lock_references(&analyses, fn, inval_count) && reused)
+		/*
+		 * Replaced by the definition the catalog has analysed, in a session
+		 * with the same path: the stored analyses stand, and were judged
+		 * by whatever changed what they use.  What a new analysis would
+		 * report, and the relations the body creates, are all that is
+		 * needed of them.
+		 */
+		if (list_member_oid(same_definition, fn))
+			analyses = sg_stored_findings_if_current(sg_stored_of(stored, fn),
+													 sg_function_units(fn),
+													 path);
+		if (analyses != NIL)
 			unchanged = lappend_oid(unchanged, fn);
+		else
+		{
+			analyses = sg_analyze_new_function(fn, path);
+			(void) sg_lock_references(&analyses, fn, inval_count);
+		}
 		store = lappend(store, analyses);
 	}
 	foreach(lc, members)
@@ -1725,33 +1736,6 @@ sg_created_after(List *created_names, List *touched, List *analyses)
 		}
 	}
 	return result;
-}
-
-/*
- * The stored analyses of a function replaced by the definition they
- * describe (sg_collect_units() found it in "same_definition"), if they are
- * complete and were made from a session with the same search_path: then
- * no new analysis is needed (a migration tool re-applying every function,
- * say).  Else NIL.
- */
-static List *
-sg_stored_if_current(Oid fn, const char *session_path)
-{
-	List	   *stored = sg_catalog_load_function(fn);
-	List	   *units = sg_function_units(fn);
-	ListCell   *lc;
-
-	if (stored == NIL || list_length(stored) != list_length(units))
-		return NIL;
-	foreach(lc, stored)
-	{
-		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
-		SgUnit	   *u = (SgUnit *) list_nth(units, foreach_current_index(lc));
-
-		if (a->tg != u->tg || strcmp(a->session_path, session_path) != 0)
-			return NIL;
-	}
-	return stored;
 }
 
 /* What sg_collect_units() read of a subject's stored analyses, or NULL. */

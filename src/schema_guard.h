@@ -201,6 +201,9 @@ extern bool sg_stored_definition_is(SgStoredFunction *stored,
 									int64 definition);
 extern bool sg_stored_interface_is(SgStoredFunction *stored,
 								   int64 interface);
+extern List *sg_stored_findings_if_current(SgStoredFunction *stored,
+										   List *units,
+										   const char *session_path);
 extern void sg_catalog_replace_function(Oid fn, List *analyses,
 										SgStoredFunction *stored);
 extern bool sg_catalog_any_pending(void);
