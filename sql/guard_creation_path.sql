@@ -189,6 +189,26 @@ SELECT * FROM guard_creation_path.paths WHERE function = 'guard_creation_path.re
 ALTER EXTENSION sg_test_ext DROP FUNCTION guard_creation_path.restored();
 SELECT * FROM guard_creation_path.paths WHERE function = 'guard_creation_path.restored()';
 
+-- A function whose identity is too long to be a key (100 parameters of
+-- types with long names that do not compress) is created all the same,
+-- without a row.
+DO $$
+BEGIN
+    EXECUTE (SELECT string_agg(format('CREATE TYPE guard_creation_path_app.%I AS (a int)',
+                                      left(md5(i::text) || md5(i::text || 'x'), 60)), '; ')
+               FROM generate_series(1, 100) AS i);
+    EXECUTE (SELECT format('CREATE FUNCTION guard_creation_path.many(%s) RETURNS int LANGUAGE sql AS %L',
+                           string_agg(format('guard_creation_path_app.%I',
+                                             left(md5(i::text) || md5(i::text || 'x'), 60)), ', '),
+                           'SELECT 1')
+               FROM generate_series(1, 100) AS i);
+END
+$$;
+SELECT length((pg_identify_object('pg_proc'::regclass, 'guard_creation_path.many'::regproc, 0)).identity);
+SELECT count(*) FROM schema_guard.creation_path WHERE function LIKE 'guard\_creation\_path.many%';
+SELECT count(*) FROM schema_guard.analysis WHERE fn = 'guard_creation_path.many'::regproc;
+DROP FUNCTION guard_creation_path.many;
+
 -- Only superusers read or write the table.
 CREATE ROLE regress_guard_creation_path;
 SET ROLE regress_guard_creation_path;

@@ -2045,12 +2045,27 @@ sg_catalog_session_path(Oid fn)
 #define Anum_creation_path_function		1
 #define Anum_creation_path_session_path	2
 
-/* The key of a function's row (its identity), or NULL if it is gone. */
+/*
+ * The longest key stored: a btree holds index entries up to about a third
+ * of a page, and a function whose identity is longer (a hundred parameters
+ * of long type names) must still be created.  Such a function has no row;
+ * its path is kept by its stored analysis only, as a member's is.
+ */
+#define SG_KEY_MAX_BYTES	2000
+
+/*
+ * The key of a function's row (its identity), or NULL if it is gone or
+ * its identity is too long to be a key.
+ */
 char *
 sg_creation_key(Oid fn)
 {
-	return format_procedure_extended(fn, FORMAT_PROC_FORCE_QUALIFY |
-									 FORMAT_PROC_INVALID_AS_NULL);
+	char	   *key = format_procedure_extended(fn, FORMAT_PROC_FORCE_QUALIFY |
+												FORMAT_PROC_INVALID_AS_NULL);
+
+	if (key != NULL && strlen(key) > SG_KEY_MAX_BYTES)
+		return NULL;
+	return key;
 }
 
 /* The row stored under a key (a copy), or NULL. */
