@@ -78,6 +78,10 @@ CREATE TABLE schema_guard.creation_path (
 );
 COMMENT ON TABLE schema_guard.creation_path IS
     'The search_path of the session that created each analysed function (or, for one created while bodies were not checked, of the session that analysed it first), which the names its body leaves unqualified resolve with; by function identity, dumped with the database.';
+COMMENT ON COLUMN schema_guard.creation_path.function IS
+    'The function''s identity, as pg_identify_object() gives it.';
+COMMENT ON COLUMN schema_guard.creation_path.session_path IS
+    'The search_path the names its body leaves unqualified resolve with, unless it sets its own.';
 SELECT pg_catalog.pg_extension_config_dump('schema_guard.creation_path', '');
 
 -- Rows written from outside (pg_restore's COPY, a superuser's INSERT or
@@ -85,7 +89,7 @@ SELECT pg_catalog.pg_extension_config_dump('schema_guard.creation_path', '');
 -- before the next DDL is judged; schema_guard writes its own rows directly.
 CREATE FUNCTION schema_guard._creation_path_arrives()
 RETURNS trigger
-LANGUAGE C
+LANGUAGE C SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'sg_creation_path_arrives';
 CREATE TRIGGER creation_path_arrives
     BEFORE INSERT OR UPDATE ON schema_guard.creation_path
@@ -93,6 +97,8 @@ CREATE TRIGGER creation_path_arrives
 REVOKE ALL ON FUNCTION schema_guard._creation_path_arrives() FROM PUBLIC;
 COMMENT ON FUNCTION schema_guard._creation_path_arrives() IS
     'Trigger: a row arriving in schema_guard.creation_path replaces the function''s row and has the function analysed again with that path.';
+COMMENT ON TRIGGER creation_path_arrives ON schema_guard.creation_path IS
+    'Rows written by statements (pg_restore''s COPY, a superuser''s INSERT or UPDATE) replace the function''s row and have it analysed again.';
 
 REVOKE ALL ON schema_guard.analysis, schema_guard.reference,
     schema_guard.pending_analysis, schema_guard.catalog_origin,
