@@ -5,7 +5,8 @@
 
 --
 -- The reference catalog.  Maintained by the event triggers below, in the
--- same transaction as the DDL; never dumped (pg_restore rebuilds it).
+-- same transaction as the DDL; never dumped (the functions a restore
+-- creates are analysed after it), apart from creation_path below.
 --
 
 CREATE TABLE schema_guard.analysis (
@@ -61,8 +62,47 @@ CREATE TABLE schema_guard.catalog_origin (
 COMMENT ON TABLE schema_guard.catalog_origin IS
     'The cluster and database the reference catalog describes; a catalog copied elsewhere is rebuilt.';
 
+--
+-- The search_path each function was created with, for the names its body
+-- leaves unqualified when it sets none.  The one part of the catalog that
+-- is dumped (pg_extension_config_dump): a restored database resolves them
+-- as the source did.  Keyed by the function's identity (as
+-- pg_identify_object() gives it), not by a regprocedure, which pg_upgrade
+-- refuses in a user table; the event triggers keep the key current when a
+-- function, its schema or the type of a parameter is renamed or moved.
+--
+
+CREATE TABLE schema_guard.creation_path (
+    function     pg_catalog.text COLLATE pg_catalog."C" PRIMARY KEY,
+    session_path pg_catalog.text NOT NULL
+);
+COMMENT ON TABLE schema_guard.creation_path IS
+    'The search_path of the session that created each analysed function (or, for one created while bodies were not checked, of the session that analysed it first), which the names its body leaves unqualified resolve with; by function identity, dumped with the database.';
+COMMENT ON COLUMN schema_guard.creation_path.function IS
+    'The function''s identity, as pg_identify_object() gives it.';
+COMMENT ON COLUMN schema_guard.creation_path.session_path IS
+    'The search_path the names its body leaves unqualified resolve with, unless it sets its own.';
+SELECT pg_catalog.pg_extension_config_dump('schema_guard.creation_path', '');
+
+-- Rows written from outside (pg_restore's COPY, a superuser's INSERT or
+-- UPDATE) replace the row of the same function and have it analysed again
+-- before the next DDL is judged; schema_guard writes its own rows directly.
+CREATE FUNCTION schema_guard._creation_path_arrives()
+RETURNS trigger
+LANGUAGE C SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'sg_creation_path_arrives';
+CREATE TRIGGER creation_path_arrives
+    BEFORE INSERT OR UPDATE ON schema_guard.creation_path
+    FOR EACH ROW EXECUTE FUNCTION schema_guard._creation_path_arrives();
+REVOKE ALL ON FUNCTION schema_guard._creation_path_arrives() FROM PUBLIC;
+COMMENT ON FUNCTION schema_guard._creation_path_arrives() IS
+    'Trigger: a row arriving in schema_guard.creation_path replaces the function''s row and has the function analysed again with that path.';
+COMMENT ON TRIGGER creation_path_arrives ON schema_guard.creation_path IS
+    'Rows written by statements (pg_restore''s COPY, a superuser''s INSERT or UPDATE) replace the function''s row and have it analysed again.';
+
 REVOKE ALL ON schema_guard.analysis, schema_guard.reference,
-    schema_guard.pending_analysis, schema_guard.catalog_origin FROM PUBLIC;
+    schema_guard.pending_analysis, schema_guard.catalog_origin,
+    schema_guard.creation_path FROM PUBLIC;
 
 -- The reports are for everyone (they show what pg_proc shows anyway); the
 -- catalog tables and maintenance functions are not.

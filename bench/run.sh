@@ -516,7 +516,8 @@ settle() {
                            pg_catalog.pg_attrdef, pg_catalog.pg_proc, pg_catalog.pg_sequence,
                            pg_catalog.pg_statistic, pg_catalog.pg_description" >/dev/null
     done
-    q "$DB_G" -c "VACUUM schema_guard.reference, schema_guard.analysis, schema_guard.pending_analysis" >/dev/null
+    q "$DB_G" -c "VACUUM schema_guard.reference, schema_guard.analysis, schema_guard.pending_analysis,
+                         schema_guard.creation_path" >/dev/null
     q postgres -c "CHECKPOINT" >/dev/null
 }
 for r in $(seq 1 "$PGBENCH_ROUNDS"); do

@@ -6,7 +6,7 @@
  *	  a scan of all bodies.
  *
  * Tables (created by the install script, members of the extension, never
- * dumped):
+ * dumped but for creation_path):
  *
  *	schema_guard.analysis		one row per analysed unit, with a hash of
  *								the function definition, the search_path
@@ -22,7 +22,12 @@
  *								the next DDL is judged;
  *	schema_guard.catalog_origin	the cluster and database the rows belong
  *								to; after pg_upgrade or a copy from a
- *								template the catalog is rebuilt.
+ *								template the catalog is rebuilt;
+ *	schema_guard.creation_path	the search_path each function was created
+ *								with, by function identity (not OID):
+ *								dumped, so that a restored database
+ *								resolves names as the source did (see
+ *								"Creation paths" below).
  *
  * The catalog changes in the same transaction as the DDL it follows, so a
  * rollback takes both.  Reads and deletes use the latest snapshot, like
@@ -48,8 +53,10 @@
 #include "access/xlog.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_collation.h"
+#include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "commands/extension.h"
+#include "commands/trigger.h"
 #include "common/hashfn.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
@@ -58,16 +65,21 @@
 #include "utils/rel.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/catcache.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/regproc.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
+#include "utils/varlena.h"
 
 #include "compat.h"
 #include "schema_guard.h"
+
+PG_FUNCTION_INFO_V1(sg_creation_path_arrives);
 
 #define SG_REF_COLUMNS	14
 #define SG_UNIT_COLUMNS	7
@@ -137,6 +149,15 @@ typedef struct SgIdentityEntry
 	SgIdentityKey key;
 	char	   *identity;
 } SgIdentityEntry;
+
+/* A row of creation_path in memory, by key (see sg_analyse_into_catalog). */
+typedef struct SgPathEntry
+{
+	char	   *key;			/* hash key: points to the string */
+	char	   *path;
+	ItemPointerData tid;
+	bool		used;			/* the key of a function analysed */
+} SgPathEntry;
 
 /* The identities formatted during one load, and where they are kept. */
 typedef struct SgIdentityMemo
@@ -279,6 +300,18 @@ static void sg_write_units(List *analyses, bool unit_rows, bool index_entries,
 static SgIdentityMemo *sg_identity_memo(MemoryContext cxt);
 static List *sg_add_to_unit(List *units, SgAnalysis *unit, SgRef *ref);
 static void sg_update_unit_row(Relation rel, ItemPointer tid, SgAnalysis *a);
+static void sg_insert_index_entries(Relation rel, HeapTuple tup);
+static HeapTuple sg_creation_row(Relation rel, const char *key);
+static char *sg_creation_row_path(Relation rel, HeapTuple tup);
+static void sg_insert_creation_row(Relation rel, const char *key,
+								   const char *path);
+static void sg_update_creation_row(Relation rel, HeapTuple old,
+								   const char *key, const char *path);
+static HTAB *sg_load_creation_paths(Relation rel, MemoryContext cxt);
+static uint32 sg_path_key_hash(const void *key, Size keysize);
+static int	sg_path_key_match(const void *a, const void *b, Size keysize);
+static const char *sg_parse_key_identifier(const char *s, StringInfo out);
+static Oid	sg_function_of_key(const char *key);
 static bool sg_unit_row_is(SgStoredUnit *u, SgAnalysis *a);
 static void sg_stored_scan_begin(SgStoredScan *s, Relation rel,
 								 const char *index, Oid fn, Snapshot snapshot);
@@ -1300,22 +1333,27 @@ sg_update_unit_row(Relation rel, ItemPointer tid, SgAnalysis *a)
 	values[Anum_analysis_refs_hash - 1] = Int64GetDatum(a->refs_hash);
 	tup = heap_form_tuple(RelationGetDescr(rel), values, nulls);
 	if (sg_simple_heap_update(rel, tid, tup))
-	{
-		EState	   *estate = CreateExecutorState();
-		ResultRelInfo *rri = makeNode(ResultRelInfo);
-		TupleTableSlot *slot = MakeSingleTupleTableSlot(RelationGetDescr(rel),
-														&TTSOpsHeapTuple);
-
-		InitResultRelInfo(rri, rel, 1, NULL, 0);
-		ExecOpenIndices(rri, false);
-		ExecStoreHeapTuple(tup, slot, false);
-		slot->tts_tid = tup->t_self;
-		list_free(sg_insert_index_tuples(rri, slot, estate));
-		ExecCloseIndices(rri);
-		ExecDropSingleTupleTableSlot(slot);
-		FreeExecutorState(estate);
-	}
+		sg_insert_index_entries(rel, tup);
 	heap_freetuple(tup);
+}
+
+/* The index entries of a tuple just written (not a HOT update). */
+static void
+sg_insert_index_entries(Relation rel, HeapTuple tup)
+{
+	EState	   *estate = CreateExecutorState();
+	ResultRelInfo *rri = makeNode(ResultRelInfo);
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(RelationGetDescr(rel),
+													&TTSOpsHeapTuple);
+
+	InitResultRelInfo(rri, rel, 1, NULL, 0);
+	ExecOpenIndices(rri, false);
+	ExecStoreHeapTuple(tup, slot, false);
+	slot->tts_tid = tup->t_self;
+	list_free(sg_insert_index_tuples(rri, slot, estate));
+	ExecCloseIndices(rri);
+	ExecDropSingleTupleTableSlot(slot);
+	FreeExecutorState(estate);
 }
 
 /*
@@ -1618,16 +1656,23 @@ sg_row_cmp(const ListCell *ca, const ListCell *cb)
 	return sg_strcmp_null(x->hint, y->hint);
 }
 
-/* Forget every unit of a function (it was dropped). */
+/*
+ * Forget every unit of a function (it was dropped, or is no longer one
+ * schema_guard analyses; the row of creation_path of one that is still
+ * there goes too, that of a dropped one went with sql_drop).
+ */
 void
 sg_catalog_forget_function(Oid fn)
 {
 	Datum		values[1];
+	char	   *key = sg_creation_key(fn);
 
 	values[0] = ObjectIdGetDatum(fn);
 	SPI_connect();
 	sg_exec(&plan_delete_function, values, true);
 	SPI_finish();
+	if (key != NULL)
+		sg_catalog_forget_path(key);
 }
 
 /* Forget one unit (its trigger was dropped). */
@@ -2079,17 +2124,24 @@ sg_catalog_mark_pending(Oid fn)
 	sg_state_changed(true);
 }
 
-/* The session search_path a function's stored analysis pinned, or NULL. */
+/*
+ * The session search_path a function resolves with when it sets none: the
+ * one recorded for it, or else the one its stored analysis was made with;
+ * NULL if neither is there.
+ */
 char *
 sg_catalog_session_path(Oid fn)
 {
-	char	   *result = NULL;
+	char	   *result = sg_member_session_path(fn) == NULL ?
+		sg_catalog_recorded_path(fn) : NULL;
 	Relation	rel;
 	Snapshot	snapshot;
 	SysScanDesc scan;
 	ScanKeyData key;
 	HeapTuple	tup;
 
+	if (result != NULL)
+		return result;
 	snapshot = RegisterSnapshot(GetLatestSnapshot());
 	rel = table_open(sg_catalog_relid("analysis"), AccessShareLock);
 	ScanKeyInit(&key, Anum_analysis_fn, BTEqualStrategyNumber, F_OIDEQ,
@@ -2104,6 +2156,422 @@ sg_catalog_session_path(Oid fn)
 	return result;
 }
 
+/* ---------------------------------------------------------------------
+ * Creation paths: schema_guard.creation_path, the search_path each
+ * analysed function resolves the names of its body with when it sets
+ * none.  One row per analysed function that is not an extension's member
+ * (members resolve with their extension's schemas), by the function's
+ * identity, the key pg_dump can carry: the table is dumped, and a restored
+ * database analyses its functions with the paths the source had.
+ *
+ * A function's row is written when its path is first recorded: by CREATE
+ * [OR REPLACE] FUNCTION in a session whose bodies are checked (a restore's
+ * are not, so that the rows it loads are the ones that count), or by the
+ * first analysis of a function that has none.  It goes with DROP
+ * FUNCTION and takes the function's new identity when the function, its
+ * schema or a parameter's type is renamed or moved (guard.c).  rebuild()
+ * keeps the rows there are and adds and removes rows as above.  Rows
+ * schema_guard writes go straight into the table; rows written by
+ * statements (a restore's COPY, a superuser's INSERT) pass through the
+ * table's trigger, sg_creation_path_arrives().
+ * ---------------------------------------------------------------------
+ */
+
+#define Anum_creation_path_function		1
+#define Anum_creation_path_session_path	2
+
+/*
+ * The longest key stored: a btree holds index entries up to about a third
+ * of a page, and a function whose identity is longer (a hundred parameters
+ * of long type names) must still be created.  Such a function has no row;
+ * its path is kept by its stored analysis only, as a member's is.
+ */
+#define SG_KEY_MAX_BYTES	2000
+
+/*
+ * The key of a function's row (its identity), or NULL if it is gone or
+ * its identity is too long to be a key.
+ */
+char *
+sg_creation_key(Oid fn)
+{
+	char	   *key = format_procedure_extended(fn, FORMAT_PROC_FORCE_QUALIFY |
+												FORMAT_PROC_INVALID_AS_NULL);
+
+	if (key != NULL && strlen(key) > SG_KEY_MAX_BYTES)
+		return NULL;
+	return key;
+}
+
+/* The row stored under a key (a copy), or NULL. */
+static HeapTuple
+sg_creation_row(Relation rel, const char *key)
+{
+	Snapshot	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	ScanKeyData skey;
+	SysScanDesc scan;
+	HeapTuple	tup;
+
+	ScanKeyEntryInitialize(&skey, 0, Anum_creation_path_function,
+						   BTEqualStrategyNumber, InvalidOid, C_COLLATION_OID,
+						   F_TEXTEQ, CStringGetTextDatum(key));
+	scan = systable_beginscan(rel, sg_catalog_relid("creation_path_pkey"),
+							  true, snapshot, 1, &skey);
+	tup = systable_getnext(scan);
+	if (tup != NULL)
+		tup = heap_copytuple(tup);
+	systable_endscan(scan);
+	UnregisterSnapshot(snapshot);
+	return tup;
+}
+
+static char *
+sg_creation_row_path(Relation rel, HeapTuple tup)
+{
+	bool		isnull;
+	Datum		d = heap_getattr(tup, Anum_creation_path_session_path,
+								 RelationGetDescr(rel), &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+/* The path recorded for a function, or NULL. */
+char *
+sg_catalog_recorded_path(Oid fn)
+{
+	char	   *key = sg_creation_key(fn);
+	char	   *result = NULL;
+	Relation	rel;
+	HeapTuple	tup;
+
+	if (key == NULL)
+		return NULL;
+	rel = table_open(sg_catalog_relid("creation_path"), AccessShareLock);
+	if ((tup = sg_creation_row(rel, key)) != NULL)
+		result = sg_creation_row_path(rel, tup);
+	table_close(rel, AccessShareLock);
+	return result;
+}
+
+/* Insert a row, with its index entry. */
+static void
+sg_insert_creation_row(Relation rel, const char *key, const char *path)
+{
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+	Datum	   *cols[2];
+	bool	   *colnulls[2];
+
+	values[0] = CStringGetTextDatum(key);
+	values[1] = CStringGetTextDatum(path);
+	cols[0] = &values[0];
+	cols[1] = &values[1];
+	colnulls[0] = &nulls[0];
+	colnulls[1] = &nulls[1];
+	sg_insert_rows(rel, 2, 1, cols, colnulls, true);
+}
+
+/* Rewrite a row in place with another key or path. */
+static void
+sg_update_creation_row(Relation rel, HeapTuple old, const char *key,
+					   const char *path)
+{
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+	HeapTuple	tup;
+
+	values[0] = CStringGetTextDatum(key);
+	values[1] = CStringGetTextDatum(path);
+	tup = heap_form_tuple(RelationGetDescr(rel), values, nulls);
+	if (sg_simple_heap_update(rel, &old->t_self, tup))
+		sg_insert_index_entries(rel, tup);
+	heap_freetuple(tup);
+	CommandCounterIncrement();
+}
+
+/*
+ * Record the path a function was created with (a new body, from a session
+ * whose bodies are checked).  The caller holds the function locked
+ * (sg_lock_function), as every writer of its rows does.  One index
+ * look-up, and a write only if the row is not there already.
+ */
+void
+sg_catalog_record_path(Oid fn, const char *path)
+{
+	char	   *key = sg_creation_key(fn);
+	Relation	rel;
+	HeapTuple	tup;
+
+	if (key == NULL || path == NULL)
+		return;
+	rel = table_open(sg_catalog_relid("creation_path"), RowExclusiveLock);
+	tup = sg_creation_row(rel, key);
+	if (tup == NULL)
+		sg_insert_creation_row(rel, key, path);
+	else
+	{
+		char	   *stored = sg_creation_row_path(rel, tup);
+
+		if (stored == NULL || strcmp(stored, path) != 0)
+			sg_update_creation_row(rel, tup, key, path);
+	}
+	table_close(rel, RowExclusiveLock);
+}
+
+/* Forget the row stored under a key (the function was dropped). */
+void
+sg_catalog_forget_path(const char *key)
+{
+	Relation	rel;
+	HeapTuple	tup;
+
+	rel = table_open(sg_catalog_relid("creation_path"), RowExclusiveLock);
+	if ((tup = sg_creation_row(rel, key)) != NULL)
+	{
+		simple_heap_delete(rel, &tup->t_self);
+		CommandCounterIncrement();
+	}
+	table_close(rel, RowExclusiveLock);
+}
+
+/*
+ * Is there a row under this key?  (Asked before a command that may change
+ * the key of a function's row.)
+ */
+bool
+sg_catalog_path_is_recorded(const char *key)
+{
+	Relation	rel;
+	bool		result;
+
+	rel = table_open(sg_catalog_relid("creation_path"), AccessShareLock);
+	result = sg_creation_row(rel, key) != NULL;
+	table_close(rel, AccessShareLock);
+	return result;
+}
+
+/*
+ * A function's identity changed from old_key (it, its schema or the type
+ * of a parameter was renamed or moved): its row follows.  A row under the
+ * new key (left by a change schema_guard did not see) gives way.
+ */
+void
+sg_catalog_rekey_path(const char *old_key, Oid fn)
+{
+	char	   *key = sg_creation_key(fn);
+	Relation	rel;
+	HeapTuple	tup;
+	HeapTuple	other;
+
+	if (key == NULL || strcmp(key, old_key) == 0)
+		return;
+	sg_lock_function(fn);
+	rel = table_open(sg_catalog_relid("creation_path"), RowExclusiveLock);
+	if ((tup = sg_creation_row(rel, old_key)) != NULL)
+	{
+		if ((other = sg_creation_row(rel, key)) != NULL)
+		{
+			simple_heap_delete(rel, &other->t_self);
+			CommandCounterIncrement();
+		}
+		sg_update_creation_row(rel, tup, key, sg_creation_row_path(rel, tup));
+	}
+	table_close(rel, RowExclusiveLock);
+}
+
+static uint32
+sg_path_key_hash(const void *key, Size keysize)
+{
+	const char *s = *(const char *const *) key;
+
+	return hash_bytes((const unsigned char *) s, strlen(s));
+}
+
+static int
+sg_path_key_match(const void *a, const void *b, Size keysize)
+{
+	return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Every row of creation_path, read into a hash table in "cxt". */
+static HTAB *
+sg_load_creation_paths(Relation rel, MemoryContext cxt)
+{
+	HASHCTL		hctl;
+	HTAB	   *paths;
+	Snapshot	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	TableScanDesc scan = table_beginscan(rel, snapshot, 0, NULL);
+	HeapTuple	tup;
+
+	hctl.keysize = sizeof(char *);
+	hctl.entrysize = sizeof(SgPathEntry);
+	hctl.hash = sg_path_key_hash;
+	hctl.match = sg_path_key_match;
+	hctl.hcxt = cxt;
+	paths = hash_create("schema_guard creation paths", 1024, &hctl,
+						HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
+	while ((tup = heap_getnext(scan, ForwardScanDirection)) != NULL)
+	{
+		bool		isnull;
+		Datum		k = heap_getattr(tup, Anum_creation_path_function,
+									 RelationGetDescr(rel), &isnull);
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+		char	   *key = TextDatumGetCString(k);
+		SgPathEntry *entry;
+		bool		found;
+
+		entry = hash_search(paths, &key, HASH_ENTER, &found);
+		entry->key = key;
+		entry->path = sg_creation_row_path(rel, tup);
+		entry->tid = tup->t_self;
+		entry->used = false;
+		MemoryContextSwitchTo(old);
+	}
+	table_endscan(scan);
+	UnregisterSnapshot(snapshot);
+	return paths;
+}
+
+/*
+ * Parse one identifier of a key, as quote_identifier() wrote it, into
+ * "out"; returns what follows it, or NULL.
+ */
+static const char *
+sg_parse_key_identifier(const char *s, StringInfo out)
+{
+	if (*s == '"')
+	{
+		for (s++; *s != '\0'; s++)
+		{
+			if (*s == '"' && s[1] != '"')
+				return out->len > 0 ? s + 1 : NULL;
+			if (*s == '"')
+				s++;
+			appendStringInfoChar(out, *s);
+		}
+		return NULL;
+	}
+	while (*s != '\0' && *s != '.' && *s != '(' && *s != '"')
+		appendStringInfoChar(out, *s++);
+	return out->len > 0 ? s : NULL;
+}
+
+/*
+ * The function a key names, or InvalidOid.  Never an error, whatever the
+ * key: a restore may bring the row of a function that could not be
+ * restored, whose parameter types do not exist here.
+ */
+static Oid
+sg_function_of_key(const char *key)
+{
+	StringInfoData schema;
+	StringInfoData name;
+	const char *s;
+	Oid			nspid;
+	CatCList   *candidates;
+	Oid			result = InvalidOid;
+	int			i;
+
+	initStringInfo(&schema);
+	initStringInfo(&name);
+	if ((s = sg_parse_key_identifier(key, &schema)) == NULL || *s++ != '.' ||
+		(s = sg_parse_key_identifier(s, &name)) == NULL || *s != '(' ||
+		!OidIsValid(nspid = get_namespace_oid(schema.data, true)))
+		return InvalidOid;
+	candidates = SearchSysCacheList1(PROCNAMEARGSNSP, CStringGetDatum(name.data));
+	for (i = 0; i < candidates->n_members && !OidIsValid(result); i++)
+	{
+		HeapTuple	tup = &candidates->members[i]->tuple;
+		Form_pg_proc proc = (Form_pg_proc) GETSTRUCT(tup);
+		char	   *its_key;
+
+		if (proc->pronamespace != nspid)
+			continue;
+		its_key = sg_creation_key(proc->oid);
+		if (its_key != NULL && strcmp(its_key, key) == 0)
+			result = proc->oid;
+	}
+	ReleaseSysCacheList(candidates);
+	return result;
+}
+
+/*
+ * The trigger of schema_guard.creation_path, for rows written by
+ * statements: pg_restore's COPY of the dumped rows, or a superuser putting
+ * a path right.  The row replaces the one stored for the same function,
+ * and the function waits for analysis with that path (before the next DDL
+ * is judged, or by validate()): a restore loads the rows after creating
+ * the functions, and whatever analysed a function in between (another
+ * session) did so without its row.
+ */
+Datum
+sg_creation_path_arrives(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	Relation	rel;
+	HeapTuple	tup;
+	bool		isnull;
+	Datum		d;
+	char	   *key;
+	Oid			fn;
+	List	   *elems;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) ||
+		!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
+		TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"%s\" must be fired BEFORE INSERT OR UPDATE FOR EACH ROW",
+						"schema_guard._creation_path_arrives")));
+	rel = trigdata->tg_relation;
+	tup = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?
+		trigdata->tg_newtuple : trigdata->tg_trigtuple;
+
+	/* a path the analysis could not set is refused here, not later */
+	d = heap_getattr(tup, Anum_creation_path_session_path,
+					 RelationGetDescr(rel), &isnull);
+	if (!isnull &&
+		!SplitIdentifierString(TextDatumGetCString(d), ',', &elems))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid value for parameter \"%s\": \"%s\"",
+						"search_path", TextDatumGetCString(d)),
+				 errdetail("List syntax is invalid.")));
+	d = heap_getattr(tup, Anum_creation_path_function,
+					 RelationGetDescr(rel), &isnull);
+	if (isnull)
+		return PointerGetDatum(tup);	/* the NOT NULL constraint says so */
+	key = TextDatumGetCString(d);
+
+	fn = sg_function_of_key(key);
+	if (OidIsValid(fn))
+		sg_lock_function(fn);
+	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+	{
+		HeapTuple	old = sg_creation_row(rel, key);
+
+		if (old != NULL)
+		{
+			simple_heap_delete(rel, &old->t_self);
+			CommandCounterIncrement();
+		}
+	}
+	else
+	{
+		Oid			old_fn;
+
+		d = heap_getattr(trigdata->tg_trigtuple, Anum_creation_path_function,
+						 RelationGetDescr(rel), &isnull);
+		old_fn = isnull ? InvalidOid : sg_function_of_key(TextDatumGetCString(d));
+		if (OidIsValid(old_fn) && old_fn != fn && sg_function_is_analysable(old_fn))
+			sg_catalog_mark_pending(old_fn);
+	}
+	if (OidIsValid(fn) && sg_function_is_analysable(fn))
+		sg_catalog_mark_pending(fn);
+	return PointerGetDatum(tup);
+}
+
 /*
  * Analyse the functions left pending by DDL run without body checks, so
  * that the catalog describes the state before the DDL about to be judged.
@@ -2114,7 +2582,8 @@ sg_catalog_session_path(Oid fn)
 bool
 sg_catalog_catch_up(bool nowait)
 {
-	static const char *const tables[] = {"analysis", "reference", "pending_analysis"};
+	static const char *const tables[] = {"analysis", "reference",
+	"pending_analysis", "creation_path"};
 	MemoryContext caller = CurrentMemoryContext;
 	List	   *pending = NIL;
 	uint64		i;
@@ -2166,8 +2635,9 @@ sg_catalog_rebuild(void)
 
 	SPI_connect();
 	if (SPI_execute("LOCK TABLE schema_guard.analysis, schema_guard.reference,"
-					" schema_guard.pending_analysis, schema_guard.catalog_origin"
-					" IN EXCLUSIVE MODE", false, 0) != SPI_OK_UTILITY)
+					" schema_guard.pending_analysis, schema_guard.catalog_origin,"
+					" schema_guard.creation_path IN EXCLUSIVE MODE",
+					false, 0) != SPI_OK_UTILITY)
 		elog(ERROR, "could not lock the schema_guard catalog");
 	{
 		MemoryContext old = MemoryContextSwitchTo(caller);
@@ -2182,9 +2652,13 @@ sg_catalog_rebuild(void)
 }
 
 /*
- * Analyse functions (ordered by OID) and write their rows.  Each keeps the
- * session search_path its stored analysis pinned, if it has one.  With
- * "all", the whole catalog is replaced; else the rows of these functions.
+ * Analyse functions (ordered by OID) and write their rows.  Each resolves
+ * with the session search_path recorded for it in creation_path, or else
+ * the one its stored analysis pinned, if it has one; a function that is no
+ * extension's member and has no recorded path gets one, the path it was
+ * analysed with.  With "all", the whole catalog is replaced (and rows of
+ * creation_path that name no analysed function go); else the rows of these
+ * functions.
  * The caller holds the catalog locked and is connected to SPI.  Returns
  * how many functions were analysed.
  *
@@ -2223,11 +2697,20 @@ sg_analyse_into_catalog(List *fns, bool all)
 	SgStoredScan unit_scan;
 	SgStoredScan ref_scan;
 	SgIdentityMemo *identities;
+	Relation	paths_rel;
+	HTAB	   *recorded = NULL;
+	List	   *new_keys = NIL;
+	List	   *new_paths = NIL;
 
-	if (fns == NIL)
+	if (fns == NIL && !all)
 		return 0;
 	bulk = sg_catalog_bulk_load(fns, all, &empty);
 	identities = sg_identity_memo(caller);
+
+	/* the recorded paths: read whole for many functions, else one by one */
+	paths_rel = table_open(sg_catalog_relid("creation_path"), RowExclusiveLock);
+	if (all || list_length(fns) >= SG_BULK_FUNCTIONS)
+		recorded = sg_load_creation_paths(paths_rel, caller);
 	if (all && !empty)
 	{
 		/* rows are compared directly, unless triggers must see them */
@@ -2309,6 +2792,9 @@ sg_analyse_into_catalog(List *fns, bool all)
 		MemoryContext old;
 		Oid			fn = lfirst_oid(lc);
 		const char *path = NULL;
+		const char *recorded_path = NULL;
+		char	   *key = NULL;
+		bool		member;
 		List	   *stored_units = NIL;
 		List	   *stored_rows = NIL;
 		List	   *analyses;
@@ -2343,9 +2829,41 @@ sg_analyse_into_catalog(List *fns, bool all)
 			path = paths[p];
 		while (m < list_length(members) && list_nth_oid(members, m) < fn)
 			m++;
+		member = m < list_length(members) && list_nth_oid(members, m) == fn;
+
+		/* the recorded path comes first */
+		if (!member && (key = sg_creation_key(fn)) != NULL)
+		{
+			if (recorded != NULL)
+			{
+				SgPathEntry *entry = hash_search(recorded, &key, HASH_FIND, NULL);
+
+				if (entry != NULL)
+				{
+					entry->used = true;
+					recorded_path = entry->path;
+				}
+			}
+			else
+			{
+				HeapTuple	tup = sg_creation_row(paths_rel, key);
+
+				if (tup != NULL)
+					recorded_path = sg_creation_row_path(paths_rel, tup);
+			}
+		}
+		if (recorded_path != NULL)
+			path = recorded_path;
 		if (path == NULL)
-			path = m < list_length(members) && list_nth_oid(members, m) == fn ?
-				sg_default_session_path(fn) : sg_caller_search_path();
+			path = member ? sg_default_session_path(fn) : sg_caller_search_path();
+		if (key != NULL && recorded_path == NULL)
+		{
+			MemoryContext c = MemoryContextSwitchTo(caller);
+
+			new_keys = lappend(new_keys, pstrdup(key));
+			new_paths = lappend(new_paths, pstrdup(path));
+			MemoryContextSwitchTo(c);
+		}
 
 		analyses = sg_analyze_function_nowait(fn, path);
 		sg_note_after_commit(fn, analyses);
@@ -2378,6 +2896,41 @@ sg_analyse_into_catalog(List *fns, bool all)
 		CommandCounterIncrement();
 	}
 	MemoryContextDelete(batchcxt);
+
+	/* creation_path: the functions that had no row, less the rows of none */
+	if (new_keys != NIL)
+	{
+		int			n = list_length(new_keys);
+		ListCell   *lc2;
+		Datum	   *cols[2];
+		bool	   *nulls[2];
+
+		cols[0] = palloc(sizeof(Datum) * n);
+		cols[1] = palloc(sizeof(Datum) * n);
+		nulls[0] = palloc0(sizeof(bool) * n);
+		nulls[1] = palloc0(sizeof(bool) * n);
+		forboth(lc, new_keys, lc2, new_paths)
+		{
+			cols[0][foreach_current_index(lc)] = CStringGetTextDatum((char *) lfirst(lc));
+			cols[1][foreach_current_index(lc)] = CStringGetTextDatum((char *) lfirst(lc2));
+		}
+		sg_insert_rows(paths_rel, 2, n, cols, nulls, true);
+	}
+	if (all)
+	{
+		HASH_SEQ_STATUS status;
+		SgPathEntry *entry;
+
+		hash_seq_init(&status, recorded);
+		while ((entry = hash_seq_search(&status)) != NULL)
+		{
+			if (!entry->used)
+				simple_heap_delete(paths_rel, &entry->tid);
+		}
+		CommandCounterIncrement();
+	}
+	table_close(paths_rel, RowExclusiveLock);
+
 	if (bulk)
 	{
 		sg_reindex_relation(sg_catalog_relid("analysis"));

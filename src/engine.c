@@ -330,16 +330,22 @@ sg_path_names_user(const char *path)
 
 /*
  * The session path to analyse a function with: the one its stored analysis
- * was made with (the path of the session that created it), or failing
- * that the caller's.  Resolving with the creating session's path, always,
- * keeps a DDL run from a session with another path from seeing breaks
- * that are only differences of path.
+ * was made with (the path of the session that created it, which
+ * creation_path records too), or the recorded one of a function without a
+ * stored analysis, or failing both the default.  Resolving with the
+ * creating session's path, always, keeps a DDL run from a session with
+ * another path from seeing breaks that are only differences of path.
  */
 const char *
 sg_session_path(List *analyses, Oid fn)
 {
+	const char *path;
+
 	if (analyses != NIL && ((SgAnalysis *) linitial(analyses))->session_path)
 		return ((SgAnalysis *) linitial(analyses))->session_path;
+	if (sg_member_session_path(fn) == NULL &&
+		(path = sg_catalog_recorded_path(fn)) != NULL)
+		return path;
 	return sg_default_session_path(fn);
 }
 
@@ -374,6 +380,19 @@ sg_extension_schema(Oid ext)
 const char *
 sg_default_session_path(Oid fn)
 {
+	const char *path = sg_member_session_path(fn);
+
+	return path != NULL ? path : sg_caller_search_path();
+}
+
+/*
+ * The path a member of an extension resolves with (its extension's schema,
+ * then those of the extensions it requires); NULL for a function that is
+ * no extension's member.
+ */
+const char *
+sg_member_session_path(Oid fn)
+{
 	Oid			ext;
 	Relation	rel;
 	ScanKeyData key[2];
@@ -383,11 +402,11 @@ sg_default_session_path(Oid fn)
 	char	   *schema;
 
 	if (!sg_is_extension_member(fn))
-		return sg_caller_search_path();
+		return NULL;
 	ext = getExtensionOfObject(ProcedureRelationId, fn);
 	if (!OidIsValid(ext) ||
 		(schema = get_namespace_name(sg_extension_schema(ext))) == NULL)
-		return sg_caller_search_path();
+		return NULL;
 
 	initStringInfo(&path);
 	appendStringInfoString(&path, quote_identifier(schema));

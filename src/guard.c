@@ -75,6 +75,8 @@
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "nodes/parsenodes.h"
+#include "parser/parse_func.h"
+#include "parser/parse_type.h"
 #include "storage/lmgr.h"
 #include "storage/sinval.h"
 #include "tcop/cmdtag.h"
@@ -196,7 +198,28 @@ static bool sg_pending_in_block = false;	/* some remembered in a
 static List *sg_script_fns = NIL;
 static List *sg_script_touched = NIL;
 
+/*
+ * A function whose identity (the key of its row in creation_path) the
+ * running command may change, noted before the command; in
+ * TopTransactionContext.
+ */
+typedef struct SgRekey
+{
+	Node	   *parsetree;		/* the command */
+	Oid			fn;
+	char	   *old_key;		/* its identity before */
+} SgRekey;
+
+static List *sg_rekeys = NIL;
+
 static bool sg_should_handle(void);
+static bool sg_may_change_identities(Node *parsetree);
+static void sg_add_signed_with_type(List **fns, Oid typid);
+static void sg_add_signed_with(List **fns, Oid classid, Oid objid);
+static ObjectAddress sg_renamed_object(Node *parsetree);
+static void sg_note_identities(void *arg);
+static void sg_membership_changed(void *arg);
+static void sg_rekey_identities(Node *parsetree);
 static Oid	sg_type_namespace(Oid typid);
 static bool sg_bodies_checked(void);
 static bool sg_command_is_statement(Node *parsetree);
@@ -412,6 +435,305 @@ sg_fixable_later(Node *parsetree)
 }
 
 /* ---------------------------------------------------------------------
+ * Keys of creation_path that a command changes
+ *
+ * A row of schema_guard.creation_path is stored under its function's
+ * identity, which a command changes when it renames or moves the function,
+ * its schema, the type of a parameter (a table's row type included), or
+ * the extension such a type belongs to.  Before such a command, the
+ * functions concerned that have a row are noted with their identity; after
+ * it, their rows take the new identity.  Commands that change no identity
+ * cost a look at the statement's node tag.
+ * ---------------------------------------------------------------------
+ */
+
+/* Might the statement change the identity of functions? */
+static bool
+sg_may_change_identities(Node *parsetree)
+{
+	if (parsetree == NULL)
+		return false;
+	if (IsA(parsetree, RenameStmt))
+	{
+		switch (((RenameStmt *) parsetree)->renameType)
+		{
+			case OBJECT_FUNCTION:
+			case OBJECT_PROCEDURE:
+			case OBJECT_ROUTINE:
+			case OBJECT_AGGREGATE:
+			case OBJECT_TYPE:
+			case OBJECT_DOMAIN:
+			case OBJECT_SCHEMA:
+			case OBJECT_TABLE:
+			case OBJECT_VIEW:
+			case OBJECT_MATVIEW:
+			case OBJECT_FOREIGN_TABLE:
+			case OBJECT_SEQUENCE:
+				return true;
+			default:
+				return false;
+		}
+	}
+	return IsA(parsetree, AlterObjectSchemaStmt);
+}
+
+/* Add the functions whose identity names a type (or its array type). */
+static void
+sg_add_signed_with_type(List **fns, Oid typid)
+{
+	Oid			types[2];
+	int			i;
+
+	types[0] = typid;
+	types[1] = get_array_type(typid);
+	for (i = 0; i < lengthof(types); i++)
+	{
+		Relation	depend;
+		ScanKeyData keys[2];
+		SysScanDesc scan;
+		HeapTuple	tup;
+
+		if (!OidIsValid(types[i]))
+			continue;
+		depend = table_open(DependRelationId, AccessShareLock);
+		ScanKeyInit(&keys[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber,
+					F_OIDEQ, ObjectIdGetDatum(TypeRelationId));
+		ScanKeyInit(&keys[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber,
+					F_OIDEQ, ObjectIdGetDatum(types[i]));
+		scan = systable_beginscan(depend, DependReferenceIndexId, true, NULL,
+								  2, keys);
+		while ((tup = systable_getnext(scan)) != NULL)
+		{
+			Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
+
+			if (dep->classid == ProcedureRelationId)
+				*fns = list_append_unique_oid(*fns, dep->objid);
+		}
+		systable_endscan(scan);
+		table_close(depend, AccessShareLock);
+	}
+}
+
+/*
+ * Add the functions whose identity names an object: a function, a type, a
+ * relation's row type; for a schema or an extension, whatever of these
+ * belongs to it.
+ */
+static void
+sg_add_signed_with(List **fns, Oid classid, Oid objid)
+{
+	Relation	depend;
+	ScanKeyData keys[2];
+	SysScanDesc scan;
+	HeapTuple	tup;
+
+	if (!OidIsValid(objid))
+		return;
+	if (classid == ProcedureRelationId)
+		*fns = list_append_unique_oid(*fns, objid);
+	else if (classid == TypeRelationId)
+		sg_add_signed_with_type(fns, objid);
+	else if (classid == RelationRelationId)
+	{
+		Oid			reltype = get_rel_type_id(objid);
+
+		if (OidIsValid(reltype))
+			sg_add_signed_with_type(fns, reltype);
+	}
+	else if (classid == NamespaceRelationId || classid == ExtensionRelationId)
+	{
+		List	   *contents = NIL;
+		ListCell   *lc;
+
+		depend = table_open(DependRelationId, AccessShareLock);
+		ScanKeyInit(&keys[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber,
+					F_OIDEQ, ObjectIdGetDatum(classid));
+		ScanKeyInit(&keys[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber,
+					F_OIDEQ, ObjectIdGetDatum(objid));
+		scan = systable_beginscan(depend, DependReferenceIndexId, true, NULL,
+								  2, keys);
+		while ((tup = systable_getnext(scan)) != NULL)
+		{
+			Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
+			ObjectAddress *member;
+
+			if (dep->classid != ProcedureRelationId &&
+				dep->classid != TypeRelationId &&
+				dep->classid != RelationRelationId)
+				continue;
+			member = palloc(sizeof(ObjectAddress));
+			ObjectAddressSet(*member, dep->classid, dep->objid);
+			contents = lappend(contents, member);
+		}
+		systable_endscan(scan);
+		table_close(depend, AccessShareLock);
+		foreach(lc, contents)
+		{
+			ObjectAddress *member = (ObjectAddress *) lfirst(lc);
+
+			sg_add_signed_with(fns, member->classId, member->objectId);
+		}
+	}
+}
+
+/*
+ * The object a RENAME or SET SCHEMA names, looked up as the command will
+ * look it up (with the caller's search_path, not locked: the command locks
+ * it); InvalidOid if there is none.
+ */
+static ObjectAddress
+sg_renamed_object(Node *parsetree)
+{
+	ObjectAddress addr;
+	ObjectType	objtype;
+	Node	   *object;
+	RangeVar   *relation;
+
+	ObjectAddressSet(addr, InvalidOid, InvalidOid);
+	if (IsA(parsetree, RenameStmt))
+	{
+		RenameStmt *stmt = (RenameStmt *) parsetree;
+
+		if (stmt->renameType == OBJECT_SCHEMA)
+		{
+			ObjectAddressSet(addr, NamespaceRelationId,
+							 get_namespace_oid(stmt->subname, true));
+			return addr;
+		}
+		objtype = stmt->renameType;
+		object = stmt->object;
+		relation = stmt->relation;
+	}
+	else
+	{
+		AlterObjectSchemaStmt *stmt = (AlterObjectSchemaStmt *) parsetree;
+
+		objtype = stmt->objectType;
+		object = stmt->object;
+		relation = stmt->relation;
+	}
+
+	switch (objtype)
+	{
+		case OBJECT_FUNCTION:
+		case OBJECT_PROCEDURE:
+		case OBJECT_ROUTINE:
+		case OBJECT_AGGREGATE:
+			ObjectAddressSet(addr, ProcedureRelationId,
+							 LookupFuncWithArgs(objtype,
+												castNode(ObjectWithArgs, object),
+												true));
+			break;
+		case OBJECT_TYPE:
+		case OBJECT_DOMAIN:
+			ObjectAddressSet(addr, TypeRelationId,
+							 LookupTypeNameOid(NULL,
+											   makeTypeNameFromNameList(castNode(List, object)),
+											   true));
+			break;
+		case OBJECT_EXTENSION:
+			ObjectAddressSet(addr, ExtensionRelationId,
+							 get_extension_oid(strVal(object), true));
+			break;
+		case OBJECT_TABLE:
+		case OBJECT_VIEW:
+		case OBJECT_MATVIEW:
+		case OBJECT_FOREIGN_TABLE:
+		case OBJECT_SEQUENCE:
+			if (relation != NULL)
+				ObjectAddressSet(addr, RelationRelationId,
+								 RangeVarGetRelid(relation, NoLock, true));
+			break;
+		default:
+			break;
+	}
+	return addr;
+}
+
+/*
+ * Before a command that may change identities: note the functions it may
+ * change that have a row in creation_path, with their identity now.
+ */
+static void
+sg_note_identities(void *arg)
+{
+	Node	   *parsetree = (Node *) arg;
+	ObjectAddress addr = sg_renamed_object(parsetree);
+	List	   *fns = NIL;
+	ListCell   *lc;
+
+	sg_add_signed_with(&fns, addr.classId, addr.objectId);
+	foreach(lc, fns)
+	{
+		char	   *key = sg_creation_key(lfirst_oid(lc));
+		MemoryContext old;
+		SgRekey    *r;
+
+		if (key == NULL || !sg_catalog_path_is_recorded(key))
+			continue;
+		old = MemoryContextSwitchTo(TopTransactionContext);
+		r = palloc(sizeof(SgRekey));
+		r->parsetree = parsetree;
+		r->fn = lfirst_oid(lc);
+		r->old_key = pstrdup(key);
+		sg_rekeys = lappend(sg_rekeys, r);
+		MemoryContextSwitchTo(old);
+	}
+}
+
+/*
+ * ALTER EXTENSION ... ADD or DROP FUNCTION: an extension's member has no
+ * row in creation_path (it resolves with its extension's schemas); a
+ * function an extension lets go keeps the path it was analysed with.
+ * Looked up with the caller's search_path, as the command did.
+ */
+static void
+sg_membership_changed(void *arg)
+{
+	AlterExtensionContentsStmt *stmt = (AlterExtensionContentsStmt *) arg;
+	Oid			fn;
+	char	   *key;
+	char	   *path;
+
+	if (stmt->objtype != OBJECT_FUNCTION && stmt->objtype != OBJECT_PROCEDURE &&
+		stmt->objtype != OBJECT_ROUTINE && stmt->objtype != OBJECT_AGGREGATE)
+		return;
+	fn = LookupFuncWithArgs(stmt->objtype, castNode(ObjectWithArgs, stmt->object),
+							true);
+	if (!OidIsValid(fn) || (key = sg_creation_key(fn)) == NULL)
+		return;
+	if (stmt->action > 0)
+		sg_catalog_forget_path(key);
+	else if (sg_function_is_analysable(fn) &&
+			 (path = sg_catalog_session_path(fn)) != NULL)
+		sg_catalog_record_path(fn, path);
+}
+
+/* After the command: the noted rows take their function's new identity. */
+static void
+sg_rekey_identities(Node *parsetree)
+{
+	List	   *rest = NIL;
+	ListCell   *lc;
+
+	foreach(lc, sg_rekeys)
+	{
+		SgRekey    *r = (SgRekey *) lfirst(lc);
+
+		if (r->parsetree == parsetree)
+			sg_catalog_rekey_path(r->old_key, r->fn);
+		else
+		{
+			MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+
+			rest = lappend(rest, r);
+			MemoryContextSwitchTo(old);
+		}
+	}
+	sg_rekeys = rest;
+}
+
+/* ---------------------------------------------------------------------
  * Event trigger entry points
  * ---------------------------------------------------------------------
  */
@@ -419,6 +741,8 @@ sg_fixable_later(Node *parsetree)
 Datum
 sg_ddl_command_start(PG_FUNCTION_ARGS)
 {
+	Node	   *parsetree;
+
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
@@ -428,6 +752,12 @@ sg_ddl_command_start(PG_FUNCTION_ARGS)
 	if (sg_should_handle() && sg_bodies_checked() && !creating_extension &&
 		!XactReadOnly)
 		sg_maintain(sg_command_start, NULL);
+
+	/* in every session, restores included: creation_path keys follow */
+	parsetree = ((EventTriggerData *) fcinfo->context)->parsetree;
+	if (sg_may_change_identities(parsetree) && sg_should_handle() &&
+		!XactReadOnly)
+		sg_maintain(sg_note_identities, parsetree);
 	PG_RETURN_VOID();
 }
 
@@ -538,6 +868,9 @@ sg_note_dropped(void *arg)
 	};
 	SgEventRows r;
 	MemoryContext old;
+	SgEntry		entry;
+	List	   *dropped_fns = NIL;
+	ListCell   *lc;
 
 	if (sg_dropped_cxt == NULL)
 		sg_dropped_cxt = AllocSetContextCreate(TopTransactionContext,
@@ -588,9 +921,20 @@ sg_note_dropped(void *arg)
 			t->changes = SG_CHANGED_INSERTS;
 		}
 		sg_dropped = lappend(sg_dropped, t);
+		if (t->addr.classId == ProcedureRelationId)
+			dropped_fns = lappend(dropped_fns, t->identity);
 	}
 	sg_event_rows_end(&r);
 	MemoryContextSwitchTo(old);
+
+	/* the creation paths of dropped functions go, in every session */
+	if (dropped_fns != NIL)
+	{
+		sg_enter(&entry, NULL);
+		foreach(lc, dropped_fns)
+			sg_catalog_forget_path((char *) lfirst(lc));
+		sg_leave(&entry);
+	}
 }
 
 /*
@@ -1230,6 +1574,8 @@ sg_read_commands(void)
 Datum
 sg_ddl_command_end(PG_FUNCTION_ARGS)
 {
+	Node	   *parsetree;
+
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
@@ -1241,6 +1587,9 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 		sg_dropped = NIL;
 		PG_RETURN_VOID();
 	}
+	parsetree = ((EventTriggerData *) fcinfo->context)->parsetree;
+	if (parsetree != NULL && IsA(parsetree, AlterExtensionContentsStmt))
+		sg_maintain(sg_membership_changed, parsetree);
 	sg_maintain(sg_command_end, fcinfo->context);
 	PG_RETURN_VOID();
 }
@@ -1268,6 +1617,7 @@ sg_command_end(void *arg)
 	List	   *problem_lines = NIL;
 	List	   *problems = NIL;
 	List	   *store = NIL;
+	List	   *created_with = NIL;
 	List	   *remember = NIL;
 	ListCell   *lc;
 	ListCell   *lc2;
@@ -1289,6 +1639,8 @@ sg_command_end(void *arg)
 		sg_catalog_extensions_changed();
 	else if (creating_extension)
 		sg_forget_extension_members();
+	if (sg_rekeys != NIL)
+		sg_rekey_identities(trigdata->parsetree);
 
 	touched = list_concat(list_copy(sg_dropped),
 						  sg_command_changes(trigdata->parsetree,
@@ -1371,7 +1723,8 @@ sg_command_end(void *arg)
 	{
 		Oid			fn = lfirst_oid(lc);
 		uint64		inval_count = SharedInvalidMessageCounter;
-		const char *path = sg_default_session_path(fn);
+		const char *member_path = sg_member_session_path(fn);
+		const char *path = member_path ? member_path : sg_caller_search_path();
 		List	   *analyses = NIL;
 
 		/*
@@ -1393,6 +1746,10 @@ sg_command_end(void *arg)
 			(void) sg_lock_references(&analyses, fn, inval_count);
 		}
 		store = lappend(store, analyses);
+
+		/* the path a new body was created with is recorded (not a member's) */
+		created_with = lappend(created_with,
+							   member_path ? NULL : pstrdup(path));
 	}
 	foreach(lc, members)
 		store = lappend(store, sg_analyze_function_nowait(lfirst_oid(lc),
@@ -1458,6 +1815,11 @@ sg_command_end(void *arg)
 		fn = ((SgAnalysis *) linitial(analyses))->fn;
 		if (!list_member_oid(unchanged, fn))
 			sg_catalog_replace_function(fn, analyses, sg_stored_of(stored, fn));
+	}
+	forboth(lc, subjects, lc2, created_with)
+	{
+		if (lfirst(lc2) != NULL && list_nth(store, foreach_current_index(lc)) != NIL)
+			sg_catalog_record_path(lfirst_oid(lc), (char *) lfirst(lc2));
 	}
 	/* analysed functions that no longer exist, or are no longer analysable */
 	foreach(lc, list_concat(list_concat(list_copy(affected), subjects), members))
@@ -3663,6 +4025,7 @@ sg_xact_callback(XactEvent event, void *arg)
 			sg_dropped = NIL;
 			sg_dropped_cxt = NULL;
 			sg_catalog_transaction_ended();
+			sg_rekeys = NIL;
 			break;
 		default:
 			break;

@@ -48,6 +48,7 @@ typedef struct SgUnitEntry
 	SgAnalysis *analysis;
 } SgUnitEntry;
 
+static const char *sg_unit_session_path(Oid fn, SgUnitEntry *entry);
 static bool sg_same_finding(SgRef *a, SgRef *b);
 static bool sg_str_eq(const char *a, const char *b);
 static bool sg_created_visible(SgCreated *c, SgAnalysis *a);
@@ -504,6 +505,23 @@ sg_findings_only(SgAnalysis *a)
  * Every finding of every function body: severity, check, object type,
  * object name, line, referenced, message, hint, schema.
  */
+/*
+ * The session path validate() analyses a unit with in memory: the path
+ * recorded for its function (a restored one's, waiting for analysis, say),
+ * else the one its stored analysis was made with, else the default.
+ */
+static const char *
+sg_unit_session_path(Oid fn, SgUnitEntry *entry)
+{
+	const char *path = NULL;
+
+	if (sg_member_session_path(fn) == NULL)
+		path = sg_catalog_recorded_path(fn);
+	if (path == NULL && entry != NULL && entry->analysis->session_path != NULL)
+		path = entry->analysis->session_path;
+	return path != NULL ? path : sg_default_session_path(fn);
+}
+
 Datum
 sg_body_findings(PG_FUNCTION_ARGS)
 {
@@ -587,9 +605,7 @@ sg_body_findings(PG_FUNCTION_ARGS)
 				SgAnalysis *fresh;
 
 				fresh = sg_analyze_unit(unit->fn, unit->tg,
-										(entry && entry->analysis->session_path) ?
-										entry->analysis->session_path :
-										sg_default_session_path(unit->fn));
+										sg_unit_session_path(unit->fn, entry));
 
 				MemoryContextSwitchTo(resultcxt);
 				if (fresh != NULL)

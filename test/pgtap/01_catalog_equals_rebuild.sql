@@ -1,8 +1,9 @@
 -- 01_catalog_equals_rebuild.sql
 --
 -- Property: the reference catalog never goes stale.  After any sequence of
--- DDL, schema_guard.analysis and schema_guard.reference hold exactly what
--- schema_guard.rebuild() would put there.
+-- DDL, schema_guard.analysis, schema_guard.reference and
+-- schema_guard.creation_path hold exactly what schema_guard.rebuild() would
+-- put or keep there.
 --
 -- For each seed, a deterministic pseudo-random sequence of DDL statements
 -- runs over two small schemas (sg01a, sg01b): tables and columns created,
@@ -14,7 +15,12 @@
 -- (many fail, by design).  Then the whole catalog is read into text rows
 -- (OIDs turned into object identities, nothing else left out), every row
 -- is altered, rebuild() runs, the catalog is read again, and the two must
--- be equal as bags.
+-- be equal as bags.  The rows of creation_path are what rebuild() keeps,
+-- not what it recomputes: it takes each function's path from there, so
+-- the session path of every analysis with a row is altered too, and
+-- rebuild() must find them all there; a row of no analysed function, or an
+-- analysed function (not an extension's member) without a row, shows as a
+-- difference.
 --
 -- A second check on each reading: no reference stored as resolving
 -- (severity o) names an object, or a column, that no longer exists.
@@ -38,7 +44,7 @@
 BEGIN;
 SET LOCAL client_min_messages = error;
 SET LOCAL search_path = public;
-SELECT plan(40);
+SELECT plan(43);
 CREATE EXTENSION IF NOT EXISTS schema_guard CASCADE;
 SET LOCAL schema_guard.mode = warn;
 
@@ -106,6 +112,9 @@ LANGUAGE sql STABLE AS $$
                coalesce(r.message, '<null>'),
                coalesce(r.hint, '<null>'))
       FROM schema_guard.reference AS r
+    UNION ALL
+    SELECT 'creation_path|' || c.function || '|' || c.session_path
+      FROM schema_guard.creation_path AS c
 $$;
 
 
@@ -119,6 +128,10 @@ BEGIN
     INSERT INTO pg_temp.sg01_snap SELECT label, 'before', s FROM pg_temp.sg01_catalog() AS s;
     UPDATE schema_guard.reference SET line = -1 - line;
     UPDATE schema_guard.analysis SET definition = definition # 1;
+    UPDATE schema_guard.analysis AS a SET session_path = 'altered'
+     WHERE EXISTS (SELECT FROM schema_guard.creation_path AS c
+                    WHERE c.function = (pg_identify_object('pg_catalog.pg_proc'::regclass,
+                                                           a.fn, 0)).identity);
     PERFORM schema_guard.rebuild();
     INSERT INTO pg_temp.sg01_snap SELECT label, 'after', s FROM pg_temp.sg01_catalog() AS s;
 END
@@ -510,6 +523,40 @@ CREATE FUNCTION sg01c.add_order(p_id int) RETURNS void LANGUAGE plpgsql AS
 $$ BEGIN INSERT INTO sg01c.orders (id) VALUES (p_id); END $$;
 DROP TRIGGER orders_created_by ON sg01c.orders;
 SELECT pg_temp.sg01_same('BEFORE INSERT trigger that fills a NOT NULL column dropped');
+
+-- Targeted: functions created from a session whose search_path names
+-- another schema; then the function, its schema and the types of its
+-- parameters (a table's row type, an array of an enum) are renamed or
+-- moved.  Their rows in creation_path follow.
+CREATE SCHEMA sg01e;
+CREATE TYPE sg01e.kind AS ENUM ('k');
+CREATE TABLE sg01e.item (id int, k sg01e.kind);
+SET LOCAL search_path = sg01e, public;
+CREATE FUNCTION sg01c.count_items(i item, k kind[]) RETURNS bigint
+LANGUAGE sql AS $$ SELECT count(*) FROM item $$;
+CREATE FUNCTION sg01e.first_item() RETURNS int
+LANGUAGE plpgsql AS $$ BEGIN RETURN (SELECT min(id) FROM item); END $$;
+SET LOCAL search_path = public;
+SELECT pg_temp.sg01_same('functions created with another search_path');
+ALTER TYPE sg01e.kind RENAME TO kinds;
+ALTER TABLE sg01e.item RENAME TO items;
+ALTER SCHEMA sg01e RENAME TO sg01f;
+ALTER FUNCTION sg01c.count_items(sg01f.items, sg01f.kinds[]) SET SCHEMA sg01f;
+ALTER FUNCTION sg01f.first_item() RENAME TO least_item;
+ALTER TABLE sg01f.items RENAME TO item;
+SELECT pg_temp.sg01_same('function, schema and parameter types renamed and moved');
+
+-- Targeted: a function created without body checks (as pg_restore does)
+-- gets the path of the session that analyses it first.
+SET LOCAL check_function_bodies = off;
+CREATE FUNCTION sg01f.restored() RETURNS bigint
+LANGUAGE sql AS $$ SELECT count(*) FROM item $$;
+SET LOCAL check_function_bodies = on;
+SET LOCAL search_path = sg01f, public;
+SELECT count(*) FROM schema_guard.validate() \g /dev/null
+SET LOCAL search_path = public;
+SELECT pg_temp.sg01_same('function created without body checks, then analysed');
+DROP SCHEMA sg01f CASCADE;
 
 DROP SCHEMA sg01c CASCADE;
 

@@ -9,7 +9,15 @@
 #      (pg_dump -n public of the guarded database; a database where
 #      schema_guard was never installed);
 #   4. a database where schema_guard is installed before an application
-#      dump without it is restored.
+#      dump without it is restored;
+#   5. fresh databases, from a database whose functions were created in a
+#      session with search_path = app, public and use app's objects
+#      unqualified (plain, custom, custom with -j 2, --clean --if-exists
+#      into an existing copy, and a restore whose functions are analysed by
+#      another session before the data section is loaded): the dump
+#      carries schema_guard.creation_path, so the restored functions
+#      resolve as in the source.  A --schema-only dump does not carry it;
+#      a data-only dump of that table brings it.
 # Every restore must finish without errors and without WARNINGs.  After
 # each restore with schema_guard, the guard is active (DROP TABLE
 # processing_jobs is refused with SQLSTATE 2BP01), the reference catalog
@@ -122,7 +130,48 @@ has_no_guard() {
     ok $? "$1: schema_guard is not installed"
 }
 
-echo "1..38"
+# The second application: its functions are created from a session whose
+# search_path is app, public, and name app's view and table unqualified.
+app_path_sql='
+CREATE SCHEMA app;
+CREATE TABLE app.docs (id int, title text);
+CREATE VIEW app.v AS SELECT id, title FROM app.docs;
+SET search_path = app, public;
+CREATE FUNCTION app.cnt() RETURNS bigint LANGUAGE plpgsql
+    AS $$ BEGIN RETURN (SELECT count(*) FROM v); END $$;
+CREATE FUNCTION app.titles(d docs) RETURNS SETOF text LANGUAGE sql
+    AS $$ SELECT title FROM docs WHERE id = d.id $$;
+RESET search_path;
+'
+
+# same_resolution NAME DB: in DB, from a session with the default
+# search_path, validate() reports nothing for app, DROP VIEW app.v is
+# refused with 2BP01 as in the source, and creation_path equals the
+# source's.
+same_resolution() {
+    local name=$1 db=$2 out status
+    out=$(sql "$db" "SELECT severity || ' ' || object_name || ': ' || message
+                       FROM schema_guard.validate(ARRAY['app'])" 2>&1)
+    [ -z "$out" ]
+    ok $? "$name: validate() reports nothing for app, as in the source"
+    [ -z "$out" ] || printf '%s\n' "$out" | diag
+    out=$(psql -X -q -d "$db" -v ON_ERROR_STOP=1 -v VERBOSITY=verbose \
+        -c 'DROP VIEW app.v' 2>&1)
+    status=$?
+    if [ "$status" -ne 0 ] && printf '%s\n' "$out" | grep -q 'ERROR:  2BP01'; then
+        ok 0 "$name: DROP VIEW app.v is refused with 2BP01, as in the source"
+    else
+        ok 1 "$name: DROP VIEW app.v is refused with 2BP01, as in the source"
+        printf '%s\n' "$out" | diag
+    fi
+    out=$(sql "$db" "SELECT string_agg(function || ' ' || session_path, '; ' ORDER BY function)
+                       FROM schema_guard.creation_path" 2>&1)
+    [ "$out" = "$src_paths" ]
+    ok $? "$name: creation_path is the source's"
+    [ "$out" = "$src_paths" ] || printf 'got: %s\nwant: %s\n' "$out" "$src_paths" | diag
+}
+
+echo "1..74"
 
 #
 # The source databases.
@@ -210,5 +259,83 @@ psql -X -q -d "$db" -f "$workdir/noguard.sql" >"$workdir/out" 2>&1
 restore_clean "schema_guard installed first, plain dump without it" $? "$workdir/out"
 app_works "schema_guard installed first, plain dump without it" "$db"
 guard_active "schema_guard installed first, plain dump without it" "$db"
+
+#
+# 5. The creating session's search_path survives dump and restore.
+#
+createdb "${prefix}_path_src"
+sql "${prefix}_path_src" "SET client_min_messages = warning;
+                          CREATE EXTENSION schema_guard CASCADE; $app_path_sql" >/dev/null
+src_paths=$(sql "${prefix}_path_src" "SELECT string_agg(function || ' ' || session_path, '; ' ORDER BY function)
+                                        FROM schema_guard.creation_path")
+[ "$src_paths" = "app.cnt() app, public; app.titles(app.docs) app, public" ]
+ok $? "source: creation_path records the creating session's path ($src_paths)"
+same_resolution "source" "${prefix}_path_src"
+
+pg_dump -d "${prefix}_path_src" -Fp -f "$workdir/path_plain.sql"
+pg_dump -d "${prefix}_path_src" -Fc -f "$workdir/path_custom.dump"
+pg_dump -d "${prefix}_path_src" -Fp --clean --if-exists -f "$workdir/path_clean.sql"
+pg_dump -d "${prefix}_path_src" -Fp --schema-only -f "$workdir/path_schema.sql"
+pg_dump -d "${prefix}_path_src" -Fp --data-only -t schema_guard.creation_path \
+    -f "$workdir/path_paths.sql"
+grep -q "^app.cnt()	app, public$" "$workdir/path_plain.sql"
+ok $? "the dump carries the row of app.cnt() by identity, not OID"
+
+db="${prefix}_path_plain"
+createdb "$db"
+psql -X -q -d "$db" -f "$workdir/path_plain.sql" >"$workdir/out" 2>&1
+restore_clean "search_path of creation, plain dump, psql" $? "$workdir/out"
+same_resolution "search_path of creation, plain dump, psql" "$db"
+
+db="${prefix}_path_custom"
+createdb "$db"
+pg_restore -d "$db" "$workdir/path_custom.dump" >"$workdir/out" 2>&1
+restore_clean "search_path of creation, custom dump, pg_restore" $? "$workdir/out"
+same_resolution "search_path of creation, custom dump, pg_restore" "$db"
+
+db="${prefix}_path_jobs"
+createdb "$db"
+pg_restore -j 2 -d "$db" "$workdir/path_custom.dump" >"$workdir/out" 2>&1
+restore_clean "search_path of creation, custom dump, pg_restore -j 2" $? "$workdir/out"
+same_resolution "search_path of creation, custom dump, pg_restore -j 2" "$db"
+
+db="${prefix}_path_clean"
+createdb "$db"
+pg_restore -d "$db" "$workdir/path_custom.dump" >/dev/null 2>&1
+pg_restore --clean --if-exists -d "$db" "$workdir/path_custom.dump" >"$workdir/out" 2>&1
+restore_clean "search_path of creation, pg_restore --clean --if-exists" $? "$workdir/out"
+same_resolution "search_path of creation, pg_restore --clean --if-exists" "$db"
+psql -X -q -d "$db" -f "$workdir/path_clean.sql" >"$workdir/out" 2>&1
+restore_clean "search_path of creation, plain dump --clean --if-exists, psql" $? "$workdir/out"
+same_resolution "search_path of creation, plain dump --clean --if-exists, psql" "$db"
+
+# Another session analyses the restored functions (with its own path)
+# after they are created and before the dumped rows are loaded: the rows,
+# when they come, have the functions analysed again.
+db="${prefix}_path_sections"
+createdb "$db"
+pg_restore --section=pre-data -d "$db" "$workdir/path_custom.dump" >"$workdir/out" 2>&1
+[ "$(sql "$db" "SELECT count(*) FROM schema_guard.validate(ARRAY['app'], 'error')")" = "2" ]
+ok $? "sections: analysed before the data section, app's functions resolve with the analysing session's path"
+pg_restore --section=data -d "$db" "$workdir/path_custom.dump" >>"$workdir/out" 2>&1 &&
+    pg_restore --section=post-data -d "$db" "$workdir/path_custom.dump" >>"$workdir/out" 2>&1
+restore_clean "search_path of creation, pg_restore by sections, analysed in between" $? "$workdir/out"
+same_resolution "search_path of creation, pg_restore by sections, analysed in between" "$db"
+
+# A --schema-only dump has no table data, creation_path's included: the
+# restored functions get the path of the session that analyses them
+# first.  A data-only dump of creation_path, restored after, puts them
+# right.
+db="${prefix}_path_schema_only"
+createdb "$db"
+psql -X -q -d "$db" -f "$workdir/path_schema.sql" >"$workdir/out" 2>&1
+restore_clean "search_path of creation, --schema-only dump" $? "$workdir/out"
+out=$(sql "$db" "SELECT object_name || ': ' || message FROM schema_guard.validate(ARRAY['app'], 'error')" 2>&1)
+[ "$out" = 'app.cnt(): relation "v" does not exist
+app.titles(app.docs): relation "docs" does not exist' ]
+ok $? "--schema-only dump: without creation_path, app's functions resolve with the analysing session's path"
+psql -X -q -d "$db" -f "$workdir/path_paths.sql" >"$workdir/out" 2>&1
+restore_clean "search_path of creation, --data-only -t schema_guard.creation_path after it" $? "$workdir/out"
+same_resolution "search_path of creation, --data-only -t schema_guard.creation_path after it" "$db"
 
 tap_exit
