@@ -27,6 +27,26 @@ DROP EXTENSION schema_guard;
 CREATE EXTENSION schema_guard;
 SET search_path = guard_extensions;
 DROP TABLE kept;
+
+-- A damaged catalog (a table of it gone, as after installing a build of
+-- the library that does not match the installed SQL objects) stops DDL with
+-- a hint, but never DROP EXTENSION schema_guard or DROP SCHEMA schema_guard
+-- CASCADE, even when the catalog is due for a rebuild (no origin row).
+ALTER EXTENSION schema_guard DROP TABLE schema_guard.creation_path;
+DROP TABLE schema_guard.creation_path;
+DELETE FROM schema_guard.catalog_origin;
+\c -
+SET search_path = guard_extensions;
+CREATE FUNCTION damaged() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;
+DROP EXTENSION schema_guard;
+CREATE EXTENSION schema_guard;
+ALTER EXTENSION schema_guard DROP TABLE schema_guard.creation_path;
+DROP TABLE schema_guard.creation_path;
+DELETE FROM schema_guard.catalog_origin;
+\c -
+SET search_path = guard_extensions;
+DROP SCHEMA schema_guard CASCADE;
+CREATE EXTENSION schema_guard;
 SELECT extversion FROM pg_extension WHERE extname = 'schema_guard';
 
 --

@@ -2629,16 +2629,17 @@ sg_catalog_catch_up(bool nowait)
 int
 sg_catalog_rebuild(void)
 {
+	static const char *const tables[] = {"analysis", "reference",
+	"pending_analysis", "catalog_origin", "creation_path"};
 	MemoryContext caller = CurrentMemoryContext;
 	List	   *fns;
 	int			analysed;
+	int			i;
+
+	for (i = 0; i < lengthof(tables); i++)
+		LockRelationOid(sg_catalog_relid(tables[i]), ExclusiveLock);
 
 	SPI_connect();
-	if (SPI_execute("LOCK TABLE schema_guard.analysis, schema_guard.reference,"
-					" schema_guard.pending_analysis, schema_guard.catalog_origin,"
-					" schema_guard.creation_path IN EXCLUSIVE MODE",
-					false, 0) != SPI_OK_UTILITY)
-		elog(ERROR, "could not lock the schema_guard catalog");
 	{
 		MemoryContext old = MemoryContextSwitchTo(caller);
 

@@ -214,6 +214,7 @@ static List *sg_rekeys = NIL;
 
 static bool sg_should_handle(void);
 static bool sg_may_change_identities(Node *parsetree);
+static bool sg_drops_itself(Node *parsetree);
 static void sg_add_signed_with_type(List **fns, Oid typid);
 static void sg_add_signed_with(List **fns, Oid classid, Oid objid);
 static ObjectAddress sg_renamed_object(Node *parsetree);
@@ -733,6 +734,34 @@ sg_rekey_identities(Node *parsetree)
 	sg_rekeys = rest;
 }
 
+/*
+ * Is the command DROP EXTENSION schema_guard (or DROP SCHEMA schema_guard
+ * CASCADE, which takes the extension with it)?  The guard stands aside for
+ * it without reading its catalog, so that it can be removed even when that
+ * catalog is damaged or comes from another build.
+ */
+static bool
+sg_drops_itself(Node *parsetree)
+{
+	DropStmt   *stmt;
+	ListCell   *lc;
+
+	if (parsetree == NULL || !IsA(parsetree, DropStmt))
+		return false;
+	stmt = (DropStmt *) parsetree;
+	if (stmt->removeType != OBJECT_EXTENSION &&
+		stmt->removeType != OBJECT_SCHEMA)
+		return false;
+	foreach(lc, stmt->objects)
+	{
+		Node	   *name = (Node *) lfirst(lc);
+
+		if (IsA(name, String) && strcmp(strVal(name), "schema_guard") == 0)
+			return true;
+	}
+	return false;
+}
+
 /* ---------------------------------------------------------------------
  * Event trigger entry points
  * ---------------------------------------------------------------------
@@ -749,12 +778,14 @@ sg_ddl_command_start(PG_FUNCTION_ARGS)
 				 errmsg("function \"%s\" must be fired as an event trigger",
 						"schema_guard._ddl_command_start")));
 
+	parsetree = ((EventTriggerData *) fcinfo->context)->parsetree;
+	if (sg_drops_itself(parsetree))
+		PG_RETURN_VOID();
 	if (sg_should_handle() && sg_bodies_checked() && !creating_extension &&
 		!XactReadOnly)
 		sg_maintain(sg_command_start, NULL);
 
 	/* in every session, restores included: creation_path keys follow */
-	parsetree = ((EventTriggerData *) fcinfo->context)->parsetree;
 	if (sg_may_change_identities(parsetree) && sg_should_handle() &&
 		!XactReadOnly)
 		sg_maintain(sg_note_identities, parsetree);
@@ -830,7 +861,8 @@ sg_sql_drop(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function \"%s\" must be fired as an event trigger",
 						"schema_guard._sql_drop")));
-	if (sg_should_handle())
+	if (sg_should_handle() &&
+		!sg_drops_itself(((EventTriggerData *) fcinfo->context)->parsetree))
 		sg_maintain(sg_note_dropped, NULL);
 	PG_RETURN_VOID();
 }
@@ -1582,12 +1614,12 @@ sg_ddl_command_end(PG_FUNCTION_ARGS)
 				 errmsg("function \"%s\" must be fired as an event trigger",
 						"schema_guard._ddl_command_end")));
 
-	if (!sg_should_handle())
+	parsetree = ((EventTriggerData *) fcinfo->context)->parsetree;
+	if (!sg_should_handle() || sg_drops_itself(parsetree))
 	{
 		sg_dropped = NIL;
 		PG_RETURN_VOID();
 	}
-	parsetree = ((EventTriggerData *) fcinfo->context)->parsetree;
 	if (parsetree != NULL && IsA(parsetree, AlterExtensionContentsStmt))
 		sg_maintain(sg_membership_changed, parsetree);
 	sg_maintain(sg_command_end, fcinfo->context);
