@@ -135,6 +135,23 @@ END
 $$;
 :deps('use_anchored()');
 
+-- The same with white space and comments between the '%' and the word, and
+-- a '%' of a RAISE format that is no declaration.
+CREATE FUNCTION use_anchored_spaced() RETURNS numeric
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_price products.price % /* anchored */ type;
+    v_prod products %
+        -- the row type
+        RowType;
+BEGIN
+    RAISE NOTICE '% type', 1;
+    v_price := 1;
+    RETURN v_price;
+END
+$$;
+:deps('use_anchored_spaced()');
+
 -- An enum column compared with a literal: the literal is of the enum type.
 CREATE FUNCTION enum_compare() RETURNS bigint
 LANGUAGE plpgsql AS $$

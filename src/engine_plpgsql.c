@@ -50,6 +50,7 @@
 #include "parser/parse_coerce.h"
 #include "parser/parse_param.h"
 #include "parser/scanner.h"
+#include "parser/scansup.h"
 #include "parser/gram.h"
 #include "utils/expandedrecord.h"
 #include "utils/fmgroids.h"
@@ -228,6 +229,7 @@ static void sg_shapes_forget(SgPlpgsql *ps, List *stmts);
 static TupleDesc sg_query_desc(SgUnitState *us, Query *query);
 static void sg_check_return_query(SgUnitState *us, SgPlpgsql *ps,
 								  Query *query, int line);
+static bool sg_may_declare_type_of(const char *src);
 static void sg_type_refs(SgUnitState *us, SgPlpgsql *ps);
 static bool sg_is_datum_name(SgPlpgsql *ps, const char *name);
 static bool sg_is_keyword_token(int tok);
@@ -2336,6 +2338,44 @@ sg_plpgsql_field_failure(SgUnitState *us, SgRawScan *scan,
 }
 
 /*
+ * Might the source have a %TYPE or %ROWTYPE?  A quick look for a '%'
+ * followed by TYPE or ROWTYPE, with white space or comments in between;
+ * the lexer then finds which ones are code.  Most bodies have a '%' only
+ * in RAISE formats.
+ */
+static bool
+sg_may_declare_type_of(const char *src)
+{
+	const char *p = src;
+
+	while ((p = strchr(p, '%')) != NULL)
+	{
+		p++;
+		for (;;)
+		{
+			if (scanner_isspace(*p))
+				p++;
+			else if (p[0] == '-' && p[1] == '-')
+				p += strcspn(p, "\n");
+			else if (p[0] == '/' && p[1] == '*')
+			{
+				const char *end = strstr(p + 2, "*/");
+
+				if (end == NULL)
+					return true;	/* the lexer reports it, if code */
+				p = end + 2;
+			}
+			else
+				break;
+		}
+		if (pg_strncasecmp(p, "type", 4) == 0 ||
+			pg_strncasecmp(p, "rowtype", 7) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
  * Declarations with %TYPE and %ROWTYPE name a column or a table that
  * PL/pgSQL resolves at compile time and then forgets.  Find them in the
  * source with the SQL lexer (which knows comments and quoting) and record
@@ -2355,7 +2395,7 @@ sg_type_refs(SgUnitState *us, SgPlpgsql *ps)
 	bool		after_percent = false;
 	SgPoint		pc;
 
-	if (strchr(us->prosrc, '%') == NULL)
+	if (!sg_may_declare_type_of(us->prosrc))
 		return;
 
 	memset(&pc, 0, sizeof(pc));
