@@ -1,7 +1,7 @@
 --
 -- guard_triggers: NEW.col and OLD.col in trigger functions, counted for the
 -- table of each trigger that runs the function; CREATE TRIGGER and DROP
--- TRIGGER.
+-- TRIGGER; DROP TRIGGER and DROP RULE of what takes a write to a view.
 --
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS schema_guard CASCADE;
@@ -150,6 +150,39 @@ SELECT tgname FROM pg_trigger WHERE tgrelid IN ('comments'::regclass, 'replies':
  ORDER BY tgname;
 DROP TRIGGER comments_touch ON comments;
 ALTER TABLE comments DROP COLUMN updated_at;
+
+-- Refused: the INSTEAD OF trigger of a view that a body inserts into, or
+-- the DO INSTEAD rule of a view that a body deletes from, is what makes
+-- the view take the write.
+CREATE VIEW article_titles AS SELECT DISTINCT title FROM articles;
+CREATE FUNCTION add_title() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO articles (id, title) VALUES (length(NEW.title), NEW.title);
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER article_titles_insert INSTEAD OF INSERT ON article_titles
+    FOR EACH ROW EXECUTE FUNCTION add_title();
+CREATE RULE article_titles_delete AS ON DELETE TO article_titles
+    DO INSTEAD DELETE FROM articles WHERE title = OLD.title;
+CREATE FUNCTION suggest_title(p_title text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO article_titles VALUES (p_title);
+END
+$$;
+CREATE FUNCTION retract_title(p_title text) RETURNS void
+LANGUAGE sql AS $$
+    DELETE FROM article_titles WHERE title = p_title
+$$;
+DROP TRIGGER article_titles_insert ON article_titles;
+DROP RULE article_titles_delete ON article_titles;
+SELECT suggest_title('Views'), retract_title('Views');
+-- Allowed: once no body writes through the view.
+DROP FUNCTION suggest_title(text), retract_title(text);
+DROP TRIGGER article_titles_insert ON article_titles;
+DROP RULE article_titles_delete ON article_titles;
 
 -- Quiet: a new trigger on a table that has every field the function uses.
 CREATE TABLE pages (id int, updated_at timestamptz);

@@ -63,6 +63,7 @@
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_operator.h"
 #include "catalog/pg_proc.h"
+#include "catalog/pg_rewrite.h"
 #include "catalog/pg_trigger.h"
 #include "catalog/pg_ts_config.h"
 #include "catalog/pg_ts_dict.h"
@@ -110,6 +111,8 @@ PG_FUNCTION_INFO_V1(sg_ddl_command_end);
 									 * all of them, or of its row type */
 #define SG_CHANGED_INSERTS	0x08	/* what an INSERT into the table must
 									 * give */
+#define SG_CHANGED_WRITES	0x10	/* what writes through a view reach:
+									 * uses of it that write */
 
 /* An object the command dropped, created or altered. */
 typedef struct SgTouched
@@ -213,11 +216,13 @@ static int	sg_reported_changes(Node *parsetree, SgTouched *t);
 static int	sg_alter_table_cmd_changes(AlterTableCmd *cmd, int *column,
 									   const char **colname);
 static List *sg_tables_reached(Oid relid, bool inh);
-static List *sg_alter_table_changes(AlterTableStmt *stmt, List *touched);
+static List *sg_alter_table_changes(AlterTableStmt *stmt, const char *tag,
+									List *touched);
 static List *sg_rename_changes(RenameStmt *stmt, List *touched);
 static List *sg_extension_move_changes(Oid extension, List *touched);
 static Oid	sg_moved_extension(Node *parsetree, List *touched);
-static List *sg_command_changes(Node *parsetree, List *commands);
+static List *sg_command_changes(Node *parsetree, CommandTag tag,
+								List *commands);
 static void sg_collect_units(List *touched, List *created_names,
 							 List **affected, List **subjects,
 							 List **same_definition, List **stored,
@@ -261,6 +266,7 @@ static bool sg_unit_uses_columns(SgAnalysis *before, SgAnalysis *after,
 static bool sg_unit_names(SgRef *failure, SgAnalysis *before,
 						  SgAnalysis *after, SgTouched *t);
 static bool sg_misses_not_null(SgRef *failure, SgTouched *t);
+static bool sg_unit_writes(SgAnalysis *unit, SgTouched *t);
 static SgTouched *sg_cause_in(SgRef *failure, SgAnalysis *before,
 							   SgAnalysis *after, List *touched,
 							   List *created_names, int *why);
@@ -679,9 +685,12 @@ sg_reported_changes(Node *parsetree, SgTouched *t)
 
 	if (strncmp(tag, "CREATE ", 7) == 0)
 	{
-		/* new, or replaced: a view may have gained columns */
+		/*
+		 * New, or replaced: a view may have gained columns, and writes
+		 * through it may reach its table differently, or not at all.
+		 */
 		if (t->addr.classId == RelationRelationId)
-			return SG_CHANGED_NAME | SG_CHANGED_COLUMNS;
+			return SG_CHANGED_NAME | SG_CHANGED_COLUMNS | SG_CHANGED_WRITES;
 		/* a replaced function may be called differently */
 		if (t->addr.classId == ProcedureRelationId)
 			return SG_CHANGED_NAME | SG_CHANGED_OBJECT;
@@ -856,9 +865,10 @@ sg_tables_reached(Oid relid, bool inh)
  * ALTER TABLE reports the table only: what its subcommands change of the
  * table, and of the columns they name, of it and (unless ONLY) of its
  * inheritance children and partitions, which the subcommands reach too.
+ * "tag" is the command's tag.
  */
 static List *
-sg_alter_table_changes(AlterTableStmt *stmt, List *touched)
+sg_alter_table_changes(AlterTableStmt *stmt, const char *tag, List *touched)
 {
 	SgTouched  *reported = NULL;
 	List	   *tables;
@@ -866,14 +876,17 @@ sg_alter_table_changes(AlterTableStmt *stmt, List *touched)
 
 	/*
 	 * The table is the one the command reports (the parse tree's name would
-	 * resolve with this function's search_path, not the user's).
+	 * resolve with this function's search_path, not the user's), with the
+	 * command's tag: the sequence of an identity column it adds is reported
+	 * too, as created or altered by CREATE or ALTER SEQUENCE.
 	 */
 	foreach(lc, touched)
 	{
 		SgTouched  *t = (SgTouched *) lfirst(lc);
 
 		if (t->addr.classId == RelationRelationId &&
-			t->addr.objectSubId == 0 && !t->dropped)
+			t->addr.objectSubId == 0 && !t->dropped &&
+			t->tag != NULL && strcmp(t->tag, tag) == 0)
 		{
 			reported = t;
 			break;
@@ -1042,7 +1055,7 @@ sg_moved_extension(Node *parsetree, List *touched)
  * commands with those added.
  */
 static List *
-sg_command_changes(Node *parsetree, List *commands)
+sg_command_changes(Node *parsetree, CommandTag tag, List *commands)
 {
 	Oid			extension;
 	ListCell   *lc;
@@ -1059,7 +1072,7 @@ sg_command_changes(Node *parsetree, List *commands)
 	}
 	if (parsetree != NULL && IsA(parsetree, AlterTableStmt))
 		commands = sg_alter_table_changes((AlterTableStmt *) parsetree,
-										  commands);
+										  GetCommandTagName(tag), commands);
 	else if (parsetree != NULL && IsA(parsetree, RenameStmt))
 		commands = sg_rename_changes((RenameStmt *) parsetree, commands);
 	else if (OidIsValid(extension = sg_moved_extension(parsetree, commands)))
@@ -1205,7 +1218,7 @@ sg_command_end(void *arg)
 	old = MemoryContextSwitchTo(work);
 
 	touched = list_concat(list_copy(sg_dropped),
-						  sg_command_changes(trigdata->parsetree,
+						  sg_command_changes(trigdata->parsetree, trigdata->tag,
 											 sg_read_commands()));
 	sg_dropped = NIL;
 
@@ -1496,6 +1509,11 @@ sg_collect_units(List *touched, List *created_names, List **affected,
 			sg_add_units_fns(affected, sg_catalog_users_of_object(classid, objid));
 			if (classid == NamespaceRelationId && !t->dropped)
 				sg_add_units_fns(affected, sg_catalog_users_in_schema(objid));
+		}
+		else if (classid == RewriteRelationId)
+		{
+			/* a DO INSTEAD rule that takes the writes of bodies */
+			sg_add_units_fns(affected, sg_catalog_users_of_object(classid, objid));
 		}
 		else if (classid == TriggerRelationId)
 		{
@@ -2456,6 +2474,25 @@ sg_misses_not_null(SgRef *failure, SgTouched *t)
 		failure->target.objectSubId == t->addr.objectSubId;
 }
 
+/* SG_CHANGED_WRITES: does the unit write to the relation? */
+static bool
+sg_unit_writes(SgAnalysis *unit, SgTouched *t)
+{
+	ListCell   *lc;
+
+	foreach(lc, unit->refs)
+	{
+		SgRef	   *ref = (SgRef *) lfirst(lc);
+
+		if ((ref->access == SG_ACCESS_INSERT ||
+			 ref->access == SG_ACCESS_UPDATE ||
+			 ref->access == SG_ACCESS_DELETE) &&
+			sg_ref_targets(ref, t))
+			return true;
+	}
+	return false;
+}
+
 /* sg_cause() within the references of a unit's analyses before and after */
 static SgTouched *
 sg_cause_in(SgRef *failure, SgAnalysis *before, SgAnalysis *after,
@@ -2496,6 +2533,14 @@ sg_cause_in(SgRef *failure, SgAnalysis *before, SgAnalysis *after,
 		*why = SG_CHANGED_COLUMNS;
 		if ((t->changes & SG_CHANGED_COLUMNS) &&
 			sg_unit_uses_columns(before, after, t, touched))
+			return t;
+	}
+	foreach(lc, touched)
+	{
+		SgTouched  *t = (SgTouched *) lfirst(lc);
+
+		*why = SG_CHANGED_WRITES;
+		if ((t->changes & SG_CHANGED_WRITES) && sg_unit_writes(before, t))
 			return t;
 	}
 	*why = 0;
@@ -2760,8 +2805,8 @@ sg_describe_break(Oid fn, Oid tg, SgRef *failure, SgAnalysis *old_unit,
 								getObjectDescription(&cause->addr, false));
 			break;
 		default:
-			best = sg_best_reference(old_unit, failure->line, touched,
-									 SG_CHANGED_OBJECT, &t);
+			best = sg_best_reference(old_unit, failure->line, touched, why,
+									 &t);
 
 			/* a function whose own definition changed: what it uses */
 			if (best == NULL && cause->addr.classId == ProcedureRelationId &&
@@ -2873,6 +2918,8 @@ sg_object_word(ObjectType type)
 			return "text search configuration";
 		case OBJECT_TSDICTIONARY:
 			return "text search dictionary";
+		case OBJECT_RULE:
+			return "rule";
 		default:
 			return "object";
 	}
@@ -2930,6 +2977,8 @@ sg_reason(int causes)
 		return "use that name";
 	if (causes == SG_CHANGED_COLUMNS)
 		return "use all of its columns";
+	if (causes == SG_CHANGED_WRITES)
+		return "write through it";
 	return "use it";
 }
 
@@ -3044,6 +3093,18 @@ sg_command_message(Node *parsetree, CommandTag tag, List *touched,
 							m.object = psprintf("column \"%s\" of table \"%s\" NOT NULL",
 												cmd->name, rel);
 							m.reason = "insert into the table without it";
+							break;
+						case AT_AddIdentity:
+							m.verb = "make";
+							m.object = psprintf("column \"%s\" of table \"%s\" an identity column",
+												cmd->name, rel);
+							m.reason = "give it a value";
+							break;
+						case AT_SetIdentity:
+							m.verb = "change";
+							m.object = psprintf("the identity column \"%s\" of table \"%s\"",
+												cmd->name, rel);
+							m.reason = "give it a value";
 							break;
 						case AT_ColumnDefault:
 							if (cmd->def != NULL)
