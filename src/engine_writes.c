@@ -25,12 +25,20 @@
  *	  materialized view);
  *	- an INSERT gives a value to every NOT NULL column of the table it
  *	  reaches, also through automatically updatable views: the rewriter has
- *	  put the defaults in.
+ *	  put the defaults in;
+ *
+ * and as the planner does: INSERT ... ON CONFLICT has an arbiter, an index
+ * that infer_arbiter_indexes() chooses (or the index of the constraint ON
+ * CONSTRAINT names).  Only a certain mismatch rules an index out: where
+ * the planner's simplification of expressions (eval_const_expressions())
+ * or its proof that one predicate implies another could make an index
+ * match, it may be the arbiter.
  *
  * What the write relies on is recorded, so that DDL that changes it
  * judges the function: the views and the table that an automatically
- * updatable view writes to, and the INSTEAD OF triggers and DO INSTEAD
- * rules that take the write.
+ * updatable view writes to, the INSTEAD OF triggers and DO INSTEAD rules
+ * that take the write, the indexes that may be its ON CONFLICT arbiters,
+ * and the constraint ON CONSTRAINT names.
  *
  *-------------------------------------------------------------------------
  */
@@ -39,10 +47,16 @@
 #include "access/relation.h"
 #include "access/table.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_constraint.h"
+#include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
+#include "catalog/pg_language.h"
+#include "catalog/pg_operator.h"
+#include "catalog/pg_proc.h"
 #include "catalog/pg_rewrite.h"
 #include "catalog/pg_trigger.h"
 #include "commands/trigger.h"
+#include "nodes/makefuncs.h"
 #include "parser/parsetree.h"
 #include "rewrite/prs2lock.h"
 #include "rewrite/rewriteDefine.h"
@@ -50,6 +64,7 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/relcache.h"
 #include "utils/syscache.h"
 
 #include "compat.h"
@@ -70,6 +85,17 @@ static void sg_check_target_kind(SgUnitState *us, SgPoint *pc, int line,
 static void sg_check_not_null(SgUnitState *us, SgPoint *pc, int line,
 							  RangeTblEntry *named, Query *rewritten,
 							  List *targetlist);
+static void sg_check_arbiters(SgUnitState *us, SgPoint *pc, int line,
+							  Query *rewritten);
+static void sg_check_named_arbiter(SgUnitState *us, SgPoint *pc, int line,
+								   OnConflictExpr *oc, Oid relid);
+static bool sg_may_arbitrate(OnConflictExpr *oc, Oid indexoid,
+							 bool may_fold);
+static bool sg_stays_call(Node *expr);
+static void sg_arbiter_finding(SgUnitState *us, SgPoint *pc, int line,
+							   int sqlerrcode, Oid classid, Oid objid,
+							   Oid relid, const char *message,
+							   const char *hint);
 static bool sg_before_insert_trigger(TriggerDesc *trigdesc);
 static bool sg_partition_fills_in(Oid relid);
 static char *sg_qualified_relation(Relation rel);
@@ -183,8 +209,11 @@ sg_check_write(SgUnitState *us, SgPoint *pc, SgRawScan *scan, Query *query,
 								 query->commandType);
 	sg_check_target_kind(us, pc, line, target);
 	if (rewritten->commandType == CMD_INSERT)
+	{
 		sg_check_not_null(us, pc, line, named, rewritten,
 						  rewritten->targetList);
+		sg_check_arbiters(us, pc, line, rewritten);
+	}
 	foreach(lc, sg_merge_actions(rewritten))
 	{
 		MergeAction *action = lfirst_node(MergeAction, lc);
@@ -440,6 +469,253 @@ sg_check_not_null(SgUnitState *us, SgPoint *pc, int line,
 							att->attnum);
 	}
 	table_close(rel, NoLock);
+}
+
+/*
+ * INSERT ... ON CONFLICT (columns or expressions) [WHERE ...] needs an
+ * arbiter index: a valid unique index whose columns and expressions are
+ * those named, and whose predicate (if any) the WHERE clause implies.
+ * Every index that may be one is recorded as used; with none, the
+ * statement fails.  The failure waits for an index of the table, so that
+ * creating one analyses the function again.
+ */
+static void
+sg_check_arbiters(SgUnitState *us, SgPoint *pc, int line, Query *rewritten)
+{
+	OnConflictExpr *oc = rewritten->onConflict;
+	RangeTblEntry *rte = rt_fetch(rewritten->resultRelation,
+								  rewritten->rtable);
+	Relation	rel;
+	bool		may_fold = false;
+	bool		found = false;
+	ListCell   *lc;
+
+	/* DO NOTHING without a conflict target: any index arbitrates */
+	if (oc == NULL ||
+		(oc->arbiterElems == NIL && !OidIsValid(oc->constraint)) ||
+		!sg_user_object(rte->relid))
+		return;
+	if (OidIsValid(oc->constraint))
+	{
+		sg_check_named_arbiter(us, pc, line, oc, rte->relid);
+		return;
+	}
+
+	foreach(lc, oc->arbiterElems)
+	{
+		Node	   *expr = (Node *) lfirst_node(InferenceElem, lc)->expr;
+
+		if (!IsA(expr, Var) && !sg_stays_call(expr))
+			may_fold = true;
+	}
+
+	/* locked by parse analysis, or by the rewriter */
+	rel = table_open(rte->relid, NoLock);
+	foreach(lc, RelationGetIndexList(rel))
+	{
+		Oid			indexoid = lfirst_oid(lc);
+
+		if (!sg_may_arbitrate(oc, indexoid, may_fold))
+			continue;
+		sg_add_ref(us, SG_KIND_OBJECT, SG_ACCESS_NONE, line,
+				   RelationRelationId, indexoid, 0, get_rel_name(indexoid),
+				   NULL);
+		found = true;
+	}
+	if (!found)
+		sg_arbiter_finding(us, pc, line, ERRCODE_INVALID_COLUMN_REFERENCE,
+						   IndexRelationId, rte->relid, rte->relid,
+						   "there is no unique or exclusion constraint matching the ON CONFLICT specification",
+						   psprintf("Create a unique index on %s with the columns ON CONFLICT names (and its WHERE clause as the index's predicate), or name a constraint with ON CONFLICT ON CONSTRAINT.",
+									sg_qualified_relation(rel)));
+	table_close(rel, NoLock);
+}
+
+/*
+ * ON CONFLICT ON CONSTRAINT (a constraint of the table "relid"): the
+ * planner takes the constraint's index, if it has one and it is valid; an
+ * exclusion constraint's only for DO NOTHING.
+ */
+static void
+sg_check_named_arbiter(SgUnitState *us, SgPoint *pc, int line,
+					   OnConflictExpr *oc, Oid relid)
+{
+	Oid			indexoid = get_constraint_index(oc->constraint);
+	HeapTuple	tup;
+	Form_pg_index index;
+
+	sg_add_ref(us, SG_KIND_OBJECT, SG_ACCESS_NONE, line,
+			   ConstraintRelationId, oc->constraint, 0,
+			   get_constraint_name(oc->constraint), NULL);
+	if (!OidIsValid(indexoid))
+	{
+		sg_arbiter_finding(us, pc, line, ERRCODE_WRONG_OBJECT_TYPE,
+						   ConstraintRelationId, oc->constraint, relid,
+						   "constraint in ON CONFLICT clause has no associated index",
+						   "Name a unique or exclusion constraint, or the columns of a unique index.");
+		return;
+	}
+	sg_add_ref(us, SG_KIND_OBJECT, SG_ACCESS_NONE, line, RelationRelationId,
+			   indexoid, 0, get_rel_name(indexoid), NULL);
+	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexoid));
+	if (!HeapTupleIsValid(tup))
+		return;
+	index = (Form_pg_index) GETSTRUCT(tup);
+	if (!index->indisvalid)
+		sg_arbiter_finding(us, pc, line, ERRCODE_INVALID_COLUMN_REFERENCE,
+						   ConstraintRelationId, oc->constraint, relid,
+						   "there is no unique or exclusion constraint matching the ON CONFLICT specification",
+						   psprintf("The index of the constraint is not valid; rebuild it with REINDEX INDEX %s;",
+									quote_qualified_identifier(get_namespace_name(get_rel_namespace(indexoid)),
+															   get_rel_name(indexoid))));
+	else if (!index->indisunique && oc->action == ONCONFLICT_UPDATE)
+		sg_arbiter_finding(us, pc, line, ERRCODE_WRONG_OBJECT_TYPE,
+						   ConstraintRelationId, oc->constraint, relid,
+						   "ON CONFLICT DO UPDATE not supported with exclusion constraints",
+						   "Use ON CONFLICT DO NOTHING with an exclusion constraint, or name a unique constraint.");
+	ReleaseSysCache(tup);
+}
+
+/*
+ * May the planner choose this index as an arbiter of ON CONFLICT
+ * (columns or expressions)?  Certainly not if it is not valid or not
+ * unique; nor, unless an expression named may become a plain column once
+ * simplified ("may_fold"), if its columns are not those named, or only one
+ * of them has expressions; nor if it is partial and ON CONFLICT has no
+ * WHERE clause, unless its predicate may simplify to true.  Anything else
+ * needs the planner to tell (its comparison of simplified expressions,
+ * its proof that the WHERE clause implies the predicate).
+ */
+static bool
+sg_may_arbitrate(OnConflictExpr *oc, Oid indexoid, bool may_fold)
+{
+	HeapTuple	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexoid));
+	Form_pg_index index;
+	Bitmapset  *indexed = NULL;
+	Bitmapset  *named = NULL;
+	bool		index_exprs = false;
+	bool		named_exprs = false;
+	bool		result = true;
+	ListCell   *lc;
+	int			i;
+
+	if (!HeapTupleIsValid(tup))
+		return false;
+	index = (Form_pg_index) GETSTRUCT(tup);
+	if (!index->indisvalid || !index->indisunique)
+	{
+		ReleaseSysCache(tup);
+		return false;
+	}
+	for (i = 0; i < index->indnkeyatts; i++)
+	{
+		if (index->indkey.values[i] != 0)
+			indexed = bms_add_member(indexed, index->indkey.values[i]);
+		else
+			index_exprs = true;
+	}
+	foreach(lc, oc->arbiterElems)
+	{
+		Node	   *expr = (Node *) lfirst_node(InferenceElem, lc)->expr;
+
+		if (IsA(expr, Var))
+			named = bms_add_member(named, ((Var *) expr)->varattno);
+		else
+			named_exprs = true;
+	}
+	if (!may_fold &&
+		(!bms_equal(indexed, named) || index_exprs != named_exprs))
+		result = false;
+	else if (oc->arbiterWhere == NULL &&
+			 !heap_attisnull(tup, Anum_pg_index_indpred, NULL))
+	{
+		bool		isnull;
+		Datum		pred = SysCacheGetAttr(INDEXRELID, tup,
+										   Anum_pg_index_indpred, &isnull);
+
+		/* one clause of it that stays makes the predicate stay */
+		foreach(lc, make_ands_implicit((Expr *) stringToNode(TextDatumGetCString(pred))))
+		{
+			if (sg_stays_call((Node *) lfirst(lc)))
+				result = false;
+		}
+	}
+	ReleaseSysCache(tup);
+	return result;
+}
+
+/*
+ * Does the planner's simplification of an expression certainly leave a
+ * call, of a column?  It does for a function or operator that is neither
+ * inlined (SQL functions) nor simplified by a support function nor the
+ * boolean (in)equality it rewrites, with a column among its arguments: it
+ * can neither compute it nor make it anything else.
+ */
+static bool
+sg_stays_call(Node *expr)
+{
+	Oid			funcid;
+	List	   *args;
+	HeapTuple	tup;
+	Form_pg_proc proc;
+	bool		result;
+	ListCell   *lc;
+
+	if (IsA(expr, FuncExpr))
+	{
+		funcid = ((FuncExpr *) expr)->funcid;
+		args = ((FuncExpr *) expr)->args;
+	}
+	else if (IsA(expr, OpExpr) &&
+			 ((OpExpr *) expr)->opno != BooleanEqualOperator &&
+			 ((OpExpr *) expr)->opno != BooleanNotEqualOperator)
+	{
+		funcid = get_opcode(((OpExpr *) expr)->opno);
+		args = ((OpExpr *) expr)->args;
+	}
+	else
+		return false;
+
+	result = false;
+	foreach(lc, args)
+	{
+		if (IsA(lfirst(lc), Var))
+			result = true;
+	}
+	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
+	if (!HeapTupleIsValid(tup))
+		return false;
+	proc = (Form_pg_proc) GETSTRUCT(tup);
+	if (proc->prolang == SQLlanguageId || OidIsValid(proc->prosupport))
+		result = false;
+	ReleaseSysCache(tup);
+	return result;
+}
+
+/*
+ * A statement without an arbiter: it fails when it is planned.  Its
+ * target is what creating or changing analyses it again: (pg_index, the
+ * table) for an index of the table, or the constraint named.
+ */
+static void
+sg_arbiter_finding(SgUnitState *us, SgPoint *pc, int line, int sqlerrcode,
+				   Oid classid, Oid objid, Oid relid, const char *message,
+				   const char *hint)
+{
+	char	   *relname = get_rel_name(relid);
+	char		severity;
+	char	   *note;
+	SgRef	   *ref;
+
+	if (relname == NULL)
+		return;
+	severity = sg_point_severity(pc, sqlerrcode, SG_ERROR, &note);
+	ref = sg_add_finding(us, SG_KIND_RELATION, severity, line,
+						 SG_CHECK_INVALID_STATEMENT, relname,
+						 quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+													relname),
+						 psprintf("%s%s", message, note), hint);
+	ObjectAddressSet(ref->target, classid, objid);
 }
 
 /* Does a table have an enabled BEFORE INSERT row trigger? */
