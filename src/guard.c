@@ -57,8 +57,10 @@
 #include "catalog/partition.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_collation.h"
+#include "catalog/pg_constraint.h"
 #include "catalog/pg_depend.h"
 #include "catalog/pg_extension.h"
+#include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_operator.h"
@@ -1152,8 +1154,6 @@ sg_read_commands(void)
 		t->tag = tag;
 		t->created = tag != NULL &&
 			(strncmp(tag, "CREATE ", 7) == 0 || strncmp(tag, "ALTER ", 6) == 0);
-		if (t->type != NULL && strcmp(t->type, "index") == 0)
-			continue;			/* indexes change no body's meaning */
 		result = lappend(result, t);
 	}
 	ExecDropSingleTupleTableSlot(slot);
@@ -1490,8 +1490,20 @@ sg_collect_units(List *touched, List *created_names, List **affected,
 			if (!t->dropped && (reltype = get_rel_type_id(objid)) != InvalidOid)
 				sg_add_units_fns(affected, sg_catalog_users_of_object(TypeRelationId, reltype));
 			if (t->addr.objectSubId == 0 && !t->dropped &&
-				get_rel_relkind(objid) == RELKIND_INDEX)
+				(get_rel_relkind(objid) == RELKIND_INDEX ||
+				 get_rel_relkind(objid) == RELKIND_PARTITIONED_INDEX))
+			{
+				/*
+				 * Indexes are named by no body.  A new one may be the
+				 * arbiter an upsert into its table lacked (whose failure
+				 * targets pg_index and the table).
+				 */
+				if (t->tag != NULL && strcmp(t->tag, "CREATE INDEX") == 0)
+					sg_add_units_fns(affected,
+									 sg_catalog_users_of_object(IndexRelationId,
+																IndexGetRelation(objid, false)));
 				continue;
+			}
 		}
 		else if (classid == TypeRelationId)
 		{
@@ -1510,9 +1522,13 @@ sg_collect_units(List *touched, List *created_names, List **affected,
 			if (classid == NamespaceRelationId && !t->dropped)
 				sg_add_units_fns(affected, sg_catalog_users_in_schema(objid));
 		}
-		else if (classid == RewriteRelationId)
+		else if (classid == RewriteRelationId ||
+				 classid == ConstraintRelationId)
 		{
-			/* a DO INSTEAD rule that takes the writes of bodies */
+			/*
+			 * A DO INSTEAD rule that takes the writes of bodies, a constraint
+			 * that ON CONFLICT ON CONSTRAINT names.
+			 */
 			sg_add_units_fns(affected, sg_catalog_users_of_object(classid, objid));
 		}
 		else if (classid == TriggerRelationId)
@@ -3094,6 +3110,12 @@ sg_command_message(Node *parsetree, CommandTag tag, List *touched,
 												cmd->name, rel);
 							m.reason = "insert into the table without it";
 							break;
+						case AT_DropConstraint:
+							m.verb = "drop";
+							m.object = psprintf("constraint \"%s\" of %s \"%s\"",
+												cmd->name, tab, rel);
+							m.reason = "use it";
+							break;
 						case AT_AddIdentity:
 							m.verb = "make";
 							m.object = psprintf("column \"%s\" of table \"%s\" an identity column",
@@ -3133,6 +3155,9 @@ sg_command_message(Node *parsetree, CommandTag tag, List *touched,
 										stmt->relation->relname);
 				else if (stmt->renameType == OBJECT_ATTRIBUTE && stmt->relation)
 					m.object = psprintf("attribute \"%s\" of type \"%s\"",
+										stmt->subname, stmt->relation->relname);
+				else if (stmt->renameType == OBJECT_TABCONSTRAINT && stmt->relation)
+					m.object = psprintf("constraint \"%s\" of table \"%s\"",
 										stmt->subname, stmt->relation->relname);
 				else if (stmt->relation != NULL)
 					m.object = psprintf("%s \"%s\"",
