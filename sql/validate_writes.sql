@@ -78,6 +78,19 @@ BEGIN
     INSERT INTO gen (d) SELECT d FROM moved;
 END
 $$;
+-- a BEGIN ATOMIC body, once the column it inserts has become an
+-- identity column GENERATED ALWAYS
+CREATE TABLE gen_atomic_log (id int NOT NULL, note text);
+CREATE FUNCTION gen_atomic() RETURNS void LANGUAGE sql
+BEGIN ATOMIC
+    INSERT INTO gen_atomic_log (id, note) VALUES (1, 'a');
+    INSERT INTO gen_atomic_log (note) VALUES ('b');
+END;
+SET schema_guard.mode = warn;
+SET client_min_messages = error;
+ALTER TABLE gen_atomic_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY;
+RESET client_min_messages;
+RESET schema_guard.mode;
 -- warning: an EXCEPTION clause catches the failure
 CREATE FUNCTION gen_handled() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
@@ -105,6 +118,7 @@ SELECT outcome('SELECT gen_insert_generated()') AS insert_generated,
        outcome('SELECT gen_update_identity()') AS update_identity,
        outcome('SELECT gen_insert_select()') AS insert_select,
        outcome('SELECT gen_upsert_generated()') AS upsert_generated,
+       outcome('SELECT gen_atomic()') AS atomic,
        outcome('SELECT gen_neg()') AS neg;
 SELECT * FROM findings WHERE object LIKE 'gen\_%';
 \x off
