@@ -397,6 +397,47 @@ SELECT line, kind, object_type, object_identity
  WHERE kind = 'object'
  ORDER BY line, object_identity;
 
+--
+-- EXPLAIN rewrites and plans the statement it explains, and starts the
+-- executor: it fails as the statement would, except for what only
+-- running it finds (a NOT NULL column given no value); EXPLAIN ANALYZE
+-- runs it.
+--
+CREATE FUNCTION ex_generated() RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN EXPLAIN (COSTS OFF) INSERT INTO gen (d, g) VALUES (1, 5) LOOP
+        RETURN NEXT r."QUERY PLAN";
+    END LOOP;
+END
+$$;
+CREATE FUNCTION ex_analyze_not_null() RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN EXPLAIN (ANALYZE, COSTS OFF) INSERT INTO base (id) VALUES (30) LOOP
+        RETURN NEXT r."QUERY PLAN";
+    END LOOP;
+END
+$$;
+-- negative: the plan of the INSERT, which does not run
+CREATE FUNCTION ex_neg() RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN EXPLAIN (COSTS OFF) INSERT INTO base (id) VALUES (31) LOOP
+        RETURN NEXT r."QUERY PLAN";
+    END LOOP;
+END
+$$;
+\x on
+SELECT outcome('SELECT ex_generated()') AS generated,
+       outcome('SELECT ex_analyze_not_null()') AS analyze_not_null,
+       outcome('SELECT ex_neg()') AS neg;
+SELECT * FROM findings WHERE object LIKE 'ex\_%' AND "check" <> 'unknown_record_type';
+\x off
+
 -- Every error says how to fix it.
 SELECT "check", object, line FROM findings
  WHERE severity = 'error' AND hint IS NULL;

@@ -55,6 +55,7 @@
 #include "catalog/pg_proc.h"
 #include "catalog/pg_rewrite.h"
 #include "catalog/pg_trigger.h"
+#include "commands/defrem.h"
 #include "commands/trigger.h"
 #include "nodes/makefuncs.h"
 #include "parser/parsetree.h"
@@ -71,8 +72,9 @@
 #include "engine.h"
 
 static bool sg_is_write(Query *query);
+static bool sg_explain_runs(ExplainStmt *explain);
 static void sg_check_write(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
-						   Query *query, Query *rewritten);
+						   Query *query, Query *rewritten, bool runs);
 static char sg_write_access(CmdType command);
 static void sg_note_write_through(SgUnitState *us, int line, Query *rewritten,
 								  RangeTblEntry *rte, char access);
@@ -103,14 +105,23 @@ static char *sg_qualified_relation(Relation rel);
 /*
  * Check a statement that writes, or whose WITH does ("query", as parse
  * analysis left it): rewrite it, check each write as the executor would,
- * and record what the writes rely on.
+ * and record what the writes rely on.  EXPLAIN rewrites and plans the
+ * statement it explains, and starts the executor; only EXPLAIN ANALYZE
+ * runs it, so that rows are written.
  */
 void
 sg_check_writes(SgUnitState *us, SgPoint *pc, SgRawScan *scan, Query *query)
 {
 	Query	   *top = NULL;
+	bool		runs = true;
 	ListCell   *lc;
 
+	if (query->commandType == CMD_UTILITY &&
+		IsA(query->utilityStmt, ExplainStmt))
+	{
+		runs = sg_explain_runs((ExplainStmt *) query->utilityStmt);
+		query = castNode(Query, ((ExplainStmt *) query->utilityStmt)->query);
+	}
 	if (!sg_is_write(query) && !query->hasModifyingCTE)
 		return;
 
@@ -127,7 +138,7 @@ sg_check_writes(SgUnitState *us, SgPoint *pc, SgRawScan *scan, Query *query)
 	us->rewriting = false;
 
 	if (sg_is_write(query))
-		sg_check_write(us, pc, scan, query, top);
+		sg_check_write(us, pc, scan, query, top, runs);
 
 	/* the rewriter rewrote the WITH queries in place, in their order */
 	foreach(lc, query->cteList)
@@ -145,7 +156,7 @@ sg_check_writes(SgUnitState *us, SgPoint *pc, SgRawScan *scan, Query *query)
 			if (rewritten->querySource != QSRC_ORIGINAL)
 				rewritten = NULL;
 		}
-		sg_check_write(us, pc, scan, cte, rewritten);
+		sg_check_write(us, pc, scan, cte, rewritten, runs);
 	}
 }
 
@@ -158,13 +169,31 @@ sg_is_write(Query *query)
 		query->commandType == CMD_MERGE;
 }
 
+/* Does EXPLAIN run the statement (ANALYZE)? */
+static bool
+sg_explain_runs(ExplainStmt *explain)
+{
+	ListCell   *lc;
+	bool		runs = false;
+
+	foreach(lc, explain->options)
+	{
+		DefElem    *opt = lfirst_node(DefElem, lc);
+
+		if (strcmp(opt->defname, "analyze") == 0)
+			runs = defGetBoolean(opt);
+	}
+	return runs;
+}
+
 /*
  * One write: "query" as parse analysis left it, "rewritten" what the
- * rewriter made of it, or NULL when a DO INSTEAD rule replaced it.
+ * rewriter made of it, or NULL when a DO INSTEAD rule replaced it; "runs"
+ * unless EXPLAIN only plans it.
  */
 static void
 sg_check_write(SgUnitState *us, SgPoint *pc, SgRawScan *scan, Query *query,
-			   Query *rewritten)
+			   Query *rewritten, bool runs)
 {
 	RangeTblEntry *named = rt_fetch(query->resultRelation, query->rtable);
 	RangeTblEntry *target;
@@ -209,11 +238,12 @@ sg_check_write(SgUnitState *us, SgPoint *pc, SgRawScan *scan, Query *query,
 								 query->commandType);
 	sg_check_target_kind(us, pc, line, target);
 	if (rewritten->commandType == CMD_INSERT)
-	{
+		sg_check_arbiters(us, pc, line, rewritten);
+	if (!runs)
+		return;
+	if (rewritten->commandType == CMD_INSERT)
 		sg_check_not_null(us, pc, line, named, rewritten,
 						  rewritten->targetList);
-		sg_check_arbiters(us, pc, line, rewritten);
-	}
 	foreach(lc, sg_merge_actions(rewritten))
 	{
 		MergeAction *action = lfirst_node(MergeAction, lc);
