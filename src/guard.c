@@ -221,6 +221,7 @@ static List *sg_tables_reached(Oid relid, bool inh);
 static List *sg_alter_table_changes(AlterTableStmt *stmt, const char *tag,
 									List *touched);
 static List *sg_rename_changes(RenameStmt *stmt, List *touched);
+static List *sg_rule_changes(List *touched);
 static List *sg_extension_move_changes(Oid extension, List *touched);
 static Oid	sg_moved_extension(Node *parsetree, List *touched);
 static List *sg_command_changes(Node *parsetree, CommandTag tag,
@@ -808,6 +809,12 @@ sg_alter_table_cmd_changes(AlterTableCmd *cmd, int *column,
 		case AT_DisableTrigUser:
 			/* a BEFORE trigger fills in what inserts leave out, or not */
 			return SG_CHANGED_INSERTS;
+		case AT_EnableRule:
+		case AT_EnableAlwaysRule:
+		case AT_EnableReplicaRule:
+		case AT_DisableRule:
+			/* a DO INSTEAD rule takes writes to the table, or not */
+			return SG_CHANGED_WRITES | SG_CHANGED_INSERTS;
 		case AT_DropNotNull:
 		case AT_SetStatistics:
 		case AT_SetOptions:
@@ -833,10 +840,6 @@ sg_alter_table_cmd_changes(AlterTableCmd *cmd, int *column,
 		case AT_ReplicaIdentity:
 		case AT_GenericOptions:
 		case AT_AlterColumnGenericOptions:
-		case AT_EnableRule:
-		case AT_EnableAlwaysRule:
-		case AT_EnableReplicaRule:
-		case AT_DisableRule:
 		case AT_AddInherit:
 		case AT_DropInherit:
 		case AT_AddOf:
@@ -991,6 +994,45 @@ sg_rename_changes(RenameStmt *stmt, List *touched)
 }
 
 /*
+ * CREATE RULE reports the rule: it changes what writes to its relation do
+ * (a DO INSTEAD rule takes them, and the rows of INSERTs with them; a
+ * conditional one keeps a view from being automatically updatable).
+ */
+static List *
+sg_rule_changes(List *touched)
+{
+	List	   *result = touched;
+	ListCell   *lc;
+
+	foreach(lc, touched)
+	{
+		SgTouched  *t = (SgTouched *) lfirst(lc);
+		Relation	rewrite;
+		HeapTuple	tup;
+		SgTouched  *rel;
+
+		if (t->addr.classId != RewriteRelationId)
+			continue;
+		rewrite = table_open(RewriteRelationId, AccessShareLock);
+		tup = get_catalog_object_by_oid(rewrite, Anum_pg_rewrite_oid,
+										t->addr.objectId);
+		if (HeapTupleIsValid(tup))
+		{
+			ObjectAddress addr;
+
+			ObjectAddressSet(addr, RelationRelationId,
+							 ((Form_pg_rewrite) GETSTRUCT(tup))->ev_class);
+			rel = sg_new_touched(addr.classId, addr.objectId, 0,
+								 sg_object_type_name(&addr));
+			rel->changes = SG_CHANGED_WRITES | SG_CHANGED_INSERTS;
+			result = lappend(result, rel);
+		}
+		table_close(rewrite, AccessShareLock);
+	}
+	return result;
+}
+
+/*
  * ALTER EXTENSION ... SET SCHEMA reports the extension: its functions,
  * types and relations moved with it, and every use of them by name no
  * longer resolves as it did.
@@ -1079,6 +1121,8 @@ sg_command_changes(Node *parsetree, CommandTag tag, List *commands)
 		commands = sg_rename_changes((RenameStmt *) parsetree, commands);
 	else if (OidIsValid(extension = sg_moved_extension(parsetree, commands)))
 		commands = sg_extension_move_changes(extension, commands);
+	else if (parsetree != NULL && IsA(parsetree, RuleStmt))
+		commands = sg_rule_changes(commands);
 	return commands;
 }
 
@@ -3116,6 +3160,16 @@ sg_command_message(Node *parsetree, CommandTag tag, List *touched,
 												cmd->name, tab, rel);
 							m.reason = "use it";
 							break;
+						case AT_EnableRule:
+						case AT_EnableAlwaysRule:
+						case AT_EnableReplicaRule:
+						case AT_DisableRule:
+							m.verb = cmd->subtype == AT_DisableRule ?
+								"disable" : "enable";
+							m.object = psprintf("rule \"%s\" of table \"%s\"",
+												cmd->name, rel);
+							m.reason = "write to the table";
+							break;
 						case AT_AddIdentity:
 							m.verb = "make";
 							m.object = psprintf("column \"%s\" of table \"%s\" an identity column",
@@ -3223,6 +3277,16 @@ sg_command_message(Node *parsetree, CommandTag tag, List *touched,
 			m.verb = ((ViewStmt *) parsetree)->replace &&
 				causes != SG_CHANGED_NAME ? "replace" : "create";
 			break;
+		case T_RuleStmt:
+			{
+				RuleStmt   *stmt = (RuleStmt *) parsetree;
+
+				m.verb = "create";
+				m.object = psprintf("rule \"%s\" on \"%s\"", stmt->rulename,
+									stmt->relation->relname);
+				m.reason = "write to it";
+				return m;
+			}
 		case T_CommentStmt:
 			m.verb = "comment on";
 			break;
@@ -3268,6 +3332,7 @@ sg_breaking(SgMessage *m)
 		{"create", "creating"}, {"replace", "replacing"},
 		{"alter", "altering"}, {"add", "adding"}, {"change", "changing"},
 		{"make", "making"}, {"update", "updating"},
+		{"disable", "disabling"}, {"enable", "enabling"},
 		{"comment on", "commenting on"}, {"execute", "executing"}
 	};
 	const char *gerund = m->verb;
