@@ -55,6 +55,8 @@ ALTER TABLE accounts DROP CONSTRAINT accounts_code_uq;
 -- Allowed: an index no upsert needs; a second arbiter, when another stays.
 DROP INDEX accounts_note;
 CREATE UNIQUE INDEX accounts_id_again ON accounts (id);
+-- (the new index is an arbiter too, as a full rebuild of the catalog says)
+SELECT function, line FROM schema_guard.dependents('accounts_id_again'::regclass);
 DROP INDEX accounts_id_again;
 
 -- Allowed: dropped and created again in one transaction.

@@ -506,8 +506,7 @@ sg_check_not_null(SgUnitState *us, SgPoint *pc, int line,
  * arbiter index: a valid unique index whose columns and expressions are
  * those named, and whose predicate (if any) the WHERE clause implies.
  * Every index that may be one is recorded as used; with none, the
- * statement fails.  The failure waits for an index of the table, so that
- * creating one analyses the function again.
+ * statement fails.
  */
 static void
 sg_check_arbiters(SgUnitState *us, SgPoint *pc, int line, Query *rewritten)
@@ -554,7 +553,7 @@ sg_check_arbiters(SgUnitState *us, SgPoint *pc, int line, Query *rewritten)
 	}
 	if (!found)
 		sg_arbiter_finding(us, pc, line, ERRCODE_INVALID_COLUMN_REFERENCE,
-						   IndexRelationId, rte->relid, rte->relid,
+						   RelationRelationId, rte->relid, rte->relid,
 						   "there is no unique or exclusion constraint matching the ON CONFLICT specification",
 						   psprintf("Create a unique index on %s with the columns ON CONFLICT names (and its WHERE clause as the index's predicate), or name a constraint with ON CONFLICT ON CONSTRAINT.",
 									sg_qualified_relation(rel)));
@@ -723,9 +722,8 @@ sg_stays_call(Node *expr)
 }
 
 /*
- * A statement without an arbiter: it fails when it is planned.  Its
- * target is what creating or changing analyses it again: (pg_index, the
- * table) for an index of the table, or the constraint named.
+ * A statement without an arbiter: it fails when it is planned.  It is
+ * about the table, or the constraint named (classid, objid).
  */
 static void
 sg_arbiter_finding(SgUnitState *us, SgPoint *pc, int line, int sqlerrcode,

@@ -60,7 +60,6 @@
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_depend.h"
 #include "catalog/pg_extension.h"
-#include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_operator.h"
@@ -1538,14 +1537,14 @@ sg_collect_units(List *touched, List *created_names, List **affected,
 				 get_rel_relkind(objid) == RELKIND_PARTITIONED_INDEX))
 			{
 				/*
-				 * Indexes are named by no body.  A new one may be the
-				 * arbiter an upsert into its table lacked (whose failure
-				 * targets pg_index and the table).
+				 * Indexes are named by no body, but a new or altered one
+				 * (ATTACH PARTITION makes a partitioned index valid) may
+				 * change which indexes the upserts into its table infer as
+				 * their ON CONFLICT arbiters.
 				 */
-				if (t->tag != NULL && strcmp(t->tag, "CREATE INDEX") == 0)
-					sg_add_units_fns(affected,
-									 sg_catalog_users_of_object(IndexRelationId,
-																IndexGetRelation(objid, false)));
+				sg_add_units_fns(affected,
+								 sg_catalog_users_of_object(RelationRelationId,
+															IndexGetRelation(objid, false)));
 				continue;
 			}
 		}
