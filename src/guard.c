@@ -112,8 +112,9 @@ PG_FUNCTION_INFO_V1(sg_ddl_command_end);
 									 * all of them, or of its row type */
 #define SG_CHANGED_INSERTS	0x08	/* what an INSERT into the table must
 									 * give */
-#define SG_CHANGED_WRITES	0x10	/* what writes through a view reach:
-									 * uses of it that write */
+#define SG_CHANGED_WRITES	0x10	/* what writes to a relation do (a
+									 * view's query, rules): uses of it
+									 * that write */
 
 /* An object the command dropped, created or altered. */
 typedef struct SgTouched
@@ -1526,15 +1527,17 @@ sg_collect_units(List *touched, List *created_names, List **affected,
 		else if (classid == RelationRelationId)
 		{
 			Oid			reltype;
+			char		relkind;
 
 			if (!t->dropped && isAnyTempNamespace(get_rel_namespace(objid)))
 				continue;
 			sg_add_units_fns(affected, sg_catalog_users_of_object(classid, objid));
 			if (!t->dropped && (reltype = get_rel_type_id(objid)) != InvalidOid)
 				sg_add_units_fns(affected, sg_catalog_users_of_object(TypeRelationId, reltype));
-			if (t->addr.objectSubId == 0 && !t->dropped &&
-				(get_rel_relkind(objid) == RELKIND_INDEX ||
-				 get_rel_relkind(objid) == RELKIND_PARTITIONED_INDEX))
+			relkind = t->dropped ? '\0' : get_rel_relkind(objid);
+			if (t->addr.objectSubId == 0 &&
+				(relkind == RELKIND_INDEX ||
+				 relkind == RELKIND_PARTITIONED_INDEX))
 			{
 				/*
 				 * Indexes are named by no body, but a new or altered one
@@ -1542,9 +1545,12 @@ sg_collect_units(List *touched, List *created_names, List **affected,
 				 * change which indexes the upserts into its table infer as
 				 * their ON CONFLICT arbiters.
 				 */
-				sg_add_units_fns(affected,
-								 sg_catalog_users_of_object(RelationRelationId,
-															IndexGetRelation(objid, false)));
+				Oid			heap = IndexGetRelation(objid, true);
+
+				if (OidIsValid(heap))
+					sg_add_units_fns(affected,
+									 sg_catalog_users_of_object(RelationRelationId,
+																heap));
 				continue;
 			}
 		}

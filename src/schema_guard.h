@@ -41,7 +41,9 @@
 #define SG_KIND_OBJECT			'o'		/* another object a constant names
 										 * ('cfg'::regconfig, ...), or a
 										 * write relies on (an INSTEAD OF
-										 * trigger, a DO INSTEAD rule) */
+										 * trigger, a DO INSTEAD rule, an
+										 * ON CONFLICT arbiter index, the
+										 * constraint ON CONSTRAINT names) */
 #define SG_KIND_PROBLEM			'p'		/* a finding tied to no object */
 #define SG_KIND_NAME			'w'		/* a name a body that does not compile
 										 * mentions: creating an object of
