@@ -78,7 +78,7 @@ static void sg_check_write(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
 static char sg_write_access(CmdType command);
 static void sg_note_write_through(SgUnitState *us, int line, Query *rewritten,
 								  RangeTblEntry *rte, char access);
-static void sg_note_instead_rules(SgUnitState *us, int line, Oid relid,
+static void sg_note_instead_rules(SgUnitState *us, int line, Relation rel,
 								  CmdType event);
 static void sg_note_instead_triggers(SgUnitState *us, int line, Oid relid,
 									 CmdType event);
@@ -198,16 +198,19 @@ sg_check_write(SgUnitState *us, SgPoint *pc, SgRawScan *scan, Query *query,
 	RangeTblEntry *named = rt_fetch(query->resultRelation, query->rtable);
 	RangeTblEntry *target;
 	char		access = sg_write_access(query->commandType);
+	Relation	rel;
 	SgRawName  *item;
 	int			line;
 	ListCell   *lc;
 
 	if (named->rtekind != RTE_RELATION || !sg_user_object(named->relid))
 		return;
-	item = sg_raw_find(scan, SG_KIND_RELATION, get_rel_name(named->relid));
+	/* locked by parse analysis */
+	rel = relation_open(named->relid, NoLock);
+	item = sg_raw_find(scan, SG_KIND_RELATION, RelationGetRelationName(rel));
 	line = item != NULL ? sg_line_at(pc, item->location) : scan->stmt_line;
-
-	sg_note_instead_rules(us, line, named->relid, query->commandType);
+	sg_note_instead_rules(us, line, rel, query->commandType);
+	relation_close(rel, NoLock);
 	if (rewritten == NULL)
 		return;
 
@@ -229,7 +232,10 @@ sg_check_write(SgUnitState *us, SgPoint *pc, SgRawScan *scan, Query *query,
 			!(perms & (ACL_INSERT | ACL_UPDATE | ACL_DELETE)))
 			continue;
 		sg_note_write_through(us, line, rewritten, rte, access);
-		sg_note_instead_rules(us, line, rte->relid, query->commandType);
+		/* locked by the rewriter */
+		rel = relation_open(rte->relid, NoLock);
+		sg_note_instead_rules(us, line, rel, query->commandType);
+		relation_close(rel, NoLock);
 	}
 
 	target = rt_fetch(rewritten->resultRelation, rewritten->rtable);
@@ -308,15 +314,10 @@ sg_note_write_through(SgUnitState *us, int line, Query *rewritten,
  * applied them): dropping one changes what the statement does.
  */
 static void
-sg_note_instead_rules(SgUnitState *us, int line, Oid relid, CmdType event)
+sg_note_instead_rules(SgUnitState *us, int line, Relation rel, CmdType event)
 {
-	Relation	rel;
 	int			i;
 
-	if (event == CMD_MERGE)
-		return;					/* no rules for MERGE */
-	/* locked by parse analysis, or by the rewriter */
-	rel = relation_open(relid, NoLock);
 	for (i = 0; rel->rd_rules != NULL && i < rel->rd_rules->numLocks; i++)
 	{
 		RewriteRule *rule = rel->rd_rules->rules[i];
@@ -326,7 +327,6 @@ sg_note_instead_rules(SgUnitState *us, int line, Oid relid, CmdType event)
 			sg_add_ref(us, SG_KIND_OBJECT, SG_ACCESS_NONE, line,
 					   RewriteRelationId, rule->ruleId, 0, NULL, NULL);
 	}
-	relation_close(rel, NoLock);
 }
 
 /*
@@ -418,8 +418,6 @@ sg_check_not_null(SgUnitState *us, SgPoint *pc, int line,
 	TupleDesc	desc;
 	Bitmapset  *supplied = NULL;
 	const char *maybe = NULL;
-	char	   *table;
-	char	   *view = NULL;
 	ListCell   *lc;
 	int			i;
 
@@ -451,14 +449,12 @@ sg_check_not_null(SgUnitState *us, SgPoint *pc, int line,
 	}
 	if (sg_before_insert_trigger(rel->trigdesc))
 		maybe = " (a BEFORE INSERT trigger may fill it in)";
-	table = sg_qualified_relation(rel);
-	if (named->relid != rte->relid)
-		view = get_rel_name(named->relid);
 
 	for (i = 0; i < desc->natts; i++)
 	{
 		Form_pg_attribute att = TupleDescAttr(desc, i);
 		const char *column = NameStr(att->attname);
+		char	   *table;
 		char		severity;
 		char	   *note;
 		char	   *message;
@@ -475,7 +471,8 @@ sg_check_not_null(SgUnitState *us, SgPoint *pc, int line,
 		severity = sg_point_severity(pc, ERRCODE_NOT_NULL_VIOLATION,
 									 maybe != NULL ? SG_WARNING : SG_ERROR,
 									 &note);
-		if (view == NULL)
+		table = sg_qualified_relation(rel);
+		if (named->relid == rte->relid)
 		{
 			message = psprintf("INSERT into table \"%s\" gives no value to column \"%s\", which is NOT NULL and has no default%s%s",
 							   RelationGetRelationName(rel), column,
@@ -486,7 +483,8 @@ sg_check_not_null(SgUnitState *us, SgPoint *pc, int line,
 		else
 		{
 			message = psprintf("INSERT into view \"%s\" gives no value to column \"%s\" of table \"%s\", which is NOT NULL and has no default%s%s",
-							   view, column, RelationGetRelationName(rel),
+							   get_rel_name(named->relid), column,
+							   RelationGetRelationName(rel),
 							   maybe ? maybe : "", note);
 			hint = psprintf("Insert a value for \"%s\" through a column of the view, or give the column a default with ALTER TABLE %s ALTER COLUMN %s SET DEFAULT ...;",
 							column, table, quote_identifier(column));
