@@ -7,6 +7,7 @@ OBJS = \
 	src/engine_plpgsql.o \
 	src/engine_branches.o \
 	src/engine_sql.o \
+	src/engine_writes.o \
 	src/collect.o \
 	src/catalog.o \
 	src/guard.o \

@@ -2,7 +2,8 @@
 -- guard_drop_relations: DROP of tables, views, materialized views, foreign
 -- tables and partitions that functions use, directly, through CASCADE,
 -- through DROP OWNED BY and through DROP SCHEMA ... CASCADE; CREATE OR
--- REPLACE VIEW with more columns; a DETAIL that lists many functions.
+-- REPLACE VIEW with more columns, or a view bodies can no longer write
+-- through; a DETAIL that lists many functions.
 --
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS schema_guard CASCADE;
@@ -359,6 +360,25 @@ BEGIN
 END
 $$;
 CREATE OR REPLACE VIEW stock_view AS SELECT id, sku, 1 AS amount FROM stock;
+
+-- Refused: CREATE OR REPLACE VIEW makes a view that a body writes through
+-- no longer automatically updatable.
+CREATE TABLE parcels (id int PRIMARY KEY, weight int);
+CREATE VIEW parcel_view AS SELECT id, weight FROM parcels;
+CREATE FUNCTION add_parcel(p_id int) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO parcel_view (id, weight) VALUES (p_id, 1);
+END
+$$;
+CREATE FUNCTION heavy_parcels() RETURNS bigint
+LANGUAGE sql AS $$ SELECT count(*) FROM parcel_view WHERE weight > 10 $$;
+CREATE OR REPLACE VIEW parcel_view AS SELECT DISTINCT id, weight FROM parcels;
+-- Refused: the column the body inserts is no longer a column of the table.
+CREATE OR REPLACE VIEW parcel_view AS SELECT id, weight + 0 AS weight FROM parcels;
+-- Allowed: still updatable, with one more column; a body that only reads.
+CREATE OR REPLACE VIEW parcel_view AS SELECT id, weight, 0 AS extra FROM parcels;
+SELECT add_parcel(1), heavy_parcels();
 
 -- DETAIL lists 50 functions and counts the rest; after a refusal nothing
 -- is stored, so it points to dependents(), not validate().

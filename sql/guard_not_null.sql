@@ -1,7 +1,8 @@
 --
 -- guard_not_null: ADD COLUMN ... NOT NULL without a default, SET NOT NULL
 -- and DROP DEFAULT on a NOT NULL column (also through a parent table),
--- while a body inserts into the table without that column.
+-- while a body inserts into the table without that column (also through a
+-- view).
 --
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS schema_guard CASCADE;
@@ -232,6 +233,33 @@ SELECT severity, "check" FROM schema_guard.validate(ARRAY['guard_not_null'])
  WHERE object_name LIKE 'guard_not_null.add_parted_order%';
 DROP TRIGGER parted_orders_1_created_by ON parted_orders_1;
 SELECT add_parted_order(1);
+
+--
+-- Through views: an INSERT into an automatically updatable view (or a view
+-- of one) gives the table behind it no value for the columns the view
+-- does not show.
+--
+CREATE TABLE letters (id int PRIMARY KEY, body text, sender text, stamp text);
+CREATE VIEW letter_bodies AS SELECT id, body FROM letters;
+CREATE VIEW letter_bodies_top AS SELECT * FROM letter_bodies;
+CREATE VIEW letter_senders AS SELECT id, body, sender FROM letters;
+CREATE FUNCTION post_letter(p_id int) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO letter_bodies_top (id, body) VALUES (p_id, 'hello');
+END
+$$;
+CREATE FUNCTION post_signed_letter(p_id int) RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO letter_senders VALUES (p_id, 'hi', 'me')
+$$;
+-- Refused: sender becomes NOT NULL; post_letter() cannot give it.
+ALTER TABLE letters ALTER COLUMN sender SET NOT NULL;
+-- Allowed: stamp has a default; then refused: dropping the default.
+ALTER TABLE letters ALTER COLUMN stamp SET DEFAULT 'none',
+    ALTER COLUMN stamp SET NOT NULL;
+ALTER TABLE letters ALTER COLUMN stamp DROP DEFAULT;
+SELECT post_letter(1), post_signed_letter(2);
 
 -- Clean up.
 SET client_min_messages = warning;

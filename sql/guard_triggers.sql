@@ -1,7 +1,8 @@
 --
 -- guard_triggers: NEW.col and OLD.col in trigger functions, counted for the
 -- table of each trigger that runs the function; CREATE TRIGGER and DROP
--- TRIGGER.
+-- TRIGGER; DROP TRIGGER, CREATE, DROP, ENABLE and DISABLE RULE of what
+-- takes a write.
 --
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS schema_guard CASCADE;
@@ -150,6 +151,65 @@ SELECT tgname FROM pg_trigger WHERE tgrelid IN ('comments'::regclass, 'replies':
  ORDER BY tgname;
 DROP TRIGGER comments_touch ON comments;
 ALTER TABLE comments DROP COLUMN updated_at;
+
+-- Refused: the INSTEAD OF trigger of a view that a body inserts into, or
+-- the DO INSTEAD rule of a view that a body deletes from, is what makes
+-- the view take the write.
+CREATE VIEW article_titles AS SELECT DISTINCT title FROM articles;
+CREATE FUNCTION add_title() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO articles (id, title) VALUES (length(NEW.title), NEW.title);
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER article_titles_insert INSTEAD OF INSERT ON article_titles
+    FOR EACH ROW EXECUTE FUNCTION add_title();
+CREATE RULE article_titles_delete AS ON DELETE TO article_titles
+    DO INSTEAD DELETE FROM articles WHERE title = OLD.title;
+CREATE FUNCTION suggest_title(p_title text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO article_titles VALUES (p_title);
+END
+$$;
+CREATE FUNCTION retract_title(p_title text) RETURNS void
+LANGUAGE sql AS $$
+    DELETE FROM article_titles WHERE title = p_title
+$$;
+DROP TRIGGER article_titles_insert ON article_titles;
+DROP RULE article_titles_delete ON article_titles;
+SELECT suggest_title('Views'), retract_title('Views');
+-- Allowed: once no body writes through the view.
+DROP FUNCTION suggest_title(text), retract_title(text);
+DROP TRIGGER article_titles_insert ON article_titles;
+DROP RULE article_titles_delete ON article_titles;
+
+-- Refused: a conditional DO INSTEAD rule makes a view that a body inserts
+-- into no longer automatically updatable.
+CREATE VIEW article_ids AS SELECT id, title FROM articles;
+CREATE FUNCTION add_article(p_id int) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO article_ids (id, title) VALUES (p_id, 'new');
+END
+$$;
+CREATE RULE article_ids_insert AS ON INSERT TO article_ids
+    WHERE NEW.id < 0 DO INSTEAD NOTHING;
+-- Allowed: an unconditional one takes the INSERT.
+CREATE OR REPLACE RULE article_ids_insert AS ON INSERT TO article_ids
+    DO INSTEAD INSERT INTO articles (id, title) VALUES (NEW.id, NEW.title);
+-- Refused: disabling the DO INSTEAD rule that takes an INSERT which gives
+-- the table's NOT NULL column no value.
+CREATE TABLE drafts (id int, body text NOT NULL);
+CREATE RULE drafts_to_articles AS ON INSERT TO drafts
+    DO INSTEAD INSERT INTO articles (id, title) VALUES (NEW.id, 'draft');
+CREATE FUNCTION add_draft(p_id int) RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO drafts (id) VALUES (p_id)
+$$;
+ALTER TABLE drafts DISABLE RULE drafts_to_articles;
+SELECT add_article(100), add_draft(101);
 
 -- Quiet: a new trigger on a table that has every field the function uses.
 CREATE TABLE pages (id int, updated_at timestamptz);

@@ -532,10 +532,66 @@ EXCEPTION WHEN others THEN
     RAISE NOTICE 'not committed';
 END
 $$;
+-- CALL of a procedure with OUT or INOUT parameters: PL/pgSQL assigns
+-- each back to its argument, which must be a variable it may assign (not
+-- a constant, an expression, a variable cast to the parameter's type, nor
+-- a CONSTANT)
+CREATE PROCEDURE ist_out(IN k int, OUT s text) LANGUAGE plpgsql AS $$
+BEGIN
+    s := k::text;
+END
+$$;
+CREATE PROCEDURE ist_inout(INOUT k int) LANGUAGE plpgsql AS $$
+BEGIN
+    k := k + 1;
+END
+$$;
+CREATE PROCEDURE ist_inout_text(INOUT t text) LANGUAGE plpgsql AS $$
+BEGIN
+    t := t || '.';
+END
+$$;
+CREATE FUNCTION ist_call_null() RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    CALL ist_out(1, NULL);
+    RETURN 'x';
+END
+$$;
+CREATE PROCEDURE ist_call_expression() LANGUAGE plpgsql AS $$
+DECLARE
+    k int := 1;
+    v varchar := 'a';
+BEGIN
+    CALL ist_inout(k + 1);
+    CALL ist_inout_text(v);
+END
+$$;
+CREATE PROCEDURE ist_call_constant() LANGUAGE plpgsql AS $$
+DECLARE
+    k CONSTANT int := 1;
+BEGIN
+    CALL ist_inout(k);
+END
+$$;
 -- negative: as many values as columns; a procedure that may commit
 CREATE FUNCTION ist_neg() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO ist VALUES (1, 'a');
+END
+$$;
+-- negative: variables, parameters and record fields, also in named
+-- notation
+CREATE PROCEDURE ist_neg_call(INOUT p int) LANGUAGE plpgsql AS $$
+DECLARE
+    s text;
+    k int := 1;
+    r record;
+BEGIN
+    CALL ist_out(1, s);
+    CALL ist_inout(k => k);
+    CALL ist_inout(p);
+    SELECT 1 AS a INTO r;
+    CALL ist_inout(r.a);
 END
 $$;
 CREATE PROCEDURE ist_neg_commit() LANGUAGE plpgsql AS $$
@@ -546,6 +602,7 @@ BEGIN
 END
 $$;
 SELECT ist_neg();
+CALL ist_neg_call(1);
 \x on
 SELECT * FROM findings WHERE object LIKE 'ist\_%';
 \x off

@@ -15,32 +15,28 @@
  * from casts and constants, sequences, text search configurations and
  * other objects from reg* constants such as nextval('seq').
  *
- * Built-in objects are not recorded: they cannot be dropped.
+ * Built-in objects are not recorded: they cannot be dropped.  What a
+ * statement that writes must pass after parse analysis (the rewriter,
+ * the executor's checks) is checked by engine_writes.c.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "access/sysattr.h"
-#include "access/table.h"
 #include "catalog/namespace.h"
 #include "catalog/objectaddress.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_collation.h"
-#include "catalog/pg_inherits.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_operator.h"
-#include "catalog/pg_trigger.h"
 #include "catalog/pg_ts_config.h"
 #include "catalog/pg_ts_dict.h"
 #include "catalog/pg_type.h"
-#include "commands/trigger.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
 #include "parser/parsetree.h"
-#include "rewrite/prs2lock.h"
-#include "rewrite/rewriteDefine.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
@@ -104,9 +100,6 @@ static void sg_collect_type(SgCollect *c, Oid typid, int location);
 static void sg_collect_object(SgCollect *c, Oid classid, Oid objid,
 							  int location);
 static bool sg_type_target(Oid typid, Oid *classid, Oid *objid, char **name);
-static void sg_check_insert(SgCollect *c, Query *query, List *targetlist);
-static bool sg_before_insert_trigger(TriggerDesc *trigdesc);
-static bool sg_partition_fills_in(Oid relid);
 static int	sg_collect_line(SgCollect *c, char category, const char *name,
 							int location);
 
@@ -967,6 +960,7 @@ sg_collect_query(SgUnitState *us, SgPoint *pc, SgRawScan *scan, Query *query)
 	c.relnames = NIL;
 	c.placed = NIL;
 	(void) sg_collect_walker((Node *) query, &c);
+	sg_check_writes(us, pc, scan, query);
 }
 
 /*
@@ -1110,19 +1104,6 @@ sg_collect_walker(Node *node, SgCollect *c)
 		bool		result;
 
 		c->queries = lcons(query, c->queries);
-		if (query->commandType == CMD_INSERT)
-			sg_check_insert(c, query, query->targetList);
-		{
-			ListCell   *lc;
-
-			foreach(lc, sg_merge_actions(query))
-			{
-				MergeAction *action = lfirst_node(MergeAction, lc);
-
-				if (action->commandType == CMD_INSERT)
-					sg_check_insert(c, query, action->targetList);
-			}
-		}
 		if (query->utilityStmt != NULL)
 		{
 			Node	   *utility = query->utilityStmt;
@@ -1619,168 +1600,6 @@ sg_type_name(Oid typid)
 	result = pstrdup(NameStr(((Form_pg_type) GETSTRUCT(tup))->typname));
 	ReleaseSysCache(tup);
 	return result;
-}
-
-/*
- * An INSERT that gives no value to a NOT NULL column without a default
- * fails every time it runs; unless a BEFORE trigger of the table (or of a
- * partition, for a partitioned table) may fill the column in, or a rule
- * does something else instead.
- */
-static void
-sg_check_insert(SgCollect *c, Query *query, List *targetlist)
-{
-	RangeTblEntry *rte;
-	Relation	rel;
-	TupleDesc	desc;
-	Bitmapset  *supplied = NULL;
-	const char *maybe = NULL;
-	ListCell   *lc;
-	int			i;
-	int			line;
-
-	if (query->resultRelation <= 0)
-		return;
-	rte = rt_fetch(query->resultRelation, query->rtable);
-	if (rte->rtekind != RTE_RELATION ||
-		(rte->relkind != RELKIND_RELATION &&
-		 rte->relkind != RELKIND_PARTITIONED_TABLE) ||
-		!sg_user_object(rte->relid))
-		return;
-
-	foreach(lc, targetlist)
-	{
-		TargetEntry *tle = lfirst_node(TargetEntry, lc);
-
-		if (!tle->resjunk && !IsA(tle->expr, SetToDefault))
-			supplied = bms_add_member(supplied, tle->resno);
-	}
-
-	/* parse analysis holds a lock on the target */
-	rel = table_open(rte->relid, NoLock);
-	desc = RelationGetDescr(rel);
-	if (rel->rd_rules != NULL)
-	{
-		for (i = 0; i < rel->rd_rules->numLocks; i++)
-		{
-			RewriteRule *rule = rel->rd_rules->rules[i];
-
-			if (rule->event != CMD_INSERT || !rule->isInstead ||
-				rule->enabled == RULE_DISABLED)
-				continue;
-			if (rule->qual == NULL)
-			{
-				/* the INSERT never reaches the table */
-				table_close(rel, NoLock);
-				return;
-			}
-			maybe = " (a DO INSTEAD rule may rewrite the INSERT)";
-		}
-	}
-	if (sg_before_insert_trigger(rel->trigdesc))
-		maybe = " (a BEFORE INSERT trigger may fill it in)";
-	line = sg_collect_line(c, SG_KIND_RELATION, RelationGetRelationName(rel), -1);
-
-	for (i = 0; i < desc->natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, i);
-		char		severity;
-		char	   *note;
-		SgRef	   *ref;
-		char	   *message;
-
-		if (att->attisdropped || !att->attnotnull || att->atthasdef ||
-			att->attidentity != '\0' || att->attgenerated != '\0' ||
-			bms_is_member(att->attnum, supplied))
-			continue;
-		if (get_typdefault(att->atttypid) != NULL)
-			continue;			/* a domain's default applies */
-
-		if (maybe == NULL && rte->relkind == RELKIND_PARTITIONED_TABLE &&
-			sg_partition_fills_in(rte->relid))
-			maybe = " (a BEFORE INSERT trigger of a partition may fill it in)";
-		severity = maybe != NULL ? SG_WARNING : SG_ERROR;
-		severity = sg_point_severity(c->pc, ERRCODE_NOT_NULL_VIOLATION,
-									 severity, &note);
-		message = psprintf("INSERT into table \"%s\" gives no value to column \"%s\", which is NOT NULL and has no default%s%s",
-						   RelationGetRelationName(rel),
-						   NameStr(att->attname),
-						   maybe ? maybe : "", note);
-		ref = sg_add_finding(c->us, SG_KIND_COLUMN, severity, line,
-							 SG_CHECK_NOT_NULL, NameStr(att->attname),
-							 psprintf("%s.%s",
-									  quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
-																 RelationGetRelationName(rel)),
-									  quote_identifier(NameStr(att->attname))),
-							 message,
-							 psprintf("Add \"%s\" to the INSERT's column list, or give the column a default with ALTER TABLE %s ALTER COLUMN %s SET DEFAULT ...;",
-									  NameStr(att->attname),
-									  quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
-																 RelationGetRelationName(rel)),
-									  quote_identifier(NameStr(att->attname))));
-		ref->target.classId = RelationRelationId;
-		ref->target.objectId = rte->relid;
-		ref->target.objectSubId = att->attnum;
-	}
-	table_close(rel, NoLock);
-}
-
-/* Does a table have an enabled BEFORE INSERT row trigger? */
-static bool
-sg_before_insert_trigger(TriggerDesc *trigdesc)
-{
-	int			i;
-
-	for (i = 0; trigdesc != NULL && i < trigdesc->numtriggers; i++)
-	{
-		Trigger    *trig = &trigdesc->triggers[i];
-
-		if (TRIGGER_FOR_ROW(trig->tgtype) &&
-			TRIGGER_FOR_BEFORE(trig->tgtype) &&
-			TRIGGER_FOR_INSERT(trig->tgtype) &&
-			trig->tgenabled != TRIGGER_DISABLED)
-			return true;
-	}
-	return false;
-}
-
-/*
- * Does a partition of a partitioned table have a BEFORE INSERT row
- * trigger?  A row routed to that partition runs it before the NOT NULL
- * check.  Asked only when an INSERT misses a NOT NULL column, so that
- * inserts that give every value read no partitions.
- */
-static bool
-sg_partition_fills_in(Oid relid)
-{
-	ListCell   *lc;
-
-	foreach(lc, find_all_inheritors(relid, NoLock, NULL))
-	{
-		Oid			child = lfirst_oid(lc);
-		HeapTuple	tup;
-		bool		has_triggers;
-		Relation	rel;
-		bool		result;
-
-		if (child == relid)
-			continue;
-		tup = SearchSysCache1(RELOID, ObjectIdGetDatum(child));
-		if (!HeapTupleIsValid(tup))
-			continue;
-		has_triggers = ((Form_pg_class) GETSTRUCT(tup))->relhastriggers;
-		ReleaseSysCache(tup);
-		if (!has_triggers)
-			continue;
-		rel = try_relation_open(child, AccessShareLock);
-		if (rel == NULL)
-			continue;
-		result = sg_before_insert_trigger(rel->trigdesc);
-		relation_close(rel, AccessShareLock);
-		if (result)
-			return true;
-	}
-	return false;
 }
 
 /*

@@ -103,6 +103,7 @@ static void sg_record_statement_failure(SgUnitState *us, SgPoint *pc,
 										RawStmt *raw, SgRawScan *scan,
 										ErrorData *edata);
 static void sg_record_unit_failure(SgUnitState *us, ErrorData *edata);
+static char *sg_detail_clause(const char *detail);
 static bool sg_names_polymorphic_argument(SgUnitState *us, List *names);
 static bool sg_datestyle_dependent(SgUnitState *us, SgPoint *pc,
 								   SgRawName *at);
@@ -953,8 +954,10 @@ sg_analyze_one(Oid fn, Oid tg, const char *session_path, bool new_definition)
 				us->failed_point = us->point;
 				us->failed_error = edata;
 				us->failed_parsed = us->cur_parsed;
+				us->failed_rewriting = us->rewriting;
 				us->resume_from = us->point;
 			}
+			us->rewriting = false;
 		}
 		PG_END_TRY();
 	}
@@ -1946,6 +1949,9 @@ sg_record_statement_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 				check = SG_CHECK_COMPILE;
 			break;
 		case ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE:
+			/* the rewriter's "cannot insert into view": an invalid statement */
+			if (us->failed_rewriting)
+				break;
 			/* a RECORD variable whose fields cannot be known before run time */
 			check = SG_CHECK_RECORD_TYPE;
 			severity = SG_INFO;
@@ -2012,6 +2018,9 @@ sg_record_statement_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 			check = SG_CHECK_TEMP_RELATION;
 		}
 	}
+	/* the rewriter says why in the detail: which column, which view */
+	if (us->failed_rewriting && edata->detail != NULL)
+		message = psprintf("%s: %s", message, sg_detail_clause(edata->detail));
 	severity = sg_point_severity(pc, code, severity, &note);
 	message = psprintf("%s%s", message, note);
 
@@ -2021,6 +2030,24 @@ sg_record_statement_failure(SgUnitState *us, SgPoint *pc, RawStmt *raw,
 
 	if (raw != NULL)
 		sg_fallback_relations(us, pc, scan, at);
+}
+
+/*
+ * An error's detail ("Column "g" is a generated column.") as a clause to
+ * follow its primary message: lower case first, no final period.
+ */
+static char *
+sg_detail_clause(const char *detail)
+{
+	char	   *clause = pstrdup(detail);
+	size_t		len = strlen(clause);
+
+	if (len > 0 && clause[len - 1] == '.')
+		clause[len - 1] = '\0';
+	if (isupper((unsigned char) clause[0]) &&
+		islower((unsigned char) clause[1]))
+		clause[0] = tolower((unsigned char) clause[0]);
+	return clause;
 }
 
 /*

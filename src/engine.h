@@ -153,9 +153,11 @@ typedef struct SgUnitState
 	int			failed_point;	/* point to record a failure for, or 0 */
 	ErrorData  *failed_error;
 	bool		failed_parsed;	/* its text parsed before it failed */
+	bool		failed_rewriting;	/* it failed in the rewriter */
 	bool		in_point;		/* a point is being analysed */
 	bool		incomplete;		/* points were left out: a lock not had */
 	bool		cur_parsed;		/* and its text parsed */
+	bool		rewriting;		/* and the rewriter has its statement */
 	SgRawScan  *last_scan;		/* the last point analysed, valid until the */
 	SgPoint    *last_point;		/* next one: where its names are */
 	int			parsed_point;	/* the last point sg_point_parse() parsed, */
@@ -253,6 +255,10 @@ extern void sg_refuse_temp_relations(SgPoint *pc, SgRawScan *scan,
 extern void sg_collect_utility(SgUnitState *us, SgPoint *pc,
 							   SgRawScan *scan, Node *stmt);
 extern void sg_type_use(SgUnitState *us, Oid typid, int line);
+
+/* engine_writes.c */
+extern void sg_check_writes(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
+							Query *query);
 
 /* engine_plpgsql.c */
 extern void sg_plpgsql_init(void);

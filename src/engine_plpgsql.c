@@ -196,6 +196,9 @@ static void sg_check_constants(SgUnitState *us, PLpgSQL_expr *expr,
 static char sg_walk_severity(SgPlpgsql *ps, int sqlerrcode, char **note);
 static void sg_transaction_control(SgUnitState *us, SgPlpgsql *ps,
 								   PLpgSQL_stmt *stmt);
+static void sg_check_call_targets(SgUnitState *us, SgPlpgsql *ps,
+								  Query *query, int line);
+static const char *sg_call_target_problem(SgPlpgsql *ps, Node *arg);
 static void sg_case_variable(SgPlpgsql *ps, int dno, Query *query);
 static Query *sg_expr(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_expr *expr,
 					  int line);
@@ -1349,7 +1352,8 @@ sg_walk_stmt(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 			sg_note_into(us, ps, NULL, query);
 			break;
 		case PLPGSQL_STMT_CALL:
-			(void) sg_expr(us, ps, ((PLpgSQL_stmt_call *) stmt)->expr, line);
+			query = sg_expr(us, ps, ((PLpgSQL_stmt_call *) stmt)->expr, line);
+			sg_check_call_targets(us, ps, query, line);
 			break;
 		case PLPGSQL_STMT_COMMIT:
 		case PLPGSQL_STMT_ROLLBACK:
@@ -1399,6 +1403,90 @@ sg_transaction_control(SgUnitState *us, SgPlpgsql *ps, PLpgSQL_stmt *stmt)
 							stmt->cmd_type == PLPGSQL_STMT_COMMIT ? "COMMIT" : "ROLLBACK",
 							where, note),
 				   "End transactions in a procedure without SET clauses or SECURITY DEFINER, outside blocks with an EXCEPTION clause.");
+}
+
+/*
+ * CALL of a procedure with OUT or INOUT parameters: PL/pgSQL assigns each
+ * of them back to its argument, which must be a variable it may assign;
+ * otherwise every call fails, as PL/pgSQL finds out when it runs the CALL.
+ */
+static void
+sg_check_call_targets(SgUnitState *us, SgPlpgsql *ps, Query *query, int line)
+{
+	CallStmt   *call;
+	HeapTuple	tup;
+	Oid		   *types;
+	char	  **names;
+	char	   *modes;
+	int			nargs;
+	int			i;
+	ListCell   *lc;
+
+	if (query == NULL || query->utilityStmt == NULL ||
+		!IsA(query->utilityStmt, CallStmt))
+		return;
+	call = (CallStmt *) query->utilityStmt;
+	if (call->outargs == NIL)
+		return;
+	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(call->funcexpr->funcid));
+	if (!HeapTupleIsValid(tup))
+		return;
+	nargs = get_func_arg_info(tup, &types, &names, &modes);
+	ReleaseSysCache(tup);
+
+	/* the output arguments, in the order of the parameters */
+	lc = list_head(call->outargs);
+	for (i = 0; modes != NULL && i < nargs && lc != NULL; i++)
+	{
+		const char *problem;
+		char	   *note;
+		char		severity;
+
+		if (modes[i] != PROARGMODE_OUT && modes[i] != PROARGMODE_INOUT)
+			continue;
+		problem = sg_call_target_problem(ps, (Node *) lfirst(lc));
+		lc = lnext(call->outargs, lc);
+		if (problem == NULL)
+			continue;
+		severity = sg_walk_severity(ps, ERRCODE_SYNTAX_ERROR, &note);
+		sg_add_finding(us, SG_KIND_PROBLEM, severity, line,
+					   SG_CHECK_INVALID_STATEMENT, NULL, NULL,
+					   names != NULL && names[i] != NULL && names[i][0] != '\0' ?
+					   psprintf("procedure parameter \"%s\" is an output parameter but %s%s",
+								names[i], problem, note) :
+					   psprintf("procedure parameter %d is an output parameter but %s%s",
+								i + 1, problem, note),
+					   "Give each OUT and INOUT parameter a variable of its type that is not CONSTANT; PL/pgSQL assigns the procedure's value to it.");
+	}
+}
+
+/*
+ * What keeps PL/pgSQL from assigning an output argument of CALL, or NULL:
+ * it must be a variable, a row or a record field (a parameter of the
+ * hooks, not an expression or a cast), and not CONSTANT.
+ */
+static const char *
+sg_call_target_problem(SgPlpgsql *ps, Node *arg)
+{
+	PLpgSQL_datum *datum;
+	int			dno;
+
+	if (!IsA(arg, Param))
+		return "corresponding argument is not writable";
+	/* paramid is the datum number plus one (see make_datum_param()) */
+	dno = ((Param *) arg)->paramid - 1;
+	if (dno < 0 || dno >= ps->func->ndatums)
+		return NULL;
+	datum = ps->func->datums[dno];
+	if (datum->dtype == PLPGSQL_DTYPE_RECFIELD)
+		datum = ps->func->datums[((PLpgSQL_recfield *) datum)->recparentno];
+	if ((datum->dtype == PLPGSQL_DTYPE_VAR ||
+		 datum->dtype == PLPGSQL_DTYPE_PROMISE ||
+		 datum->dtype == PLPGSQL_DTYPE_REC) &&
+		((PLpgSQL_variable *) datum)->isconst)
+		return psprintf("variable \"%s\" is declared CONSTANT",
+						((PLpgSQL_variable *) datum)->refname);
+	return NULL;
 }
 
 /* A variable declared in a block: its type, default, cursor query. */

@@ -7,7 +7,8 @@
  * hooks PostgreSQL uses for SQL functions, then the result of the last
  * statement is checked against the declared result as the executor will.
  * A BEGIN ATOMIC body is stored already analysed; its queries are read
- * directly (PostgreSQL also records its dependencies in pg_depend).
+ * directly (PostgreSQL also records its dependencies in pg_depend), each
+ * as an analysis point, once what it uses is locked as running it does.
  *
  *-------------------------------------------------------------------------
  */
@@ -17,6 +18,7 @@
 #include "executor/functions.h"
 #include "funcapi.h"
 #include "parser/parser.h"
+#include "rewrite/rewriteHandler.h"
 #include "utils/syscache.h"
 
 #include "compat.h"
@@ -35,7 +37,6 @@ sg_sql_analyze(SgUnitState *us)
 	int			i;
 
 	memset(&pc, 0, sizeof(pc));
-	pc.base_line = 1;
 
 	if (atomic != NIL)
 	{
@@ -43,9 +44,27 @@ sg_sql_analyze(SgUnitState *us)
 
 		memset(&scan, 0, sizeof(scan));
 		foreach(lc, atomic)
-			sg_collect_query(us, &pc, &scan, lfirst_node(Query, lc));
+		{
+			MemoryContext old;
+			Query	   *query;
+
+			if (!sg_point_enter(us, &pc, NULL))
+				continue;
+
+			/*
+			 * Nothing has locked the relations of a stored query (parse
+			 * analysis does that for a string body's): lock them as the
+			 * executor of SQL functions does before it rewrites a copy.
+			 */
+			old = MemoryContextSwitchTo(us->point_cxt);
+			query = copyObject(lfirst_node(Query, lc));
+			AcquireRewriteLocks(query, true, false);
+			sg_collect_query(us, &pc, &scan, query);
+			MemoryContextSwitchTo(old);
+		}
 		return;
 	}
+	pc.base_line = 1;
 
 	/*
 	 * The parameter hooks' information, as prepare_sql_fn_parse_info builds

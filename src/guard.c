@@ -57,12 +57,14 @@
 #include "catalog/partition.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_collation.h"
+#include "catalog/pg_constraint.h"
 #include "catalog/pg_depend.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_operator.h"
 #include "catalog/pg_proc.h"
+#include "catalog/pg_rewrite.h"
 #include "catalog/pg_trigger.h"
 #include "catalog/pg_ts_config.h"
 #include "catalog/pg_ts_dict.h"
@@ -113,6 +115,9 @@ PG_FUNCTION_INFO_V1(sg_ddl_command_end);
 									 * all of them, or of its row type */
 #define SG_CHANGED_INSERTS	0x08	/* what an INSERT into the table must
 									 * give */
+#define SG_CHANGED_WRITES	0x10	/* what writes to a relation do (a
+									 * view's query, rules): uses of it
+									 * that write */
 
 /* An object the command dropped, created or altered. */
 typedef struct SgTouched
@@ -255,11 +260,14 @@ static int	sg_reported_changes(Node *parsetree, SgTouched *t);
 static int	sg_alter_table_cmd_changes(AlterTableCmd *cmd, int *column,
 									   const char **colname);
 static List *sg_tables_reached(Oid relid, bool inh);
-static List *sg_alter_table_changes(AlterTableStmt *stmt, List *touched);
+static List *sg_alter_table_changes(AlterTableStmt *stmt, const char *tag,
+									List *touched);
 static List *sg_rename_changes(RenameStmt *stmt, List *touched);
+static List *sg_rule_changes(List *touched);
 static List *sg_extension_move_changes(Oid extension, List *touched);
 static Oid	sg_moved_extension(Node *parsetree, List *touched);
-static List *sg_command_changes(Node *parsetree, List *commands);
+static List *sg_command_changes(Node *parsetree, CommandTag tag,
+								List *commands);
 static void sg_collect_units(List *touched, List *created_names,
 							 List **affected, List **subjects,
 							 List **same_definition, List **stored,
@@ -302,6 +310,7 @@ static bool sg_unit_uses_columns(SgAnalysis *before, SgAnalysis *after,
 static bool sg_unit_names(SgRef *failure, SgAnalysis *before,
 						  SgAnalysis *after, SgTouched *t);
 static bool sg_misses_not_null(SgRef *failure, SgTouched *t);
+static bool sg_unit_writes(SgAnalysis *unit, SgTouched *t);
 static SgTouched *sg_cause_in(SgRef *failure, SgAnalysis *before,
 							   SgAnalysis *after, List *touched,
 							   List *created_names, int *why);
@@ -1099,9 +1108,12 @@ sg_reported_changes(Node *parsetree, SgTouched *t)
 
 	if (strncmp(tag, "CREATE ", 7) == 0)
 	{
-		/* new, or replaced: a view may have gained columns */
+		/*
+		 * New, or replaced: a view may have gained columns, and writes
+		 * through it may reach its table differently, or not at all.
+		 */
 		if (t->addr.classId == RelationRelationId)
-			return SG_CHANGED_NAME | SG_CHANGED_COLUMNS;
+			return SG_CHANGED_NAME | SG_CHANGED_COLUMNS | SG_CHANGED_WRITES;
 		/* a replaced function may be called differently */
 		if (t->addr.classId == ProcedureRelationId)
 			return SG_CHANGED_NAME | SG_CHANGED_OBJECT;
@@ -1217,6 +1229,12 @@ sg_alter_table_cmd_changes(AlterTableCmd *cmd, int *column,
 		case AT_DisableTrigUser:
 			/* a BEFORE trigger fills in what inserts leave out, or not */
 			return SG_CHANGED_INSERTS;
+		case AT_EnableRule:
+		case AT_EnableAlwaysRule:
+		case AT_EnableReplicaRule:
+		case AT_DisableRule:
+			/* a DO INSTEAD rule takes writes to the table, or not */
+			return SG_CHANGED_WRITES | SG_CHANGED_INSERTS;
 		case AT_DropNotNull:
 		case AT_SetStatistics:
 		case AT_SetOptions:
@@ -1242,10 +1260,6 @@ sg_alter_table_cmd_changes(AlterTableCmd *cmd, int *column,
 		case AT_ReplicaIdentity:
 		case AT_GenericOptions:
 		case AT_AlterColumnGenericOptions:
-		case AT_EnableRule:
-		case AT_EnableAlwaysRule:
-		case AT_EnableReplicaRule:
-		case AT_DisableRule:
 		case AT_AddInherit:
 		case AT_DropInherit:
 		case AT_AddOf:
@@ -1276,9 +1290,10 @@ sg_tables_reached(Oid relid, bool inh)
  * ALTER TABLE reports the table only: what its subcommands change of the
  * table, and of the columns they name, of it and (unless ONLY) of its
  * inheritance children and partitions, which the subcommands reach too.
+ * "tag" is the command's tag.
  */
 static List *
-sg_alter_table_changes(AlterTableStmt *stmt, List *touched)
+sg_alter_table_changes(AlterTableStmt *stmt, const char *tag, List *touched)
 {
 	SgTouched  *reported = NULL;
 	List	   *tables;
@@ -1286,14 +1301,17 @@ sg_alter_table_changes(AlterTableStmt *stmt, List *touched)
 
 	/*
 	 * The table is the one the command reports (the parse tree's name would
-	 * resolve with this function's search_path, not the user's).
+	 * resolve with this function's search_path, not the user's), with the
+	 * command's tag: the sequence of an identity column it adds is reported
+	 * too, as created or altered by CREATE or ALTER SEQUENCE.
 	 */
 	foreach(lc, touched)
 	{
 		SgTouched  *t = (SgTouched *) lfirst(lc);
 
 		if (t->addr.classId == RelationRelationId &&
-			t->addr.objectSubId == 0 && !t->dropped)
+			t->addr.objectSubId == 0 && !t->dropped &&
+			t->tag != NULL && strcmp(t->tag, tag) == 0)
 		{
 			reported = t;
 			break;
@@ -1396,6 +1414,45 @@ sg_rename_changes(RenameStmt *stmt, List *touched)
 }
 
 /*
+ * CREATE RULE reports the rule: it changes what writes to its relation do
+ * (a DO INSTEAD rule takes them, and the rows of INSERTs with them; a
+ * conditional one keeps a view from being automatically updatable).
+ */
+static List *
+sg_rule_changes(List *touched)
+{
+	List	   *result = touched;
+	ListCell   *lc;
+
+	foreach(lc, touched)
+	{
+		SgTouched  *t = (SgTouched *) lfirst(lc);
+		Relation	rewrite;
+		HeapTuple	tup;
+		SgTouched  *rel;
+
+		if (t->addr.classId != RewriteRelationId)
+			continue;
+		rewrite = table_open(RewriteRelationId, AccessShareLock);
+		tup = get_catalog_object_by_oid(rewrite, Anum_pg_rewrite_oid,
+										t->addr.objectId);
+		if (HeapTupleIsValid(tup))
+		{
+			ObjectAddress addr;
+
+			ObjectAddressSet(addr, RelationRelationId,
+							 ((Form_pg_rewrite) GETSTRUCT(tup))->ev_class);
+			rel = sg_new_touched(addr.classId, addr.objectId, 0,
+								 sg_object_type_name(&addr));
+			rel->changes = SG_CHANGED_WRITES | SG_CHANGED_INSERTS;
+			result = lappend(result, rel);
+		}
+		table_close(rewrite, AccessShareLock);
+	}
+	return result;
+}
+
+/*
  * ALTER EXTENSION ... SET SCHEMA reports the extension: its functions,
  * types and relations moved with it, and every use of them by name no
  * longer resolves as it did.
@@ -1462,7 +1519,7 @@ sg_moved_extension(Node *parsetree, List *touched)
  * commands with those added.
  */
 static List *
-sg_command_changes(Node *parsetree, List *commands)
+sg_command_changes(Node *parsetree, CommandTag tag, List *commands)
 {
 	Oid			extension;
 	ListCell   *lc;
@@ -1479,11 +1536,13 @@ sg_command_changes(Node *parsetree, List *commands)
 	}
 	if (parsetree != NULL && IsA(parsetree, AlterTableStmt))
 		commands = sg_alter_table_changes((AlterTableStmt *) parsetree,
-										  commands);
+										  GetCommandTagName(tag), commands);
 	else if (parsetree != NULL && IsA(parsetree, RenameStmt))
 		commands = sg_rename_changes((RenameStmt *) parsetree, commands);
 	else if (OidIsValid(extension = sg_moved_extension(parsetree, commands)))
 		commands = sg_extension_move_changes(extension, commands);
+	else if (parsetree != NULL && IsA(parsetree, RuleStmt))
+		commands = sg_rule_changes(commands);
 	return commands;
 }
 
@@ -1595,8 +1654,6 @@ sg_read_commands(void)
 		t->tag = tag;
 		t->created = tag != NULL &&
 			(strncmp(tag, "CREATE ", 7) == 0 || strncmp(tag, "ALTER ", 6) == 0);
-		if (t->type != NULL && strcmp(t->type, "index") == 0)
-			continue;			/* indexes change no body's meaning */
 		result = lappend(result, t);
 	}
 	sg_event_rows_end(&r);
@@ -1675,7 +1732,7 @@ sg_command_end(void *arg)
 		sg_rekey_identities(trigdata->parsetree);
 
 	touched = list_concat(list_copy(sg_dropped),
-						  sg_command_changes(trigdata->parsetree,
+						  sg_command_changes(trigdata->parsetree, trigdata->tag,
 											 sg_read_commands()));
 	sg_dropped = NIL;
 
@@ -1962,15 +2019,32 @@ sg_collect_units(List *touched, List *created_names, List **affected,
 		else if (classid == RelationRelationId)
 		{
 			Oid			reltype;
+			char		relkind;
 
 			if (!t->dropped && isAnyTempNamespace(get_rel_namespace(objid)))
 				continue;
 			sg_add_units_fns(affected, sg_catalog_users_of_object(classid, objid));
 			if (!t->dropped && (reltype = get_rel_type_id(objid)) != InvalidOid)
 				sg_add_units_fns(affected, sg_catalog_users_of_object(TypeRelationId, reltype));
-			if (t->addr.objectSubId == 0 && !t->dropped &&
-				get_rel_relkind(objid) == RELKIND_INDEX)
+			relkind = t->dropped ? '\0' : get_rel_relkind(objid);
+			if (t->addr.objectSubId == 0 &&
+				(relkind == RELKIND_INDEX ||
+				 relkind == RELKIND_PARTITIONED_INDEX))
+			{
+				/*
+				 * Indexes are named by no body, but a new or altered one
+				 * (ATTACH PARTITION makes a partitioned index valid) may
+				 * change which indexes the upserts into its table infer as
+				 * their ON CONFLICT arbiters.
+				 */
+				Oid			heap = IndexGetRelation(objid, true);
+
+				if (OidIsValid(heap))
+					sg_add_units_fns(affected,
+									 sg_catalog_users_of_object(RelationRelationId,
+																heap));
 				continue;
+			}
 		}
 		else if (classid == TypeRelationId)
 		{
@@ -1988,6 +2062,15 @@ sg_collect_units(List *touched, List *created_names, List **affected,
 			sg_add_units_fns(affected, sg_catalog_users_of_object(classid, objid));
 			if (classid == NamespaceRelationId && !t->dropped)
 				sg_add_units_fns(affected, sg_catalog_users_in_schema(objid));
+		}
+		else if (classid == RewriteRelationId ||
+				 classid == ConstraintRelationId)
+		{
+			/*
+			 * A DO INSTEAD rule that takes the writes of bodies, a constraint
+			 * that ON CONFLICT ON CONSTRAINT names.
+			 */
+			sg_add_units_fns(affected, sg_catalog_users_of_object(classid, objid));
 		}
 		else if (classid == TriggerRelationId)
 		{
@@ -2921,6 +3004,25 @@ sg_misses_not_null(SgRef *failure, SgTouched *t)
 		failure->target.objectSubId == t->addr.objectSubId;
 }
 
+/* SG_CHANGED_WRITES: does the unit write to the relation? */
+static bool
+sg_unit_writes(SgAnalysis *unit, SgTouched *t)
+{
+	ListCell   *lc;
+
+	foreach(lc, unit->refs)
+	{
+		SgRef	   *ref = (SgRef *) lfirst(lc);
+
+		if ((ref->access == SG_ACCESS_INSERT ||
+			 ref->access == SG_ACCESS_UPDATE ||
+			 ref->access == SG_ACCESS_DELETE) &&
+			sg_ref_targets(ref, t))
+			return true;
+	}
+	return false;
+}
+
 /* sg_cause() within the references of a unit's analyses before and after */
 static SgTouched *
 sg_cause_in(SgRef *failure, SgAnalysis *before, SgAnalysis *after,
@@ -2961,6 +3063,14 @@ sg_cause_in(SgRef *failure, SgAnalysis *before, SgAnalysis *after,
 		*why = SG_CHANGED_COLUMNS;
 		if ((t->changes & SG_CHANGED_COLUMNS) &&
 			sg_unit_uses_columns(before, after, t, touched))
+			return t;
+	}
+	foreach(lc, touched)
+	{
+		SgTouched  *t = (SgTouched *) lfirst(lc);
+
+		*why = SG_CHANGED_WRITES;
+		if ((t->changes & SG_CHANGED_WRITES) && sg_unit_writes(before, t))
 			return t;
 	}
 	*why = 0;
@@ -3225,8 +3335,8 @@ sg_describe_break(Oid fn, Oid tg, SgRef *failure, SgAnalysis *old_unit,
 								getObjectDescription(&cause->addr, false));
 			break;
 		default:
-			best = sg_best_reference(old_unit, failure->line, touched,
-									 SG_CHANGED_OBJECT, &t);
+			best = sg_best_reference(old_unit, failure->line, touched, why,
+									 &t);
 
 			/* a function whose own definition changed: what it uses */
 			if (best == NULL && cause->addr.classId == ProcedureRelationId &&
@@ -3338,6 +3448,8 @@ sg_object_word(ObjectType type)
 			return "text search configuration";
 		case OBJECT_TSDICTIONARY:
 			return "text search dictionary";
+		case OBJECT_RULE:
+			return "rule";
 		default:
 			return "object";
 	}
@@ -3395,6 +3507,8 @@ sg_reason(int causes)
 		return "use that name";
 	if (causes == SG_CHANGED_COLUMNS)
 		return "use all of its columns";
+	if (causes == SG_CHANGED_WRITES)
+		return "write through it";
 	return "use it";
 }
 
@@ -3510,6 +3624,34 @@ sg_command_message(Node *parsetree, CommandTag tag, List *touched,
 												cmd->name, rel);
 							m.reason = "insert into the table without it";
 							break;
+						case AT_DropConstraint:
+							m.verb = "drop";
+							m.object = psprintf("constraint \"%s\" of %s \"%s\"",
+												cmd->name, tab, rel);
+							m.reason = "use it";
+							break;
+						case AT_EnableRule:
+						case AT_EnableAlwaysRule:
+						case AT_EnableReplicaRule:
+						case AT_DisableRule:
+							m.verb = cmd->subtype == AT_DisableRule ?
+								"disable" : "enable";
+							m.object = psprintf("rule \"%s\" of table \"%s\"",
+												cmd->name, rel);
+							m.reason = "write to the table";
+							break;
+						case AT_AddIdentity:
+							m.verb = "make";
+							m.object = psprintf("column \"%s\" of table \"%s\" an identity column",
+												cmd->name, rel);
+							m.reason = "give it a value";
+							break;
+						case AT_SetIdentity:
+							m.verb = "change";
+							m.object = psprintf("the identity column \"%s\" of table \"%s\"",
+												cmd->name, rel);
+							m.reason = "give it a value";
+							break;
 						case AT_ColumnDefault:
 							if (cmd->def != NULL)
 								break;
@@ -3537,6 +3679,9 @@ sg_command_message(Node *parsetree, CommandTag tag, List *touched,
 										stmt->relation->relname);
 				else if (stmt->renameType == OBJECT_ATTRIBUTE && stmt->relation)
 					m.object = psprintf("attribute \"%s\" of type \"%s\"",
+										stmt->subname, stmt->relation->relname);
+				else if (stmt->renameType == OBJECT_TABCONSTRAINT && stmt->relation)
+					m.object = psprintf("constraint \"%s\" of table \"%s\"",
 										stmt->subname, stmt->relation->relname);
 				else if (stmt->relation != NULL)
 					m.object = psprintf("%s \"%s\"",
@@ -3602,6 +3747,16 @@ sg_command_message(Node *parsetree, CommandTag tag, List *touched,
 			m.verb = ((ViewStmt *) parsetree)->replace &&
 				causes != SG_CHANGED_NAME ? "replace" : "create";
 			break;
+		case T_RuleStmt:
+			{
+				RuleStmt   *stmt = (RuleStmt *) parsetree;
+
+				m.verb = "create";
+				m.object = psprintf("rule \"%s\" on \"%s\"", stmt->rulename,
+									stmt->relation->relname);
+				m.reason = "write to it";
+				return m;
+			}
 		case T_CommentStmt:
 			m.verb = "comment on";
 			break;
@@ -3647,6 +3802,7 @@ sg_breaking(SgMessage *m)
 		{"create", "creating"}, {"replace", "replacing"},
 		{"alter", "altering"}, {"add", "adding"}, {"change", "changing"},
 		{"make", "making"}, {"update", "updating"},
+		{"disable", "disabling"}, {"enable", "enabling"},
 		{"comment on", "commenting on"}, {"execute", "executing"}
 	};
 	const char *gerund = m->verb;

@@ -8,7 +8,7 @@
  *	engine		reads a function body (PL/pgSQL or SQL) and lists what it
  *				references, resolved the way it resolves at run time, and the
  *				problems found on the way (engine.c, engine_plpgsql.c,
- *				engine_sql.c, collect.c);
+ *				engine_sql.c, collect.c, engine_writes.c);
  *	catalog		stores those lists in schema_guard.analysis and
  *				schema_guard.reference, and finds them again by referenced
  *				object or by name (catalog.c);
@@ -39,7 +39,11 @@
 #define SG_KIND_TYPE			't'
 #define SG_KIND_FIELD			'n'		/* NEW.x or OLD.x of a trigger */
 #define SG_KIND_OBJECT			'o'		/* another object a constant names
-										 * ('cfg'::regconfig, ...) */
+										 * ('cfg'::regconfig, ...), or a
+										 * write relies on (an INSTEAD OF
+										 * trigger, a DO INSTEAD rule, an
+										 * ON CONFLICT arbiter index, the
+										 * constraint ON CONSTRAINT names) */
 #define SG_KIND_PROBLEM			'p'		/* a finding tied to no object */
 #define SG_KIND_NAME			'w'		/* a name a body that does not compile
 										 * mentions: creating an object of
