@@ -49,6 +49,19 @@ DROP SCHEMA schema_guard CASCADE;
 CREATE EXTENSION schema_guard;
 SELECT extversion FROM pg_extension WHERE extname = 'schema_guard';
 
+-- A transaction that breaks a function and then drops schema_guard commits:
+-- nothing guards it any more.
+CREATE TABLE unguarded (id int);
+CREATE FUNCTION unguarded_count() RETURNS bigint
+LANGUAGE sql AS $$ SELECT count(*) FROM unguarded $$;
+BEGIN;
+DROP TABLE unguarded;
+DROP EXTENSION schema_guard;
+COMMIT;
+SELECT to_regclass('unguarded') IS NULL AS dropped;
+DROP FUNCTION unguarded_count();
+CREATE EXTENSION schema_guard;
+
 --
 -- pgTAP and pg_partman (Debian packages): nothing to say
 --

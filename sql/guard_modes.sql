@@ -206,6 +206,44 @@ SELECT attname FROM pg_attribute WHERE attrelid = 'jobs'::regclass AND attname =
 -- and outside a command it runs
 DO $$ BEGIN PERFORM schema_guard.rebuild(); END $$;
 
+-- DDL of a role that is no superuser is judged and recorded like any
+-- other (the guard's work runs as the extension's owner): a function
+-- created while bodies are not checked waits for analysis, the next DDL
+-- analyses it, and dropping what it uses is refused.
+SET ROLE regress_guard_modes_user;
+CREATE TABLE guard_modes.owned_items (id int);
+SET check_function_bodies = off;
+CREATE FUNCTION guard_modes.user_item_count() RETURNS bigint
+LANGUAGE plpgsql AS $$ BEGIN RETURN (SELECT count(*) FROM guard_modes.owned_items); END $$;
+RESET check_function_bodies;
+CREATE TABLE guard_modes.owned_other (id int);
+DROP TABLE guard_modes.owned_items;
+ALTER FUNCTION guard_modes.user_item_count() RENAME TO user_item_total;
+DROP FUNCTION guard_modes.user_item_total();
+DROP TABLE guard_modes.owned_items, guard_modes.owned_other;
+-- In a transaction block: the verdict at COMMIT, and a function analysed
+-- with a new enum value, analysed again once it is committed.
+CREATE TYPE guard_modes.owned_mood AS ENUM ('calm');
+CREATE TABLE guard_modes.owned_moods (id int, m guard_modes.owned_mood);
+BEGIN;
+ALTER TYPE guard_modes.owned_mood ADD VALUE 'glad';
+CREATE FUNCTION guard_modes.owned_glad() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM guard_modes.owned_moods WHERE m = 'glad');
+END
+$$;
+COMMIT;
+BEGIN;
+ALTER TABLE guard_modes.owned_moods RENAME COLUMN m TO mood;
+COMMIT;
+RESET ROLE;
+SELECT count(*) AS pending FROM schema_guard.pending_analysis;
+SET ROLE regress_guard_modes_user;
+CREATE TABLE guard_modes.owned_more (id int);
+RESET ROLE;
+SELECT count(*) AS pending FROM schema_guard.pending_analysis;
+
 -- Clean up.
 SET client_min_messages = warning;
 DROP SCHEMA guard_modes CASCADE;

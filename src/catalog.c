@@ -53,6 +53,7 @@
 #include "access/xlog.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_collation.h"
+#include "catalog/pg_extension.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "commands/extension.h"
@@ -392,6 +393,7 @@ static struct
 }			sg_relid_cache[SG_CACHED_RELATIONS];
 static int	sg_relid_cached = 0;
 static Oid	sg_extension_oid = InvalidOid;
+static Oid	sg_extension_owner = InvalidOid;
 
 /*
  * Whether the catalog was found ready with nothing pending, as committed
@@ -409,6 +411,7 @@ sg_forget_oids(void)
 {
 	sg_relid_cached = 0;
 	sg_extension_oid = InvalidOid;
+	sg_extension_owner = InvalidOid;
 	sg_state_clean = false;
 	sg_forget_extension_members();
 }
@@ -505,6 +508,57 @@ sg_catalog_extension_oid(void)
 	(void) sg_catalog_relid("analysis");	/* the relation to watch */
 	sg_extension_oid = get_extension_oid("schema_guard", true);
 	return sg_extension_oid;
+}
+
+/*
+ * The owner of the schema_guard extension (a superuser, who created it).
+ * The guard's own work runs as this role, whoever ran the DDL: see
+ * sg_run_as_owner().
+ */
+Oid
+sg_catalog_extension_owner(void)
+{
+	Relation	rel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	Oid			ext = sg_catalog_extension_oid();
+
+	if (OidIsValid(sg_extension_owner) && OidIsValid(sg_extension_oid))
+		return sg_extension_owner;
+	if (!OidIsValid(ext))
+		elog(ERROR, "extension \"schema_guard\" is not installed");
+	rel = table_open(ExtensionRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(ext));
+	scan = systable_beginscan(rel, ExtensionOidIndexId, true, NULL, 1, &key);
+	tup = systable_getnext(scan);
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "could not find extension \"schema_guard\"");
+	sg_extension_owner = ((Form_pg_extension) GETSTRUCT(tup))->extowner;
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return sg_extension_owner;
+}
+
+/*
+ * Make the current user the extension's owner until sg_restore_user(), as
+ * a SECURITY DEFINER function would, whoever ran the DDL: the catalog is
+ * the extension's, closed to other roles.  An error in between leaves it
+ * to the abort of the (sub)transaction to restore the user.
+ */
+void
+sg_run_as_owner(SgSavedUser *saved)
+{
+	GetUserIdAndSecContext(&saved->userid, &saved->sec_context);
+	SetUserIdAndSecContext(sg_catalog_extension_owner(),
+						   saved->sec_context | SECURITY_LOCAL_USERID_CHANGE);
+}
+
+void
+sg_restore_user(const SgSavedUser *saved)
+{
+	SetUserIdAndSecContext(saved->userid, saved->sec_context);
 }
 
 /* A table or index of the extension's schema. */
@@ -1036,14 +1090,22 @@ void
 sg_catalog_before_commit(void)
 {
 	SgEntry		entry;
+	SgSavedUser saved;
 	ListCell   *lc;
 
 	if (sg_after_commit == NIL)
 		return;
+	if (!OidIsValid(sg_catalog_extension_oid()))
+	{
+		sg_after_commit = NIL;	/* dropped in this transaction */
+		return;
+	}
+	sg_run_as_owner(&saved);
 	sg_enter(&entry, NULL);
 	foreach(lc, sg_after_commit)
 		sg_catalog_mark_pending(lfirst_oid(lc));
 	sg_leave(&entry);
+	sg_restore_user(&saved);
 	sg_after_commit = NIL;
 }
 

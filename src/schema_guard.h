@@ -248,6 +248,17 @@ extern bool sg_command_in_progress(void);
 extern void sg_catalog_init(void);
 extern void sg_engine_init(void);
 extern Oid	sg_catalog_extension_oid(void);
+extern Oid	sg_catalog_extension_owner(void);
+
+/* The user and security context to go back to (sg_run_as_owner()). */
+typedef struct SgSavedUser
+{
+	Oid			userid;
+	int			sec_context;
+} SgSavedUser;
+
+extern void sg_run_as_owner(SgSavedUser *saved);
+extern void sg_restore_user(const SgSavedUser *saved);
 
 /* report.c and shared text helpers */
 extern char *sg_function_identity(Oid fn);
