@@ -46,6 +46,9 @@ CREATE INDEX reference_name_idx ON schema_guard.reference (name)
     WHERE kind OPERATOR(pg_catalog.=) ANY ('{r,f,t,w}'::pg_catalog."char"[]);
 CREATE INDEX reference_created_idx ON schema_guard.reference (fn)
     WHERE access OPERATOR(pg_catalog.=) 'c';
+CREATE INDEX reference_finding_idx ON schema_guard.reference (fn)
+    WHERE severity OPERATOR(pg_catalog.<>) 'o'
+       OR access OPERATOR(pg_catalog.=) 'c';
 COMMENT ON TABLE schema_guard.reference IS
     'What each analysed function references (severity o: it resolves) and what is wrong with it, indexed by referenced object and by name.';
 

@@ -421,6 +421,31 @@ SELECT count(*) AS stale_rows FROM schema_guard.reference
 DROP FUNCTION uses_scaled();
 DROP FUNCTION scaled(int, int);
 
+-- Re-applying the very same definition of a function whose body uses a
+-- missing table (a migration tool replaying every function) warns again,
+-- as creating it did, and with function_check = error is refused again.
+CREATE FUNCTION uses_missing() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM not_created_yet);
+END
+$$;
+CREATE OR REPLACE FUNCTION uses_missing() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM not_created_yet);
+END
+$$;
+SET schema_guard.function_check = error;
+CREATE OR REPLACE FUNCTION uses_missing() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM not_created_yet);
+END
+$$;
+RESET schema_guard.function_check;
+DROP FUNCTION uses_missing();
+
 -- DROP FUNCTION ... CASCADE drops the defaults that call it: a NOT NULL
 -- column that loses its default is one inserts must now give.
 CREATE FUNCTION new_code() RETURNS text

@@ -1837,7 +1837,8 @@ sg_stored_findings_if_current(SgStoredFunction *stored, List *units,
 	snapshot = RegisterSnapshot(GetLatestSnapshot());
 	ScanKeyInit(&key, Anum_reference_fn, BTEqualStrategyNumber, F_OIDEQ,
 				ObjectIdGetDatum(stored->fn));
-	scan = systable_beginscan(rel, sg_catalog_relid("reference_unit_idx"),
+	/* the index holds just these rows: most functions have none */
+	scan = systable_beginscan(rel, sg_catalog_relid("reference_finding_idx"),
 							  true, snapshot, 1, &key);
 	while ((tup = systable_getnext(scan)) != NULL)
 	{
@@ -1845,11 +1846,6 @@ sg_stored_findings_if_current(SgStoredFunction *stored, List *units,
 		Oid			tg = DatumGetObjectId(heap_getattr(tup, Anum_reference_tg,
 													   desc, &isnull));
 
-		if (DatumGetChar(heap_getattr(tup, Anum_reference_severity, desc,
-									  &isnull)) == SG_OK &&
-			DatumGetChar(heap_getattr(tup, Anum_reference_access, desc,
-									  &isnull)) != SG_ACCESS_CREATE)
-			continue;
 		foreach(lc, result)
 		{
 			SgAnalysis *a = (SgAnalysis *) lfirst(lc);

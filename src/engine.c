@@ -84,8 +84,8 @@ typedef struct SgProcHashes
 
 static SgProcHashes *sg_proc_hashes(HeapTuple proctup);
 static bool sg_is_extension_member(Oid fn);
-static int64 sg_proc_definition_now(HeapTuple proctup);
-static int64 sg_proc_interface_now(HeapTuple proctup);
+static int64 sg_proc_definition_now(const Datum *values, const bool *nulls);
+static int64 sg_proc_interface_now(const Datum *values, const bool *nulls);
 static List *sg_analyze_units(Oid fn, const char *session_path,
 							  bool new_definition, bool nowait);
 static SgAnalysis *sg_analyze_one(Oid fn, Oid tg, const char *session_path,
@@ -511,11 +511,12 @@ sg_extension_member_functions(void)
 }
 
 /*
- * A hash of some columns of a pg_proc row ("fixed" ones by value, the
- * others by their bytes).
+ * A hash of some columns of a pg_proc row, given deformed ("fixed" ones by
+ * value, the others by their bytes).
  */
 static int64
-sg_proc_hash(HeapTuple proctup, const AttrNumber *fixed, int nfixed,
+sg_proc_hash(const Datum *values, const bool *nulls,
+			 const AttrNumber *fixed, int nfixed,
 			 const AttrNumber *varlena, int nvarlena)
 {
 	uint64		hash = 0;
@@ -523,27 +524,24 @@ sg_proc_hash(HeapTuple proctup, const AttrNumber *fixed, int nfixed,
 
 	for (i = 0; i < nfixed; i++)
 	{
-		bool		isnull;
-		Datum		value = SysCacheGetAttr(PROCOID, proctup, fixed[i], &isnull);
-		uint64		word = isnull ? 0 : (uint64) value;
+		uint64		word = nulls[fixed[i] - 1] ? 0 : (uint64) values[fixed[i] - 1];
 
 		hash = hash_bytes_extended((const unsigned char *) &word,
 								   sizeof(word), hash);
 	}
 	for (i = 0; i < nvarlena; i++)
 	{
-		bool		isnull;
 		Datum		value;
 		struct varlena *bytes;
 
 		if (varlena[i] == InvalidAttrNumber)
 			continue;
-		value = SysCacheGetAttr(PROCOID, proctup, varlena[i], &isnull);
-		if (isnull)
+		if (nulls[varlena[i] - 1])
 		{
 			hash = hash_combine64(hash, i + 1);
 			continue;
 		}
+		value = values[varlena[i] - 1];
 		if (varlena[i] == Anum_pg_proc_proname)
 		{
 			hash = hash_bytes_extended((const unsigned char *) DatumGetCString(value),
@@ -600,17 +598,32 @@ sg_proc_hashes(HeapTuple proctup)
 	if (last.fn != fn || last.xmin != xmin ||
 		!ItemPointerEquals(&last.tid, &proctup->t_self))
 	{
+		static TupleDesc desc = NULL;
+		Datum		values[Natts_pg_proc];
+		bool		nulls[Natts_pg_proc];
+
+		/* pg_proc's row type is fixed: its descriptor is kept */
+		if (desc == NULL)
+		{
+			Relation	rel = table_open(ProcedureRelationId, AccessShareLock);
+			MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+			desc = CreateTupleDescCopy(RelationGetDescr(rel));
+			MemoryContextSwitchTo(old);
+			table_close(rel, AccessShareLock);
+		}
+		heap_deform_tuple(proctup, desc, values, nulls);
 		last.fn = fn;
 		last.xmin = xmin;
 		last.tid = proctup->t_self;
-		last.definition = sg_proc_definition_now(proctup);
-		last.interface = sg_proc_interface_now(proctup);
+		last.definition = sg_proc_definition_now(values, nulls);
+		last.interface = sg_proc_interface_now(values, nulls);
 	}
 	return &last;
 }
 
 static int64
-sg_proc_definition_now(HeapTuple proctup)
+sg_proc_definition_now(const Datum *values, const bool *nulls)
 {
 	static const AttrNumber fixed[] = {
 		Anum_pg_proc_pronamespace, Anum_pg_proc_proowner,
@@ -626,12 +639,12 @@ sg_proc_definition_now(HeapTuple proctup)
 		Anum_pg_proc_proconfig
 	};
 
-	return sg_proc_hash(proctup, fixed, lengthof(fixed),
+	return sg_proc_hash(values, nulls, fixed, lengthof(fixed),
 						varlena, lengthof(varlena));
 }
 
 static int64
-sg_proc_interface_now(HeapTuple proctup)
+sg_proc_interface_now(const Datum *values, const bool *nulls)
 {
 	static const AttrNumber fixed[] = {
 		Anum_pg_proc_pronamespace, Anum_pg_proc_provariadic,
@@ -644,7 +657,7 @@ sg_proc_interface_now(HeapTuple proctup)
 		Anum_pg_proc_proargnames, Anum_pg_proc_proargdefaults
 	};
 
-	return sg_proc_hash(proctup, fixed, lengthof(fixed),
+	return sg_proc_hash(values, nulls, fixed, lengthof(fixed),
 						varlena, lengthof(varlena));
 }
 
