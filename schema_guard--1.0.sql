@@ -17,12 +17,13 @@ CREATE TABLE schema_guard.analysis (
     session_path pg_catalog.text NOT NULL,
     interface   pg_catalog.int8 NOT NULL,
     refs_hash   pg_catalog.int8 NOT NULL,
+    findings    pg_catalog.int4 NOT NULL,
     PRIMARY KEY (fn, tg)
 );
 CREATE INDEX analysis_tg_idx ON schema_guard.analysis (tg)
     WHERE tg OPERATOR(pg_catalog.<>) 0::pg_catalog.oid;
 COMMENT ON TABLE schema_guard.analysis IS
-    'One row per analysed function, or per trigger for a trigger function: a hash of the function definition it describes, the search_path its names resolved with, the search_path of the session that created it (used when the function sets none), a hash of the part of the definition its callers depend on, and a hash of its rows in schema_guard.reference.';
+    'One row per analysed function, or per trigger for a trigger function: a hash of the function definition it describes, the search_path its names resolved with, the search_path of the session that created it (used when the function sets none), a hash of the part of the definition its callers depend on, a hash of its rows in schema_guard.reference, and how many of those are findings or relations created at run time.';
 
 CREATE TABLE schema_guard.reference (
     fn          pg_catalog.oid    NOT NULL,
@@ -46,9 +47,6 @@ CREATE INDEX reference_name_idx ON schema_guard.reference (name)
     WHERE kind OPERATOR(pg_catalog.=) ANY ('{r,f,t,w}'::pg_catalog."char"[]);
 CREATE INDEX reference_created_idx ON schema_guard.reference (fn)
     WHERE access OPERATOR(pg_catalog.=) 'c';
-CREATE INDEX reference_finding_idx ON schema_guard.reference (fn)
-    WHERE severity OPERATOR(pg_catalog.<>) 'o'
-       OR access OPERATOR(pg_catalog.=) 'c';
 COMMENT ON TABLE schema_guard.reference IS
     'What each analysed function references (severity o: it resolves) and what is wrong with it, indexed by referenced object and by name.';
 

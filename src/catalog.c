@@ -83,7 +83,7 @@
 PG_FUNCTION_INFO_V1(sg_creation_path_arrives);
 
 #define SG_REF_COLUMNS	14
-#define SG_UNIT_COLUMNS	7
+#define SG_UNIT_COLUMNS	8
 
 typedef struct SgPlan
 {
@@ -196,9 +196,9 @@ static SgPlan plan_insert_analyses = {
 	"INSERT INTO schema_guard.analysis SELECT * FROM ROWS FROM"
 	" (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3),"
 	" pg_catalog.unnest($4), pg_catalog.unnest($5), pg_catalog.unnest($6),"
-	" pg_catalog.unnest($7))",
+	" pg_catalog.unnest($7), pg_catalog.unnest($8))",
 	SG_UNIT_COLUMNS, {OIDARRAYOID, OIDARRAYOID, INT8ARRAYOID, TEXTARRAYOID,
-	TEXTARRAYOID, INT8ARRAYOID, INT8ARRAYOID}
+	TEXTARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT4ARRAYOID}
 };
 
 static SgPlan plan_session_paths_of = {
@@ -293,6 +293,7 @@ static Oid	sg_catalog_relid(const char *name);
 static const char *sg_stored_identity(SgIdentityMemo *identities, SgRef *ref);
 static const char *sg_stored_written(SgIdentityMemo *identities, SgRef *ref);
 static uint64 sg_row_hash(const SgRef *ref, const char *written);
+static void sg_set_refs_summary(SgAnalysis *a, uint64 hash);
 static int64 sg_refs_hash(SgAnalysis *a, SgIdentityMemo *identities);
 static bool sg_same_rows(List *units, List *analyses,
 						 SgIdentityMemo *identities);
@@ -360,6 +361,7 @@ static bool sg_catalog_bulk_load(List *fns, bool all, bool *empty);
 #define Anum_analysis_session_path	5
 #define Anum_analysis_interface	6
 #define Anum_analysis_refs_hash	7
+#define Anum_analysis_findings	8
 #define Anum_reference_fn		1
 #define Anum_reference_tg		2
 #define Anum_reference_kind		4
@@ -680,7 +682,7 @@ sg_write_units(List *analyses, bool unit_rows, bool index_entries,
 			   SgIdentityMemo *identities)
 {
 	static const Oid unit_types[SG_UNIT_COLUMNS] = {
-		OIDOID, OIDOID, INT8OID, TEXTOID, TEXTOID, INT8OID, INT8OID
+		OIDOID, OIDOID, INT8OID, TEXTOID, TEXTOID, INT8OID, INT8OID, INT4OID
 	};
 	static const Oid ref_types[SG_REF_COLUMNS] = {
 		OIDOID, OIDOID, INT4OID, CHAROID, CHAROID, CHAROID, OIDOID,
@@ -757,10 +759,7 @@ sg_write_units(List *analyses, bool unit_rows, bool index_entries,
 			i++;
 		}
 		if (unit_rows && !a->refs_hashed)
-		{
-			a->refs_hash = (int64) hash;
-			a->refs_hashed = true;
-		}
+			sg_set_refs_summary(a, hash);
 	}
 
 	if (unit_rows)
@@ -781,6 +780,7 @@ sg_write_units(List *analyses, bool unit_rows, bool index_entries,
 			ucols[4][u] = CStringGetTextDatum(a->session_path);
 			ucols[5][u] = Int64GetDatum(a->interface);
 			ucols[6][u] = Int64GetDatum(sg_refs_hash(a, identities));
+			ucols[7][u] = Int32GetDatum(a->findings);
 			u++;
 		}
 		if (direct)
@@ -909,6 +909,28 @@ sg_row_hash(const SgRef *ref, const char *written)
 }
 
 /*
+ * Set what a unit row says of its references: the hash of their rows, and
+ * how many are findings or relations created at run time (the rows a
+ * replacement by the same definition reads back).
+ */
+static void
+sg_set_refs_summary(SgAnalysis *a, uint64 hash)
+{
+	ListCell   *lc;
+
+	a->refs_hash = (int64) hash;
+	a->findings = 0;
+	foreach(lc, a->refs)
+	{
+		SgRef	   *ref = (SgRef *) lfirst(lc);
+
+		if (ref->severity != SG_OK || ref->access == SG_ACCESS_CREATE)
+			a->findings++;
+	}
+	a->refs_hashed = true;
+}
+
+/*
  * A hash of the rows a unit's references are stored as, whatever their
  * order (the sum of the rows' hashes), kept in its unit row: a new
  * analysis with the hash of the stored one would store the same rows.
@@ -927,8 +949,7 @@ sg_refs_hash(SgAnalysis *a, SgIdentityMemo *identities)
 
 		hash += sg_row_hash(ref, sg_stored_written(identities, ref));
 	}
-	a->refs_hash = (int64) hash;
-	a->refs_hashed = true;
+	sg_set_refs_summary(a, hash);
 	return a->refs_hash;
 }
 
@@ -1288,10 +1309,7 @@ sg_diff_function(Relation units_rel, Relation refs_rel, List *units,
 			hash += sg_row_hash(row->ref, row->written);
 		}
 		if (!a->refs_hashed)
-		{
-			a->refs_hash = (int64) hash;
-			a->refs_hashed = true;
-		}
+			sg_set_refs_summary(a, hash);
 	}
 
 	/* both sorted the same way, then merged: equal rows stay */
@@ -1393,6 +1411,7 @@ sg_update_unit_row(Relation rel, ItemPointer tid, SgAnalysis *a)
 	values[Anum_analysis_session_path - 1] = CStringGetTextDatum(a->session_path);
 	values[Anum_analysis_interface - 1] = Int64GetDatum(a->interface);
 	values[Anum_analysis_refs_hash - 1] = Int64GetDatum(a->refs_hash);
+	values[Anum_analysis_findings - 1] = Int32GetDatum(a->findings);
 	tup = heap_form_tuple(RelationGetDescr(rel), values, nulls);
 	if (sg_simple_heap_update(rel, tid, tup))
 		sg_insert_index_entries(rel, tup);
@@ -1615,6 +1634,8 @@ sg_units_from_rows(Relation rel, List *tuples)
 														   desc, &isnull));
 		u->analysis.refs_hash = DatumGetInt64(heap_getattr(tup, Anum_analysis_refs_hash,
 														   desc, &isnull));
+		u->analysis.findings = DatumGetInt32(heap_getattr(tup, Anum_analysis_findings,
+														  desc, &isnull));
 		u->analysis.refs_hashed = true;
 		u->tid = tup->t_self;
 		result = lappend(result, u);
@@ -1818,6 +1839,7 @@ sg_stored_findings_if_current(SgStoredFunction *stored, List *units,
 	ScanKeyData key;
 	HeapTuple	tup;
 	ListCell   *lc;
+	int			findings = 0;
 
 	if (stored->units == NIL || list_length(stored->units) != list_length(units))
 		return NIL;
@@ -1829,16 +1851,18 @@ sg_stored_findings_if_current(SgStoredFunction *stored, List *units,
 		if (a->tg != u->tg || strcmp(a->session_path, session_path) != 0)
 			return NIL;
 		a->refs = NIL;
+		findings += a->findings;
 		result = lappend(result, a);
 	}
+	if (findings == 0)
+		return result;			/* what most functions have */
 
 	rel = table_open(sg_catalog_relid("reference"), AccessShareLock);
 	desc = RelationGetDescr(rel);
 	snapshot = RegisterSnapshot(GetLatestSnapshot());
 	ScanKeyInit(&key, Anum_reference_fn, BTEqualStrategyNumber, F_OIDEQ,
 				ObjectIdGetDatum(stored->fn));
-	/* the index holds just these rows: most functions have none */
-	scan = systable_beginscan(rel, sg_catalog_relid("reference_finding_idx"),
+	scan = systable_beginscan(rel, sg_catalog_relid("reference_unit_idx"),
 							  true, snapshot, 1, &key);
 	while ((tup = systable_getnext(scan)) != NULL)
 	{
@@ -1846,6 +1870,11 @@ sg_stored_findings_if_current(SgStoredFunction *stored, List *units,
 		Oid			tg = DatumGetObjectId(heap_getattr(tup, Anum_reference_tg,
 													   desc, &isnull));
 
+		if (DatumGetChar(heap_getattr(tup, Anum_reference_severity, desc,
+									  &isnull)) == SG_OK &&
+			DatumGetChar(heap_getattr(tup, Anum_reference_access, desc,
+									  &isnull)) != SG_ACCESS_CREATE)
+			continue;
 		foreach(lc, result)
 		{
 			SgAnalysis *a = (SgAnalysis *) lfirst(lc);

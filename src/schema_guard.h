@@ -121,8 +121,11 @@ typedef struct SgAnalysis
 	bool		incomplete;		/* statements were left out: a table they
 								 * use was locked (engine.c) */
 	List	   *refs;			/* of SgRef */
-	bool		refs_hashed;	/* refs_hash is set (catalog.c) */
+	bool		refs_hashed;	/* refs_hash and findings are set
+								 * (catalog.c) */
 	int64		refs_hash;		/* a hash of the rows refs are stored as */
+	int			findings;		/* refs that are findings, or relations
+								 * created at run time */
 } SgAnalysis;
 
 /*

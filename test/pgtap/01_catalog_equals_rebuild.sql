@@ -98,7 +98,7 @@ LANGUAGE sql STABLE AS $$
                pg_temp.sg01_ident('pg_catalog.pg_trigger'::regclass, a.tg, 0),
                a.definition::text,
                a.search_path, a.session_path,
-               a.interface::text, a.refs_hash::text)
+               a.interface::text, a.refs_hash::text, a.findings::text)
       FROM schema_guard.analysis AS a
     UNION ALL
     SELECT 'reference|' || concat_ws('|',

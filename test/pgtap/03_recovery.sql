@@ -233,7 +233,7 @@ INSERT INTO schema_guard.reference
      WHERE r.fn = 'sg03.trigger_document_processing()'::regprocedure;
 INSERT INTO schema_guard.analysis
     SELECT 4000000000::oid, tg, definition, search_path, session_path,
-           interface, refs_hash
+           interface, refs_hash, findings
       FROM schema_guard.analysis
      WHERE fn = 'sg03.trigger_document_processing()'::regprocedure;
 SELECT lives_ok('SELECT schema_guard.rebuild()', 'rebuild() over a damaged catalog');
