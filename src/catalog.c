@@ -954,7 +954,7 @@ sg_refs_hash(SgAnalysis *a, SgIdentityMemo *identities)
 }
 
 /* Rows inserted at once by sg_insert_rows(). */
-#define SG_INSERT_BATCH 1000
+#define SG_INSERT_BATCH 128
 
 /*
  * Insert rows, given column by column, into a catalog table: heap
