@@ -1181,7 +1181,7 @@ sg_collect_walker(Node *node, SgCollect *c)
 							Oid			relid = DatumGetObjectId(k->constvalue);
 
 							if (sg_user_object(relid) &&
-								!isAnyTempNamespace(get_rel_namespace(relid)))
+								!sg_relation_is_temp(relid))
 							{
 								char	   *relname = get_rel_name(relid);
 
@@ -1263,7 +1263,7 @@ sg_collect_walker(Node *node, SgCollect *c)
 				Oid			relid = get_typ_typrelid(exprType((Node *) fs->arg));
 
 				if (OidIsValid(relid) && sg_user_object(relid) &&
-					!isAnyTempNamespace(get_rel_namespace(relid)))
+					!sg_relation_is_temp(relid))
 				{
 					char	   *attname = get_attname(relid, fs->fieldnum, true);
 
@@ -1304,7 +1304,7 @@ sg_collect_var(SgCollect *c, Var *var)
 	if (rte->rtekind == RTE_RELATION)
 	{
 		if (!sg_user_object(rte->relid) ||
-			isAnyTempNamespace(get_rel_namespace(rte->relid)) ||
+			sg_relation_is_temp(rte->relid) ||
 			var->location < 0 ||
 			(query->onConflict != NULL &&
 			 (int) var->varno == query->onConflict->exclRelIndex))
@@ -1359,7 +1359,7 @@ sg_collect_rtable(SgCollect *c, Query *query)
 		relname = get_rel_name(rte->relid);
 		if (relname == NULL)
 			continue;
-		if (isAnyTempNamespace(get_rel_namespace(rte->relid)))
+		if (sg_relation_is_temp(rte->relid))
 		{
 			sg_add_finding(c->us, SG_KIND_RELATION, SG_INFO,
 						   sg_collect_line(c, SG_KIND_RELATION, relname, -1),
@@ -1550,7 +1550,7 @@ sg_type_target(Oid typid, Oid *classid, Oid *objid, char **name)
 		*classid = RelationRelationId;
 		*objid = relid;
 		*name = get_rel_name(relid);
-		return *name != NULL && !isAnyTempNamespace(get_rel_namespace(relid));
+		return *name != NULL && !sg_relation_is_temp(relid);
 	}
 	*classid = TypeRelationId;
 	*objid = typid;

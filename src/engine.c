@@ -216,6 +216,21 @@ sg_user_object(Oid oid)
 	return oid >= FirstNormalObjectId;
 }
 
+/* Is this a temporary relation (of any session)?  False if it is gone. */
+bool
+sg_relation_is_temp(Oid relid)
+{
+	HeapTuple	tup;
+	bool		result;
+
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tup))
+		return false;
+	result = ((Form_pg_class) GETSTRUCT(tup))->relpersistence == RELPERSISTENCE_TEMP;
+	ReleaseSysCache(tup);
+	return result;
+}
+
 /*
  * The units of a function: one per trigger calling it for a trigger
  * function that has triggers, else the function alone.  Triggers are
@@ -2228,7 +2243,7 @@ sg_resolve_relation(SgUnitState *us, SgPoint *pc, SgRawScan *scan,
 		return InvalidOid;
 	relid = RangeVarGetRelidExtended(makeRangeVarFromNameList(item->names),
 									 NoLock, RVR_MISSING_OK, NULL, NULL);
-	if (OidIsValid(relid) && isAnyTempNamespace(get_rel_namespace(relid)))
+	if (OidIsValid(relid) && sg_relation_is_temp(relid))
 		relid = InvalidOid;		/* see sg_refuse_temp_relations() */
 	if (OidIsValid(relid))
 	{

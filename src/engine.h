@@ -236,6 +236,7 @@ extern int	sg_statement_start(const char *src, int location);
 extern char sg_point_severity(SgPoint *pc, int sqlerrcode, char severity,
 							  char **note);
 extern bool sg_user_object(Oid oid);
+extern bool sg_relation_is_temp(Oid relid);
 extern int	sg_item_line(SgPoint *pc, SgRawScan *scan, SgRawName *item);
 extern Oid	sg_resolve_relation(SgUnitState *us, SgPoint *pc,
 								SgRawScan *scan, SgRawName *item);
