@@ -258,3 +258,62 @@ SET client_min_messages = warning;
 DROP SCHEMA validate_api, validate_api_other CASCADE;
 DROP ROLE regress_validate_api_reader;
 RESET client_min_messages;
+
+--
+-- The first validate() after CREATE EXTENSION analyses and stores the
+-- functions that were there before it, and reports what the next call,
+-- which reads the stored analyses, reports: findings per function and per
+-- trigger, and relations a body creates at run time.
+--
+SET client_min_messages = warning;
+DROP EXTENSION schema_guard;
+RESET client_min_messages;
+CREATE SCHEMA va_first;
+CREATE TABLE va_first.with_note (id int, note text);
+CREATE TABLE va_first.without_note (id int);
+CREATE FUNCTION va_first.reads_missing() RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM va_first.missing);
+END $$;
+CREATE FUNCTION va_first.makes_log() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    CREATE TABLE IF NOT EXISTS va_first.log (x int);
+END $$;
+CREATE FUNCTION va_first.reads_log() RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM va_first.makes_log();
+    RETURN (SELECT count(*) FROM va_first.log);
+END $$;
+CREATE FUNCTION va_first.sets_note() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.note := 'seen';
+    RETURN NEW;
+END $$;
+CREATE TRIGGER sets_note BEFORE INSERT ON va_first.with_note
+    FOR EACH ROW EXECUTE FUNCTION va_first.sets_note();
+CREATE TRIGGER sets_note BEFORE INSERT ON va_first.without_note
+    FOR EACH ROW EXECUTE FUNCTION va_first.sets_note();
+CREATE FUNCTION va_first.fine() RETURNS bigint LANGUAGE sql
+    AS $$ SELECT count(*) FROM va_first.with_note $$;
+CREATE EXTENSION schema_guard;
+CREATE TEMP TABLE va_first_report AS
+    SELECT * FROM schema_guard.validate(ARRAY['va_first']);
+SELECT severity, "check", object_type, object_name, line, referenced
+  FROM va_first_report
+ ORDER BY object_name, line, "check";
+SELECT count(*) AS stored
+  FROM schema_guard.analysis
+ WHERE fn IN ('va_first.reads_missing()'::regprocedure,
+              'va_first.makes_log()'::regprocedure,
+              'va_first.reads_log()'::regprocedure,
+              'va_first.sets_note()'::regprocedure,
+              'va_first.fine()'::regprocedure);
+-- the second call reads what the first stored: the same rows
+(SELECT * FROM schema_guard.validate(ARRAY['va_first'])
+ EXCEPT ALL SELECT * FROM va_first_report)
+UNION ALL
+(SELECT * FROM va_first_report
+ EXCEPT ALL SELECT * FROM schema_guard.validate(ARRAY['va_first']));
+SET client_min_messages = warning;
+DROP SCHEMA va_first CASCADE;
+RESET client_min_messages;

@@ -233,16 +233,8 @@ static SgPlan plan_insert_refs = {
 };
 
 static SgPlan plan_all_units = {
-	"SELECT fn, tg, definition, search_path, session_path FROM schema_guard.analysis"
-	" ORDER BY fn, tg",
-	0, {InvalidOid}
-};
-
-static SgPlan plan_all_findings = {
-	"SELECT fn, tg, line, kind, access, severity, classid, objid, objsubid,"
-	" name, written, check_id, message, hint FROM schema_guard.reference"
-	" WHERE severity OPERATOR(pg_catalog.<>) 'o' OR access OPERATOR(pg_catalog.=) 'c'"
-	" ORDER BY fn, tg",
+	"SELECT fn, tg, definition, search_path, session_path, findings"
+	" FROM schema_guard.analysis ORDER BY fn, tg",
 	0, {InvalidOid}
 };
 
@@ -287,6 +279,8 @@ static SgPlan plan_clear_pending = {
 
 static SPIPlanPtr sg_prepare(SgPlan *p);
 static SgRef *sg_ref_from_row(HeapTuple tup, TupleDesc desc, int first);
+static void sg_read_findings(Relation rel, Snapshot snapshot, Oid fn,
+							 List *analyses);
 static int	sg_exec(SgPlan *p, Datum *values, bool write);
 static void sg_lock_function(Oid fn);
 static Oid	sg_catalog_relid(const char *name);
@@ -341,7 +335,8 @@ static char *sg_text_or_null(HeapTuple tup, TupleDesc desc, int col);
 static void sg_write_origin(void);
 static bool sg_enum_value_added_here(void);
 static void sg_note_after_commit(Oid fn, List *analyses);
-static int	sg_analyse_into_catalog(List *fns, bool all);
+static int	sg_analyse_into_catalog(List *fns, bool all, List **reported,
+									MemoryContext reported_cxt);
 static void sg_write_batch(MemoryContext batchcxt, List *analyses,
 						   List *unit_inserts, List *ref_inserts, bool bulk,
 						   SgIdentityMemo *identities);
@@ -1833,11 +1828,7 @@ sg_stored_findings_if_current(SgStoredFunction *stored, List *units,
 {
 	List	   *result = NIL;
 	Relation	rel;
-	TupleDesc	desc;
 	Snapshot	snapshot;
-	SysScanDesc scan;
-	ScanKeyData key;
-	HeapTuple	tup;
 	ListCell   *lc;
 	int			findings = 0;
 
@@ -1858,24 +1849,44 @@ sg_stored_findings_if_current(SgStoredFunction *stored, List *units,
 		return result;			/* what most functions have */
 
 	rel = table_open(sg_catalog_relid("reference"), AccessShareLock);
-	desc = RelationGetDescr(rel);
 	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	sg_read_findings(rel, snapshot, stored->fn, result);
+	UnregisterSnapshot(snapshot);
+	table_close(rel, AccessShareLock);
+	return result;
+}
+
+/*
+ * Give each of these stored analyses of a function (its units, or some of
+ * them) its findings and the relations it creates at run time, read
+ * through the index of the function's reference rows.
+ */
+static void
+sg_read_findings(Relation rel, Snapshot snapshot, Oid fn, List *analyses)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	SysScanDesc scan;
+	ScanKeyData key;
+	HeapTuple	tup;
+
 	ScanKeyInit(&key, Anum_reference_fn, BTEqualStrategyNumber, F_OIDEQ,
-				ObjectIdGetDatum(stored->fn));
+				ObjectIdGetDatum(fn));
 	scan = systable_beginscan(rel, sg_catalog_relid("reference_unit_idx"),
 							  true, snapshot, 1, &key);
 	while ((tup = systable_getnext(scan)) != NULL)
 	{
 		bool		isnull;
-		Oid			tg = DatumGetObjectId(heap_getattr(tup, Anum_reference_tg,
-													   desc, &isnull));
+		Oid			tg;
+		ListCell   *lc;
 
 		if (DatumGetChar(heap_getattr(tup, Anum_reference_severity, desc,
 									  &isnull)) == SG_OK &&
 			DatumGetChar(heap_getattr(tup, Anum_reference_access, desc,
 									  &isnull)) != SG_ACCESS_CREATE)
 			continue;
-		foreach(lc, result)
+		tg = DatumGetObjectId(heap_getattr(tup, Anum_reference_tg, desc,
+										   &isnull));
+		foreach(lc, analyses)
 		{
 			SgAnalysis *a = (SgAnalysis *) lfirst(lc);
 
@@ -1884,9 +1895,6 @@ sg_stored_findings_if_current(SgStoredFunction *stored, List *units,
 		}
 	}
 	systable_endscan(scan);
-	UnregisterSnapshot(snapshot);
-	table_close(rel, AccessShareLock);
-	return result;
 }
 
 /* A reference row whose "line" column is number "first". */
@@ -1913,7 +1921,8 @@ sg_ref_from_row(HeapTuple tup, TupleDesc desc, int first)
 
 /*
  * Every stored analysis, keeping only findings and creations (what
- * validate() needs), ordered by function and trigger.
+ * validate() needs), ordered by function and trigger.  The reference rows
+ * are read only for the units whose row counts some.
  */
 List *
 sg_catalog_load_findings(void)
@@ -1921,16 +1930,15 @@ sg_catalog_load_findings(void)
 	MemoryContext caller = CurrentMemoryContext;
 	MemoryContext old;
 	List	   *result = NIL;
-	SgAnalysis **units;
-	int			nunits;
-	int			u = 0;
+	List	   *with_findings = NIL;
+	Relation	rel;
+	Snapshot	snapshot;
+	int			k;
 	uint64		i;
 
 	SPI_connect();
 	sg_exec(&plan_all_units, NULL, false);
 	old = MemoryContextSwitchTo(caller);
-	nunits = (int) SPI_processed;
-	units = palloc0(sizeof(SgAnalysis *) * (nunits + 1));
 	for (i = 0; i < SPI_processed; i++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[i];
@@ -1943,30 +1951,33 @@ sg_catalog_load_findings(void)
 		a->definition = DatumGetInt64(SPI_getbinval(tup, desc, 3, &isnull));
 		a->search_path = sg_text_or_null(tup, desc, 4);
 		a->session_path = sg_text_or_null(tup, desc, 5);
-		units[i] = a;
+		a->findings = DatumGetInt32(SPI_getbinval(tup, desc, 6, &isnull));
 		result = lappend(result, a);
-	}
-	MemoryContextSwitchTo(old);
-
-	/* both results are ordered by (fn, tg): merge */
-	sg_exec(&plan_all_findings, NULL, false);
-	old = MemoryContextSwitchTo(caller);
-	for (i = 0; i < SPI_processed; i++)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		isnull;
-		Oid			fn = DatumGetObjectId(SPI_getbinval(tup, desc, 1, &isnull));
-		Oid			tg = DatumGetObjectId(SPI_getbinval(tup, desc, 2, &isnull));
-
-		while (u < nunits &&
-			   (units[u]->fn < fn || (units[u]->fn == fn && units[u]->tg < tg)))
-			u++;
-		if (u < nunits && units[u]->fn == fn && units[u]->tg == tg)
-			units[u]->refs = lappend(units[u]->refs, sg_ref_from_row(tup, desc, 3));
+		if (a->findings > 0)
+			with_findings = lappend(with_findings, a);
 	}
 	MemoryContextSwitchTo(old);
 	SPI_finish();
+	if (with_findings == NIL)
+		return result;
+
+	/* one index scan per function with findings, for all its units */
+	rel = table_open(sg_catalog_relid("reference"), AccessShareLock);
+	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	for (k = 0; k < list_length(with_findings);)
+	{
+		SgAnalysis *a = (SgAnalysis *) list_nth(with_findings, k++);
+		List	   *units = list_make1(a);
+
+		while (k < list_length(with_findings) &&
+			   ((SgAnalysis *) list_nth(with_findings, k))->fn == a->fn)
+			units = lappend(units, list_nth(with_findings, k++));
+		sg_read_findings(rel, snapshot, a->fn, units);
+		list_free(units);
+	}
+	UnregisterSnapshot(snapshot);
+	table_close(rel, AccessShareLock);
+	list_free(with_findings);
 	return result;
 }
 
@@ -2664,10 +2675,12 @@ sg_creation_path_arrives(PG_FUNCTION_ARGS)
  * that the catalog describes the state before the DDL about to be judged.
  * With "nowait" (validate() bringing the catalog up to date on the way),
  * nothing is done if another transaction holds the catalog.  Returns
- * whether pending functions were analysed.
+ * whether pending functions were analysed; if "analysed" is not NULL,
+ * appends to it, in the caller's memory context, what validate() reports
+ * of each analysis stored (sg_analysis_findings()), in function order.
  */
 bool
-sg_catalog_catch_up(bool nowait)
+sg_catalog_catch_up(bool nowait, List **analysed)
 {
 	static const char *const tables[] = {"analysis", "reference",
 	"pending_analysis", "creation_path"};
@@ -2703,7 +2716,7 @@ sg_catalog_catch_up(bool nowait)
 	}
 	sg_exec(&plan_clear_pending, NULL, true);
 	sg_state_changed(false);
-	(void) sg_analyse_into_catalog(pending, false);
+	(void) sg_analyse_into_catalog(pending, false, analysed, caller);
 	SPI_finish();
 	return true;
 }
@@ -2733,7 +2746,7 @@ sg_catalog_rebuild(void)
 		fns = sg_catalog_function_oids();
 		MemoryContextSwitchTo(old);
 	}
-	analysed = sg_analyse_into_catalog(fns, true);
+	analysed = sg_analyse_into_catalog(fns, true, NULL, NULL);
 	sg_write_origin();
 	SPI_finish();
 	return analysed;
@@ -2748,7 +2761,8 @@ sg_catalog_rebuild(void)
  * creation_path that name no analysed function go); else the rows of these
  * functions.
  * The caller holds the catalog locked and is connected to SPI.  Returns
- * how many functions were analysed.
+ * how many functions were analysed; "reported", if not NULL, gets what
+ * validate() reports of each analysis, allocated in "reported_cxt".
  *
  * Replacing a catalog that holds rows (rebuild()) compares the stored rows
  * with the new ones, function by function, and writes only the
@@ -2758,7 +2772,8 @@ sg_catalog_rebuild(void)
  * less than a pair per function.
  */
 static int
-sg_analyse_into_catalog(List *fns, bool all)
+sg_analyse_into_catalog(List *fns, bool all, List **reported,
+						MemoryContext reported_cxt)
 {
 	MemoryContext caller = CurrentMemoryContext;
 	MemoryContext batchcxt;
@@ -2957,6 +2972,15 @@ sg_analyse_into_catalog(List *fns, bool all)
 		sg_note_after_commit(fn, analyses);
 		foreach(lc2, analyses)
 			batch_refs += list_length(((SgAnalysis *) lfirst(lc2))->refs);
+		if (reported != NULL)
+		{
+			MemoryContext c = MemoryContextSwitchTo(reported_cxt);
+
+			foreach(lc2, analyses)
+				*reported = lappend(*reported,
+									sg_analysis_findings((SgAnalysis *) lfirst(lc2)));
+			MemoryContextSwitchTo(c);
+		}
 		if (diff)
 			sg_diff_function(units_rel, refs_rel, stored_units, stored_rows,
 							 analyses, identities, &unit_inserts, &ref_inserts);

@@ -762,6 +762,38 @@ sg_analyze_new_function(Oid fn, const char *session_path)
 	return sg_analyze_units(fn, session_path, true, false);
 }
 
+/*
+ * A copy of an analysis, in the current memory context, with only what
+ * validate() reports of it: findings, and the relations it creates at run
+ * time.
+ */
+SgAnalysis *
+sg_analysis_findings(const SgAnalysis *a)
+{
+	SgAnalysis *copy = palloc0(sizeof(SgAnalysis));
+	ListCell   *lc;
+
+	copy->fn = a->fn;
+	copy->tg = a->tg;
+	copy->search_path = pstrdup(a->search_path);
+	foreach(lc, a->refs)
+	{
+		SgRef	   *src = (SgRef *) lfirst(lc);
+		SgRef	   *ref;
+
+		if (src->severity == SG_OK && src->access != SG_ACCESS_CREATE)
+			continue;
+		ref = palloc(sizeof(SgRef));
+		*ref = *src;
+		ref->name = src->name ? pstrdup(src->name) : NULL;
+		ref->written = src->written ? pstrdup(src->written) : NULL;
+		ref->message = src->message ? pstrdup(src->message) : NULL;
+		ref->hint = src->hint ? pstrdup(src->hint) : NULL;
+		copy->refs = lappend(copy->refs, ref);
+	}
+	return copy;
+}
+
 static List *
 sg_analyze_units(Oid fn, const char *session_path, bool new_definition,
 				 bool nowait)

@@ -858,7 +858,7 @@ sg_command_start(void *arg)
 		(void) sg_catalog_rebuild();
 	}
 	else
-		(void) sg_catalog_catch_up(false);
+		(void) sg_catalog_catch_up(false, NULL);
 	sg_leave(&entry);
 }
 

@@ -49,6 +49,9 @@ typedef struct SgUnitEntry
 } SgUnitEntry;
 
 static const char *sg_unit_session_path(Oid fn, SgUnitEntry *entry);
+static void sg_load_stored(HTAB *stored);
+static List *sg_current_analyses(Oid fn, HTAB *stored, List *pending,
+								 MemoryContext resultcxt);
 static bool sg_same_finding(SgRef *a, SgRef *b);
 static bool sg_str_eq(const char *a, const char *b);
 static bool sg_created_visible(SgCreated *c, SgAnalysis *a);
@@ -483,22 +486,68 @@ sg_emit_finding(ReturnSetInfo *rsinfo, SgRef *ref, Oid fn, Oid tg,
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 }
 
-/* Keep only what validate() needs of an analysis: findings, creations. */
-static SgAnalysis *
-sg_findings_only(SgAnalysis *a)
+/* Enter every stored analysis (its findings only) in "stored", by unit. */
+static void
+sg_load_stored(HTAB *stored)
 {
-	List	   *refs = NIL;
 	ListCell   *lc;
 
-	foreach(lc, a->refs)
+	foreach(lc, sg_catalog_load_findings())
 	{
-		SgRef	   *ref = (SgRef *) lfirst(lc);
+		SgAnalysis *a = (SgAnalysis *) lfirst(lc);
+		SgUnit		key;
+		SgUnitEntry *entry;
+		bool		found;
 
-		if (ref->severity != SG_OK || ref->access == SG_ACCESS_CREATE)
-			refs = lappend(refs, ref);
+		key.fn = a->fn;
+		key.tg = a->tg;
+		entry = hash_search(stored, &key, HASH_ENTER, &found);
+		entry->analysis = a;
 	}
-	a->refs = refs;
-	return a;
+}
+
+/*
+ * What validate() reports of each unit of a function, allocated in
+ * "resultcxt": its stored analysis if that is current, else one made now
+ * in memory.
+ */
+static List *
+sg_current_analyses(Oid fn, HTAB *stored, List *pending,
+					MemoryContext resultcxt)
+{
+	List	   *analyses = NIL;
+	ListCell   *lc;
+
+	foreach(lc, sg_function_units(fn))
+	{
+		SgUnit	   *unit = (SgUnit *) lfirst(lc);
+		SgUnitEntry *entry = hash_search(stored, unit, HASH_FIND, NULL);
+		SgAnalysis *a = NULL;
+
+		if (entry != NULL && !list_member_oid(pending, fn) &&
+			sg_analysis_is_current(fn, entry->analysis->definition))
+			a = entry->analysis;
+		else
+		{
+			MemoryContext work = AllocSetContextCreate(resultcxt,
+													   "schema_guard validate",
+													   ALLOCSET_DEFAULT_SIZES);
+			MemoryContext old = MemoryContextSwitchTo(work);
+			SgAnalysis *fresh;
+
+			fresh = sg_analyze_unit(unit->fn, unit->tg,
+									sg_unit_session_path(unit->fn, entry));
+
+			MemoryContextSwitchTo(resultcxt);
+			if (fresh != NULL)
+				a = sg_analysis_findings(fresh);
+			MemoryContextSwitchTo(old);
+			MemoryContextDelete(work);
+		}
+		if (a != NULL)
+			analyses = lappend(analyses, a);
+	}
+	return analyses;
 }
 
 /*
@@ -530,10 +579,13 @@ sg_body_findings(PG_FUNCTION_ARGS)
 	HASHCTL		ctl;
 	HTAB	   *stored;
 	List	   *pending;
+	List	   *caught_up = NIL;	/* of SgAnalysis, by function */
+	int			next_caught = 0;
 	List	   *fns;
 	List	   *per_fn = NIL;	/* List of (fn, List of SgAnalysis) */
 	List	   *created = NIL;
 	bool		ready;
+	bool		stored_loaded;
 	ListCell   *lc;
 	SgEntry		sgentry;
 
@@ -555,25 +607,13 @@ sg_body_findings(PG_FUNCTION_ARGS)
 	 * are analysed and stored now, as the next DDL command would, so that
 	 * the next report finds them; unless this transaction cannot write, or
 	 * another one holds the catalog.  Then they are analysed in memory.
+	 * What the catch-up reports of its analyses is used as it is: those
+	 * functions need no second look.
 	 */
 	if (ready && !RecoveryInProgress() && !XactReadOnly)
-		(void) sg_catalog_catch_up(true);
+		(void) sg_catalog_catch_up(true, &caught_up);
 	pending = ready ? sg_catalog_pending() : NIL;
-	if (ready)
-	{
-		foreach(lc, sg_catalog_load_findings())
-		{
-			SgAnalysis *a = (SgAnalysis *) lfirst(lc);
-			SgUnit		key;
-			SgUnitEntry *entry;
-			bool		found;
-
-			key.fn = a->fn;
-			key.tg = a->tg;
-			entry = hash_search(stored, &key, HASH_ENTER, &found);
-			entry->analysis = a;
-		}
-	}
+	stored_loaded = !ready;
 
 	fns = sg_catalog_function_oids();
 	foreach(lc, fns)
@@ -583,59 +623,32 @@ sg_body_findings(PG_FUNCTION_ARGS)
 		ListCell   *lc2;
 
 		CHECK_FOR_INTERRUPTS();
-		sg_bound_caches();
-		if (!sg_function_is_analysable(fn))
-			continue;
 
-		foreach(lc2, sg_function_units(fn))
+		/* both lists are in OID order */
+		while (next_caught < list_length(caught_up) &&
+			   ((SgAnalysis *) list_nth(caught_up, next_caught))->fn < fn)
+			next_caught++;
+		if (next_caught < list_length(caught_up) &&
+			((SgAnalysis *) list_nth(caught_up, next_caught))->fn == fn &&
+			!list_member_oid(pending, fn))
 		{
-			SgUnit	   *unit = (SgUnit *) lfirst(lc2);
-			SgUnitEntry *entry = hash_search(stored, unit, HASH_FIND, NULL);
-			SgAnalysis *a = NULL;
-
-			if (entry != NULL && !list_member_oid(pending, fn) &&
-				sg_analysis_is_current(fn, entry->analysis->definition))
-				a = entry->analysis;
-			else
-			{
-				MemoryContext work = AllocSetContextCreate(resultcxt,
-														   "schema_guard validate",
-														   ALLOCSET_DEFAULT_SIZES);
-				MemoryContext old = MemoryContextSwitchTo(work);
-				SgAnalysis *fresh;
-
-				fresh = sg_analyze_unit(unit->fn, unit->tg,
-										sg_unit_session_path(unit->fn, entry));
-
-				MemoryContextSwitchTo(resultcxt);
-				if (fresh != NULL)
-				{
-					ListCell   *lc3;
-
-					fresh = sg_findings_only(fresh);
-					a = palloc0(sizeof(SgAnalysis));
-					a->fn = fresh->fn;
-					a->tg = fresh->tg;
-					a->search_path = pstrdup(fresh->search_path);
-					foreach(lc3, fresh->refs)
-					{
-						SgRef	   *src = (SgRef *) lfirst(lc3);
-						SgRef	   *ref = palloc(sizeof(SgRef));
-
-						*ref = *src;
-						ref->name = src->name ? pstrdup(src->name) : NULL;
-						ref->written = src->written ? pstrdup(src->written) : NULL;
-						ref->message = src->message ? pstrdup(src->message) : NULL;
-						ref->hint = src->hint ? pstrdup(src->hint) : NULL;
-						a->refs = lappend(a->refs, ref);
-					}
-				}
-				MemoryContextSwitchTo(old);
-				MemoryContextDelete(work);
-			}
-			if (a != NULL)
-				analyses = lappend(analyses, a);
+			while (next_caught < list_length(caught_up) &&
+				   ((SgAnalysis *) list_nth(caught_up, next_caught))->fn == fn)
+				analyses = lappend(analyses, list_nth(caught_up, next_caught++));
 		}
+		else
+		{
+			sg_bound_caches();
+			if (!sg_function_is_analysable(fn))
+				continue;
+			if (!stored_loaded)
+			{
+				sg_load_stored(stored);
+				stored_loaded = true;
+			}
+			analyses = sg_current_analyses(fn, stored, pending, resultcxt);
+		}
+
 		foreach(lc2, analyses)
 		{
 			ListCell   *lc3;
