@@ -483,6 +483,15 @@ echo "$FUNC_BODY" >"$WORK/ddl_replace_function.sql"
     echo "$FUNC_BODY"
     echo "$FUNC_BODY" | sed 's/a.id >= p_id/a.id > p_id/'
 } >"$WORK/ddl_replace_changed.sql"
+# the peer's way of checking a new body, unguarded: the same two versions,
+# each checked by plpgsql_check_function() once it is created
+CHECK_NEW="SELECT * FROM plpgsql_check_function('public.bench_ddl_unused(bigint)');"
+{
+    echo "$FUNC_BODY"
+    echo "$CHECK_NEW"
+    echo "$FUNC_BODY" | sed 's/a.id >= p_id/a.id > p_id/'
+    echo "$CHECK_NEW"
+} >"$WORK/ddl_replace_checked.sql"
 for db in $DB_G $DB_U $DB_F; do
     q "$db" -f "$WORK/ddl_replace_function.sql" >/dev/null
     q "$db" -c "VACUUM ANALYZE" >/dev/null
@@ -506,6 +515,7 @@ for db in $DB_G $DB_U $DB_F; do
     pgbench_run "$db" "$WORK/ddl_replace_function.sql" 20 >/dev/null
     pgbench_run "$db" "$WORK/ddl_replace_changed.sql" 20 >/dev/null
 done
+pgbench_run "$DB_U" "$WORK/ddl_replace_checked.sql" 20 >/dev/null
 # every round starts from the same state: catalogs vacuumed (the CREATE
 # and DROP of earlier rounds leave dead rows), nothing left to checkpoint
 settle() {
@@ -539,6 +549,8 @@ for r in $(seq 1 "$PGBENCH_ROUNDS"); do
             DDL[$t,$db,$r]=$(pgbench_run "$db" "$script" "$PGBENCH_TX")
         done
     done
+    # the peer only where it is installed, without schema_guard
+    DDL[replace_checked,$DB_U,$r]=$(pgbench_run "$DB_U" "$WORK/ddl_replace_checked.sql" "$PGBENCH_TX")
 done
 # ddl_med TEST DB COLUMN -> median over rounds (column 1 = transaction, 2.. = statements)
 ddl_med() {
@@ -777,6 +789,25 @@ for t in $TESTS; do
     done
     echo "$line"
 done
+# the guarded replacement against the unguarded one followed by the peer's
+# check of the new body, paired by round
+CHECKED_MED=$(ddl_med replace_checked "$DB_U" 1)
+vals=""
+for r in $(seq 1 "$PGBENCH_ROUNDS"); do
+    vals="$vals $(ratio "$(echo "${DDL[replace_checked,$DB_U,$r]}" | awk '{print $1}')" \
+                        "$(echo "${DDL[replace_changed,$DB_U,$r]}" | awk '{print $1}')")"
+done
+CHECKED_U_RATIO=$(echo "$vals" | median | awk '{printf "%.3f", $1}')
+vals=""
+for r in $(seq 1 "$PGBENCH_ROUNDS"); do
+    vals="$vals $(ratio "$(echo "${DDL[replace_changed,$DB_G,$r]}" | awk '{print $1}')" \
+                        "$(echo "${DDL[replace_checked,$DB_U,$r]}" | awk '{print $1}')")"
+done
+CHECKED_G_RATIO=$(echo "$vals" | median | awk '{printf "%.3f", $1}')
+echo "the peer checking each new body: unguarded, each CREATE OR REPLACE of the changed body followed by"
+echo "    plpgsql_check_function() on it: $(awk -v a="$CHECKED_MED" 'BEGIN { printf "%.3f", a }') ms a tx, ${CHECKED_U_RATIO}x the replacements alone;"
+echo "    schema_guard's guarded replacements take ${CHECKED_G_RATIO}x that"
+echo "    rounds (ms): $(for r in $(seq 1 "$PGBENCH_ROUNDS"); do echo "${DDL[replace_checked,$DB_U,$r]}" | awk '{printf "%s ", $1}'; done)"
 echo "first DDL after CREATE EXTENSION (analyses the $PENDING_COLD waiting functions): $(fmt "$CATCHUP_MS") ms"
 echo
 echo "5. Refusing DROP TABLE $DROP_T (used by $DROP_NFN functions), $DROP_ATTEMPTS attempts in one session (psql \\timing)"
@@ -826,5 +857,6 @@ summ "ADD COLUMN, unreferenced table <= 1.5x" "${DDL_column_2_RATIO}x" "$(verdic
 summ "DROP COLUMN, unreferenced table <= 1.5x" "${DDL_column_3_RATIO}x" "$(verdict "$DDL_column_3_RATIO" "<=" 1.5)"
 summ "CREATE OR REPLACE FUNCTION, uncalled, same body <= 1.5x" "${DDL_replace_function_1_RATIO}x" "$(verdict "$DDL_replace_function_1_RATIO" "<=" 1.5)"
 summ "CREATE OR REPLACE FUNCTION, uncalled, body changed <= 1.5x" "${DDL_replace_changed_1_RATIO}x" "$(verdict "$DDL_replace_changed_1_RATIO" "<=" 1.5)"
+summ "  the same / unguarded + plpgsql_check_function() (no target)" "${CHECKED_G_RATIO}x" ""
 summ "refusing a referenced DROP TABLE <= 50 ms (median)" "$(fmt "$DROP_MED") ms" "$(verdict "$DROP_MED" "<=" 50)"
 hr
