@@ -560,16 +560,18 @@ ddl_med() {
     done
     echo "$vals" | median
 }
-# ddl_ratio TEST DB COLUMN -> median over rounds of DB / unguarded in the
-# same round (paired, so that drift between rounds cancels)
-ddl_ratio() {
+# ddl_paired TEST_A DB_A TEST_B DB_B [COLUMN] -> median over rounds of A / B
+# in the same round (paired, so that drift between rounds cancels)
+ddl_paired() {
     local r vals=""
     for r in $(seq 1 "$PGBENCH_ROUNDS"); do
-        vals="$vals $(ratio "$(echo "${DDL[$1,$2,$r]}" | awk -v c="$3" '{print $c}')" \
-                            "$(echo "${DDL[$1,$DB_U,$r]}" | awk -v c="$3" '{print $c}')")"
+        vals="$vals $(ratio "$(echo "${DDL[$1,$2,$r]}" | awk -v c="${5:-1}" '{print $c}')" \
+                            "$(echo "${DDL[$3,$4,$r]}" | awk -v c="${5:-1}" '{print $c}')")"
     done
     echo "$vals" | median | awk '{printf "%.3f", $1}'
 }
+# ddl_ratio TEST DB COLUMN -> ddl_paired against the unguarded database
+ddl_ratio() { ddl_paired "$1" "$2" "$1" "$DB_U" "$3"; }
 
 # --------------------------------------------------------------------------
 # Refusing a DROP of a referenced table
@@ -792,18 +794,8 @@ done
 # the guarded replacement against the unguarded one followed by the peer's
 # check of the new body, paired by round
 CHECKED_MED=$(ddl_med replace_checked "$DB_U" 1)
-vals=""
-for r in $(seq 1 "$PGBENCH_ROUNDS"); do
-    vals="$vals $(ratio "$(echo "${DDL[replace_checked,$DB_U,$r]}" | awk '{print $1}')" \
-                        "$(echo "${DDL[replace_changed,$DB_U,$r]}" | awk '{print $1}')")"
-done
-CHECKED_U_RATIO=$(echo "$vals" | median | awk '{printf "%.3f", $1}')
-vals=""
-for r in $(seq 1 "$PGBENCH_ROUNDS"); do
-    vals="$vals $(ratio "$(echo "${DDL[replace_changed,$DB_G,$r]}" | awk '{print $1}')" \
-                        "$(echo "${DDL[replace_checked,$DB_U,$r]}" | awk '{print $1}')")"
-done
-CHECKED_G_RATIO=$(echo "$vals" | median | awk '{printf "%.3f", $1}')
+CHECKED_U_RATIO=$(ddl_paired replace_checked "$DB_U" replace_changed "$DB_U")
+CHECKED_G_RATIO=$(ddl_paired replace_changed "$DB_G" replace_checked "$DB_U")
 echo "the peer checking each new body: unguarded, each CREATE OR REPLACE of the changed body followed by"
 echo "    plpgsql_check_function() on it: $(awk -v a="$CHECKED_MED" 'BEGIN { printf "%.3f", a }') ms a tx, ${CHECKED_U_RATIO}x the replacements alone;"
 echo "    schema_guard's guarded replacements take ${CHECKED_G_RATIO}x that"
