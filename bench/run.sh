@@ -479,19 +479,12 @@ END
 echo "$FUNC_BODY" >"$WORK/ddl_replace_function.sql"
 # the same function, its body changed at every statement (two versions in
 # turn): nothing stored can be reused, the new body is analysed and stored
-{
-    echo "$FUNC_BODY"
-    echo "$FUNC_BODY" | sed 's/a.id >= p_id/a.id > p_id/'
-} >"$WORK/ddl_replace_changed.sql"
+FUNC_BODY_2=$(echo "$FUNC_BODY" | sed 's/a.id >= p_id/a.id > p_id/')
+printf '%s\n' "$FUNC_BODY" "$FUNC_BODY_2" >"$WORK/ddl_replace_changed.sql"
 # the peer's way of checking a new body, unguarded: the same two versions,
 # each checked by plpgsql_check_function() once it is created
 CHECK_NEW="SELECT * FROM plpgsql_check_function('public.bench_ddl_unused(bigint)');"
-{
-    echo "$FUNC_BODY"
-    echo "$CHECK_NEW"
-    echo "$FUNC_BODY" | sed 's/a.id >= p_id/a.id > p_id/'
-    echo "$CHECK_NEW"
-} >"$WORK/ddl_replace_checked.sql"
+printf '%s\n' "$FUNC_BODY" "$CHECK_NEW" "$FUNC_BODY_2" "$CHECK_NEW" >"$WORK/ddl_replace_checked.sql"
 for db in $DB_G $DB_U $DB_F; do
     q "$db" -f "$WORK/ddl_replace_function.sql" >/dev/null
     q "$db" -c "VACUUM ANALYZE" >/dev/null
